@@ -1,0 +1,16 @@
+export { Registry, type Description, type PluginInfo, type RegistryOptions, type UseOptions } from './registry.js';
+export { definePlugin, pluginLabel, type Plugin, type Provides } from './plugin.js';
+export {
+  builtinKinds,
+  kernelKey,
+  type BuiltinKind,
+  type EntryBase,
+  type EntryOf,
+  type Kind,
+  type KindDefinition,
+  type KindEntries,
+} from './kinds.js';
+export { isValidId, type IdOf, type RegisteredIds } from './ids.js';
+export { RegistryError, UnknownIdError, type RegistryErrorCode } from './errors.js';
+export { editDistance, nearestId } from './nearest.js';
+export { defaultRegistry, loadedCopies, type LoadedCopy } from './default-registry.js';

@@ -1,0 +1,44 @@
+import { RegistryError } from './errors.js';
+import type { EntryBase, EntryOf, Kind } from './kinds.js';
+
+/** Entries a plugin provides, grouped by kind. Kinds a package declared itself are allowed too. */
+export type Provides = { readonly [K in Kind]?: readonly EntryOf<K>[] } & {
+  readonly [kind: string]: readonly EntryBase[] | undefined;
+};
+
+/** A plugin: a named, versioned manifest of what it provides. */
+export interface Plugin {
+  /** The npm package name (or another stable name) of whoever provides the entries. */
+  readonly name: string;
+  /** A semantic version; saved models record it next to every id they use. */
+  readonly version: string;
+  readonly description?: string;
+  readonly provides: Provides;
+}
+
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/**
+ * Declares a plugin. It only checks the manifest and returns it unchanged (typed);
+ * nothing is registered until `registry.use(plugin)`.
+ */
+export function definePlugin<const P extends Plugin>(plugin: P): P {
+  if (typeof plugin.name !== 'string' || plugin.name.trim() === '') {
+    throw new RegistryError('invalid-plugin', 'a plugin needs a non-empty name (usually its npm package name)');
+  }
+  if (typeof plugin.version !== 'string' || !SEMVER.test(plugin.version)) {
+    throw new RegistryError(
+      'invalid-plugin',
+      `plugin ${plugin.name} has version '${String(plugin.version)}'; a plugin version is semver, like '1.0.0'`,
+    );
+  }
+  if (typeof plugin.provides !== 'object' || plugin.provides === null) {
+    throw new RegistryError('invalid-plugin', `plugin ${plugin.name} has no 'provides' object`);
+  }
+  return plugin;
+}
+
+/** `name@version`, as plugins are named in messages. */
+export function pluginLabel(plugin: Pick<Plugin, 'name' | 'version'>): string {
+  return `${plugin.name}@${plugin.version}`;
+}
