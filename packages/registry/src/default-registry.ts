@@ -1,9 +1,12 @@
 import { Registry } from './registry.js';
+import { VERSION } from './version.js';
 
 /** A copy of @keel/registry that has been loaded into this process. */
 export interface LoadedCopy {
   /** The module URL the copy was loaded from. */
   readonly url: string;
+  /** The package version of that copy. */
+  readonly version: string;
 }
 
 // Keys on globalThis are shared by every copy of this package in the process, so two
@@ -15,10 +18,10 @@ type Shared = Record<symbol, unknown>;
 const shared = globalThis as unknown as Shared;
 
 const copies = (shared[COPIES] ??= []) as LoadedCopy[];
-copies.push({ url: import.meta.url });
+copies.push({ url: import.meta.url, version: VERSION });
 
 if (copies.length > 1) {
-  const where = copies.map((copy) => `  - ${copy.url}`).join('\n');
+  const where = copies.map((copy) => `  - ${copy.version} at ${copy.url}`).join('\n');
   const message =
     `@keel/registry is loaded ${copies.length} times in this process:\n${where}\n` +
     'They share one default registry, but their classes differ (instanceof checks fail across copies). ' +

@@ -14,3 +14,4 @@ export { isValidId, type IdOf, type RegisteredIds } from './ids.js';
 export { RegistryError, UnknownIdError, type RegistryErrorCode } from './errors.js';
 export { editDistance, nearestId } from './nearest.js';
 export { defaultRegistry, loadedCopies, type LoadedCopy } from './default-registry.js';
+export { VERSION } from './version.js';
