@@ -57,6 +57,7 @@ export class Registry {
   private readonly stores = new Map<string, Map<string, Stored>>();
   private readonly installed = new Map<string, PluginInfo>();
   private frozen = false;
+  private changes = 0;
 
   constructor(options: RegistryOptions = {}) {
     this.name = options.name ?? 'registry';
@@ -73,6 +74,7 @@ export class Registry {
       throw new RegistryError('conflict', `kind '${definition.name}' is already defined`);
     }
     this.addKind(definition);
+    this.changes++;
   }
 
   /** The kinds this registry knows, built-in ones first. */
@@ -103,6 +105,7 @@ export class Registry {
       this.store(step.kind).set(step.key, stored);
     }
     this.installed.set(plugin.name, info);
+    this.changes++;
     return info;
   }
 
@@ -155,6 +158,11 @@ export class Registry {
 
   get isFrozen(): boolean {
     return this.frozen;
+  }
+
+  /** Increases with every change, so callers can cache lookups and notice when to refresh them. */
+  get revision(): number {
+    return this.changes;
   }
 
   private addKind(definition: KindDefinition): void {

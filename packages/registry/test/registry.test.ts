@@ -213,3 +213,18 @@ describe('definePlugin', () => {
     expect(() => definePlugin({ name: 'x', version: '1.0', provides: {} })).toThrow(/semver/);
   });
 });
+
+describe('revision', () => {
+  it('increases with every change and not with lookups', () => {
+    const registry = new Registry();
+    const start = registry.revision;
+    registry.use(keelActivations);
+    const afterUse = registry.revision;
+    expect(afterUse).toBeGreaterThan(start);
+    registry.resolve('activation', 'relu');
+    registry.use(keelActivations); // same plugin again: a no-op
+    expect(registry.revision).toBe(afterUse);
+    registry.defineKind({ name: 'scheduler', description: 'x' });
+    expect(registry.revision).toBeGreaterThan(afterUse);
+  });
+});

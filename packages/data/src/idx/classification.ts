@@ -1,0 +1,97 @@
+import { DataSourceError } from '../errors.js';
+import type { IdxArray } from './dtype.js';
+import { splitsOf, type SplitName, type SplitPart } from './file-names.js';
+
+/** One split of an image classification set: `count` images of `rows` x `cols` uint8 pixels, row-major. */
+export interface ClassificationSplit {
+  readonly images: Uint8Array;
+  readonly labels: Uint8Array;
+  readonly count: number;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/** The splits that were asked for, plus the number of classes (labels are 0..classes-1). */
+export type ClassificationSet<S extends SplitName = SplitName> = { readonly [K in S]: ClassificationSplit } & {
+  readonly classes: number;
+};
+
+export interface ClassificationOptions<S extends SplitName = SplitName> {
+  /** Which splits to load; both when left out. */
+  readonly split?: S | readonly S[];
+  /** The number of classes; labels must be below it. Inferred as the largest label + 1 when left out. */
+  readonly classes?: number;
+}
+
+/** An IDX file together with the name it was read from, for messages. */
+export interface NamedIdx {
+  readonly name: string;
+  readonly idx: IdxArray;
+}
+
+/** Pairs an images file with its labels file, checking types, shapes and that they match one to one. */
+export function classificationSplit(split: SplitName, images: NamedIdx, labels: NamedIdx): ClassificationSplit {
+  if (images.idx.dtype !== 'uint8' || images.idx.shape.length !== 3) {
+    throw new DataSourceError(
+      'bad-shape',
+      `${split} images (${images.name}) are ${describe(images.idx)}; expected uint8 [count, rows, cols]`,
+    );
+  }
+  if (labels.idx.dtype !== 'uint8' || labels.idx.shape.length !== 1) {
+    throw new DataSourceError('bad-shape', `${split} labels (${labels.name}) are ${describe(labels.idx)}; expected uint8 [count]`);
+  }
+  const [count, rows, cols] = images.idx.shape;
+  if (labels.idx.shape[0] !== count) {
+    throw new DataSourceError(
+      'count-mismatch',
+      `${split} split: ${labels.name} has ${labels.idx.shape[0]} labels but ${images.name} has ${count} images; they must match one to one`,
+    );
+  }
+  return { images: images.idx.data, labels: labels.idx.data, count, rows, cols };
+}
+
+/** Checks every label against the declared number of classes, or infers it from the largest label. */
+export function checkClasses(splits: readonly { split: SplitName; name: string; labels: Uint8Array }[], declared?: number): number {
+  let max = -1;
+  for (const { split, name, labels } of splits) {
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i];
+      if (declared !== undefined && label >= declared) {
+        throw new DataSourceError(
+          'label-range',
+          `${split} label at index ${i} (${name}) is ${label}, outside the declared ${declared} classes (0..${declared - 1})`,
+        );
+      }
+      if (label > max) max = label;
+    }
+  }
+  return declared ?? max + 1;
+}
+
+function describe(idx: IdxArray): string {
+  return `${idx.dtype} [${idx.shape.join(', ')}]`;
+}
+
+/**
+ * Reads the images and labels of every requested split (in parallel) through `read`, pairs and
+ * checks them. Shared by the directory (Node) and URL (browser) loaders, so both fail the same way.
+ */
+export async function assembleClassification<S extends SplitName>(
+  options: ClassificationOptions<S>,
+  read: (split: SplitName, part: SplitPart) => Promise<NamedIdx>,
+): Promise<ClassificationSet<S>> {
+  const declared = options.classes;
+  if (declared !== undefined && !(Number.isInteger(declared) && declared >= 1 && declared <= 256)) {
+    throw new RangeError(`classes must be an integer from 1 to 256 (labels are uint8), got ${declared}`);
+  }
+  const loaded = await Promise.all(
+    splitsOf(options.split).map(async (split) => {
+      const [images, labels] = await Promise.all([read(split, 'images'), read(split, 'labels')]);
+      return { split, name: labels.name, data: classificationSplit(split, images, labels) };
+    }),
+  );
+  const classes = checkClasses(loaded.map(({ split, name, data }) => ({ split, name, labels: data.labels })), declared);
+  const set: Record<string, unknown> = { classes };
+  for (const { split, data } of loaded) set[split] = data;
+  return set as ClassificationSet<S>;
+}

@@ -1,0 +1,17 @@
+export { Tensor, type NestedArray } from './tensor.js';
+export type { DType, TypedArray } from './dtype.js';
+export { Random } from './random.js';
+export { TensorError, ShapeError, InternalError } from './errors.js';
+export { broadcastShapes, formatShape, shapesEqual, sizeOf, stridesOf, type Shape } from './shape.js';
+export * from './ops/index.js';
+export { noGrad, enableGrad, isGradEnabled, withScope } from './autograd/mode.js';
+export { grad, valueAndGrad, type ValueAndGrad } from './autograd/functional.js';
+export { defineOp, type BackwardArgs, type OpDefinition } from './autograd/define-op.js';
+export type { GradNode } from './autograd/node.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckWorst } from './gradcheck.js';
+export { engine, type Engine, type OpEvent, type OpHook } from './engine.js';
+export type { Attrs, Backend, BackendEntry, KernelEntry, KernelFn } from './backend/backend.js';
+export { jsBackend } from './backend/js-backend.js';
+export { setBackend, getBackend, listBackends, bestBackend, backendUnavailableReason, useRegistry } from './backends.js';
+export { tensorPlugin, installTensorPlugin } from './plugin.js';
+export { VERSION } from './version.js';

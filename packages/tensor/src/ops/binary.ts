@@ -1,0 +1,93 @@
+import { record } from '../autograd/record.js';
+import { engine } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { toTensor, toTensorPair, type TensorLike } from './convert.js';
+import { sumTo } from './reduce-to.js';
+import { affine, log, neg, reciprocal } from './unary.js';
+
+type BinaryGrad = (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, Tensor | null];
+
+/** A broadcasting elementwise op; gradients are summed back to each operand's own shape. */
+function binaryOp(name: string, grad?: BinaryGrad): (a: TensorLike, b: TensorLike) => Tensor {
+  return (first, second) => {
+    const [a, b] = toTensorPair(name, first, second);
+    const y = engine.run(name, [a, b]);
+    if (grad === undefined) return y;
+    return record(y, name, [a, b], (dy) => {
+      const [ga, gb] = grad(a, b, y, dy);
+      return [ga === null ? null : sumTo(ga, a.shape), gb === null ? null : sumTo(gb, b.shape)];
+    });
+  };
+}
+
+const addOp = binaryOp('add', (_a, _b, _y, dy) => [dy, dy]);
+const subOp = binaryOp('sub', (_a, _b, _y, dy) => [dy, neg(dy)]);
+// Each side's gradient is computed only if that side needs one.
+const mulOp = binaryOp('mul', (a, b, _y, dy) => [a.requiresGrad ? mul(dy, b) : null, b.requiresGrad ? mul(dy, a) : null]);
+const divOp = binaryOp('div', (a, b, y, dy) => [a.requiresGrad ? div(dy, b) : null, b.requiresGrad ? neg(div(mul(dy, y), b)) : null]);
+
+/** a + b (broadcasting). A plain number operand becomes one fused scale-and-shift pass. */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number') return affine(a, 1, b);
+  if (typeof a === 'number') return affine(b, 1, a);
+  return addOp(a, b);
+}
+
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number') return affine(a, 1, -b);
+  if (typeof a === 'number') return affine(b, -1, a);
+  return subOp(a, b);
+}
+
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number') return affine(a, b, 0);
+  if (typeof a === 'number') return affine(b, a, 0);
+  return mulOp(a, b);
+}
+
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number') {
+    if (b === 0) throw new RangeError('div: division by the scalar 0');
+    return affine(a, 1 / b, 0);
+  }
+  if (typeof a === 'number') return mul(reciprocal(toTensor('div', b)), a);
+  return divOp(a, b);
+}
+
+/** a ** b. The gradient for b uses log(a), defined where a > 0. */
+export const pow = binaryOp('pow', (a, b, y, dy) => [
+  mul(dy, mul(b, pow(a, affine(b, 1, -1)))),
+  b.requiresGrad ? mul(dy, mul(y, log(a))) : null,
+]);
+
+/** Elementwise max; where a and b tie the gradient goes to a. */
+export const maximum = binaryOp('maximum', (a, b, _y, dy) => {
+  const mask = greaterEqual(a, b);
+  return [mul(dy, mask), mul(dy, affine(mask, -1, 1))];
+});
+
+/** Elementwise min; where a and b tie the gradient goes to a. */
+export const minimum = binaryOp('minimum', (a, b, _y, dy) => {
+  const mask = lessEqual(a, b);
+  return [mul(dy, mask), mul(dy, affine(mask, -1, 1))];
+});
+
+/** Comparisons give 1 or 0 and pass no gradient. */
+export const equal = binaryOp('equal');
+export const notEqual = binaryOp('notEqual');
+export const less = binaryOp('less');
+export const lessEqual = binaryOp('lessEqual');
+export const greater = binaryOp('greater');
+export const greaterEqual = binaryOp('greaterEqual');
+
+/** a where `condition` is non-zero, else b (all three broadcast). */
+export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const c = toTensor('where', condition);
+  const [x, y] = toTensorPair('where', a, b);
+  const out = engine.run('where', [c, x, y]);
+  return record(out, 'where', [c, x, y], (dy) => {
+    const zero = affine(dy, 0, 0);
+    return [null, sumTo(engine.run('where', [c, dy, zero]), x.shape), sumTo(engine.run('where', [c, zero, dy]), y.shape)];
+  });
+}
+

@@ -1,0 +1,10 @@
+export * from './binary.js';
+export * from './conv.js';
+export * from './convert.js';
+export * from './creation.js';
+export * from './layout.js';
+export * from './matmul.js';
+export * from './reduce.js';
+export { sumTo } from './reduce-to.js';
+export * from './softmax.js';
+export * from './unary.js';

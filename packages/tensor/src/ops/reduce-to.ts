@@ -1,0 +1,24 @@
+import { engine } from '../engine.js';
+import { shapesEqual, type Shape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+/**
+ * Sums a broadcast gradient back to `shape`: over leading axes the input lacked and over axes
+ * where it had size 1. This is why a bias [out] added to [batch, out] gets a gradient [out]
+ * summed over the batch — the bias-gradient bug cannot happen.
+ */
+export function sumTo(grad: Tensor, shape: Shape): Tensor {
+  if (shapesEqual(grad.shape, shape)) return grad;
+  const lead = grad.rank - shape.length;
+  const axes: number[] = [];
+  for (let axis = 0; axis < grad.rank; axis++) {
+    if (axis < lead || (shape[axis - lead] === 1 && grad.shape[axis] !== 1)) axes.push(axis);
+  }
+  const summed = engine.run('sum', [grad], { axes, keepDims: true });
+  return reshapeView(summed, shape);
+}
+
+/** The same storage under another shape of equal size (no copy; the caller checked the size). */
+export function reshapeView(t: Tensor, shape: Shape): Tensor {
+  return new Tensor(t.handle, shape, t.dtype, t.backend);
+}
