@@ -28,7 +28,7 @@ describe('gzipped IDX', () => {
 
   it('decodes asynchronously with DecompressionStream, without node:zlib', async () => {
     // Hide node:zlib as a browser would: the sync path must now refuse, the async one still works.
-    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
+    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined);
     const error = thrown(() => parseIdx(zipped, 'a.idx.gz'));
     expect(error).toBeInstanceOf(IdxFormatError);
     expect(error.message).toBe(

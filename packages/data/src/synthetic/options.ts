@@ -20,7 +20,9 @@ export function noiseOption(value: unknown, fallback: number): number {
 }
 
 export function seedOption(value: unknown): number {
-  return integerOption('seed', value, 0, Number.MIN_SAFE_INTEGER);
+  const seed = value ?? 0;
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${show(seed)}`);
+  return seed;
 }
 
 function show(value: unknown): string {
