@@ -27,3 +27,8 @@ export { oneHotLabels } from './transforms/one-hot.js';
 
 export { dataPlugin, type DatasetLoadOptions, type DatasetSpec, type LoadedDataset } from './plugin.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
+
+export { ArrayDataset, Subset, concat, filter, map, skip, split, take, type Dataset, type Example, type SplitOptions } from './loader/dataset.js';
+export { DataLoader, type Batch, type DataLoaderOptions } from './loader/loader.js';
+export { prefetch } from './loader/prefetch.js';
+export { imageDataset, type ImageDatasetOptions } from './loader/image-dataset.js';
