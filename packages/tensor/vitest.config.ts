@@ -2,5 +2,6 @@ import { defineProject } from 'vitest/config';
 
 export default defineProject({
   resolve: { conditions: ['@keel/source'] },
-  test: { name: 'tensor', include: ['test/**/*.test.ts'] },
+  // --expose-gc lets the memory test collect garbage before measuring the heap.
+  test: { name: 'tensor', include: ['test/**/*.test.ts'], execArgv: ['--expose-gc'] },
 });

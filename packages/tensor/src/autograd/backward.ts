@@ -25,6 +25,12 @@ function topologicalOrder(root: Tensor): Tensor[] {
   return order;
 }
 
+/**
+ * Tensors whose graph a backward pass freed (without `retainGraph`), with the op that made them:
+ * differentiating through them again would silently treat them as leaves, so it is an error.
+ */
+const released = new WeakMap<Tensor, string>();
+
 /** Reverse-mode differentiation from `root`; leaves that require gradients accumulate `.grad`. */
 export function backward(root: Tensor, seed: Tensor | undefined, options: { retainGraph?: boolean }): void {
   if (!root.requiresGrad) {
@@ -40,6 +46,16 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
     throw new ShapeError('backward', `the gradient has shape ${formatShape(seed.shape)} but the tensor has ${formatShape(root.shape)}`);
   }
   const order = topologicalOrder(root);
+  for (const tensor of order) {
+    const op = released.get(tensor);
+    if (op !== undefined) {
+      throw new TensorError(
+        'backward',
+        `tried to backpropagate through '${op}' a second time, but its graph was freed by an earlier backward(); ` +
+          'pass { retainGraph: true } to the earlier call, or recompute the forward pass',
+      );
+    }
+  }
   const grads = new Map<Tensor, Tensor>();
   const previousGrad = engine.gradEnabled;
   const previousPhase = engine.phase;
@@ -73,10 +89,15 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
             `the gradient of '${node.op}' for its input ${k} has shape ${formatShape(grad.shape)}, but that input has shape ${formatShape(input.shape)}`,
           );
         }
+        // A float32 input used with float64 values still gets a float32 gradient (and vice versa).
+        const typed = grad.dtype === input.dtype ? grad : engine.run('cast', [grad], { dtype: input.dtype });
         const previous = grads.get(input);
-        grads.set(input, previous === undefined ? grad : add(previous, grad));
+        grads.set(input, previous === undefined ? typed : add(previous, typed));
       }
-      if (options.retainGraph !== true) tensor.node = null;
+      if (options.retainGraph !== true) {
+        released.set(tensor, node.op);
+        tensor.node = null;
+      }
     }
   } finally {
     engine.gradEnabled = previousGrad;

@@ -37,7 +37,10 @@ export function defineOp<A = Record<string, never>>(definition: OpDefinition<A>)
   return (values, attrs = {} as A) => {
     const inputs = values.map((value) => toTensor(name, value));
     if (backward === undefined) return forward(inputs, attrs);
-    const output = noGrad(() => forward(inputs, attrs));
+    const computed = noGrad(() => forward(inputs, attrs));
+    // A forward that hands back an input (or another recorded tensor) gets a fresh view, so
+    // recording below never rewrites that tensor's own graph.
+    const output = computed.requiresGrad || inputs.includes(computed) ? computed.detach() : computed;
     return record(output, name, inputs, (dy) => {
       const grads = backward({ inputs, output, dy, attrs });
       if (grads.length !== inputs.length) {

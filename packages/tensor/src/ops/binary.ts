@@ -1,5 +1,6 @@
 import { record } from '../autograd/record.js';
 import { engine } from '../engine.js';
+import { TensorError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { toTensor, toTensorPair, type TensorLike } from './convert.js';
 import { sumTo } from './reduce-to.js';
@@ -26,31 +27,38 @@ const subOp = binaryOp('sub', (_a, _b, _y, dy) => [dy, neg(dy)]);
 const mulOp = binaryOp('mul', (a, b, _y, dy) => [a.requiresGrad ? mul(dy, b) : null, b.requiresGrad ? mul(dy, a) : null]);
 const divOp = binaryOp('div', (a, b, y, dy) => [a.requiresGrad ? div(dy, b) : null, b.requiresGrad ? neg(div(mul(dy, y), b)) : null]);
 
+/** A plain number operand takes the affine shortcut, so it is checked here as toTensor would. */
+function finiteScalar(op: string, value: number): number {
+  if (!Number.isFinite(value)) throw new TensorError(op, `the scalar operand ${String(value)} is not finite`);
+  return value;
+}
+
 /** a + b (broadcasting). A plain number operand becomes one fused scale-and-shift pass. */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  if (typeof b === 'number') return affine(a, 1, b);
-  if (typeof a === 'number') return affine(b, 1, a);
+  if (typeof b === 'number') return affine(a, 1, finiteScalar('add', b));
+  if (typeof a === 'number') return affine(b, 1, finiteScalar('add', a));
   return addOp(a, b);
 }
 
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  if (typeof b === 'number') return affine(a, 1, -b);
-  if (typeof a === 'number') return affine(b, -1, a);
+  if (typeof b === 'number') return affine(a, 1, -finiteScalar('sub', b));
+  if (typeof a === 'number') return affine(b, -1, finiteScalar('sub', a));
   return subOp(a, b);
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  if (typeof b === 'number') return affine(a, b, 0);
-  if (typeof a === 'number') return affine(b, a, 0);
+  if (typeof b === 'number') return affine(a, finiteScalar('mul', b), 0);
+  if (typeof a === 'number') return affine(b, finiteScalar('mul', a), 0);
   return mulOp(a, b);
 }
 
 export function div(a: TensorLike, b: TensorLike): Tensor {
   if (typeof b === 'number') {
+    finiteScalar('div', b);
     if (b === 0) throw new RangeError('div: division by the scalar 0');
     return affine(a, 1 / b, 0);
   }
-  if (typeof a === 'number') return mul(reciprocal(toTensor('div', b)), a);
+  if (typeof a === 'number') return mul(reciprocal(toTensor('div', b)), finiteScalar('div', a));
   return divOp(a, b);
 }
 

@@ -4,7 +4,7 @@ import { ShapeError, TensorError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { WindowGeometry } from '../kernels/js/conv.js';
-import { toTensor, type TensorLike } from './convert.js';
+import { toTensor, toTensorPair, type TensorLike } from './convert.js';
 import { reshape } from './layout.js';
 import { matmul } from './matmul.js';
 
@@ -67,8 +67,7 @@ export function im2col(x: Tensor, geometry: WindowGeometry): Tensor {
  * filter, as im2col followed by one matmul.
  */
 export function conv2d(input: TensorLike, filter: TensorLike, options: WindowOptions = {}): Tensor {
-  const x = toTensor('conv2d', input);
-  const w = toTensor('conv2d', filter);
+  const [x, w] = toTensorPair('conv2d', input, filter);
   checkNhwc('conv2d', x);
   if (w.rank !== 4) throw new ShapeError('conv2d', `expects a filter [kernelH, kernelW, inChannels, outChannels], got ${formatShape(w.shape)}`);
   if (w.shape[2] !== x.shape[3]) {

@@ -123,9 +123,26 @@ function sample(op: string, shape: Shape, options: RandomOptions, draw: (random:
   return make(op, values, shape, options);
 }
 
+/** The largest float32 strictly below x. */
+function float32Below(x: number): number {
+  const box = new Float32Array([x]);
+  if (box[0] < x) return box[0];
+  const bits = new Uint32Array(box.buffer);
+  if (box[0] === 0) bits[0] = 0x80000001;
+  else if (box[0] > 0) bits[0] -= 1;
+  else bits[0] += 1;
+  return box[0];
+}
+
 /** Uniform in [low, high). */
 export function uniform(shape: Shape, low = 0, high = 1, options: RandomOptions = {}): Tensor {
-  return sample('uniform', shape, options, (random) => random.uniform(low, high));
+  // Rounding a draw just below `high` to float32 can land on `high` itself: keep the interval half-open.
+  const below = float32Below(high);
+  const top = (options.dtype ?? 'float32') === 'float32' && below >= low ? below : high;
+  return sample('uniform', shape, options, (random) => {
+    const v = random.uniform(low, high);
+    return v > top ? top : v;
+  });
 }
 
 export function normal(shape: Shape, mean = 0, std = 1, options: RandomOptions = {}): Tensor {

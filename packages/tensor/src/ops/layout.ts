@@ -1,5 +1,5 @@
 import { record } from '../autograd/record.js';
-import type { DType } from '../dtype.js';
+import { isDType, type DType } from '../dtype.js';
 import { engine } from '../engine.js';
 import { ShapeError, TensorError } from '../errors.js';
 import { broadcastShapes, formatShape, normalizeAxis, shapesEqual, sizeOf, type Shape } from '../shape.js';
@@ -174,6 +174,7 @@ export function pad(value: TensorLike, paddings: readonly (readonly [number, num
 /** The same values in another dtype; gradients are cast back. */
 export function cast(value: TensorLike, dtype: DType): Tensor {
   const x = toTensor('cast', value);
+  if (!isDType(dtype)) throw new TensorError('cast', `unknown dtype '${String(dtype)}'; use 'float32' or 'float64'`);
   if (x.dtype === dtype) return x;
   const y = engine.run('cast', [x], { dtype });
   return record(y, 'cast', [x], (dy) => [engine.run('cast', [dy], { dtype: x.dtype })]);

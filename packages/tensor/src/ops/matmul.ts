@@ -3,7 +3,7 @@ import { engine } from '../engine.js';
 import { ShapeError } from '../errors.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { toTensor, type TensorLike } from './convert.js';
+import { toTensorPair, type TensorLike } from './convert.js';
 import { sumTo } from './reduce-to.js';
 
 export interface MatmulOptions {
@@ -16,8 +16,7 @@ export interface MatmulOptions {
  * `transposeA`/`transposeB` use the transpose of an operand without copying it.
  */
 export function matmul(first: TensorLike, second: TensorLike, options: MatmulOptions = {}): Tensor {
-  const a = toTensor('matmul', first);
-  const b = toTensor('matmul', second);
+  const [a, b] = toTensorPair('matmul', first, second);
   const ta = options.transposeA === true;
   const tb = options.transposeB === true;
   if (a.rank < 2 || b.rank < 2) {

@@ -59,8 +59,16 @@ export function prod(value: TensorLike, options: ReduceOptions = {}): Tensor {
   const x = toTensor('prod', value);
   const axes = normalizeAxes('prod', options.axis, x.rank);
   const y = engine.run('prod', [x], { axes, keepDims: options.keepDims === true });
-  // d prod / d x_i = prod / x_i (defined where x_i != 0).
-  return record(y, 'prod', [x], (dy) => [div(mul(expandBack(dy, x, axes), expandBack(y, x, axes)), x)]);
+  // d prod / d x_i is the product of the others: prod / x_i without zeros in the slice; with one
+  // zero, the product of the non-zeros at that zero and 0 elsewhere; with more zeros, 0 everywhere.
+  return record(y, 'prod', [x], (dy) => {
+    const zero = equal(x, 0);
+    const zeros = expandBack(engine.run('sum', [zero], { axes, keepDims: false }), x, axes);
+    const nonZero = where(zero, 1, x);
+    const others = expandBack(engine.run('prod', [nonZero], { axes, keepDims: false }), x, axes);
+    const partial = where(zero, where(equal(zeros, 1), others, 0), where(equal(zeros, 0), div(others, nonZero), 0));
+    return [mul(expandBack(dy, x, axes), partial)];
+  });
 }
 
 function argExtremum(kind: 'max' | 'min') {
@@ -80,13 +88,20 @@ export function logSumExp(value: TensorLike, options: ReduceOptions = {}): Tenso
   const x = toTensor('logSumExp', value);
   const axes = normalizeAxes('logSumExp', options.axis, x.rank);
   // The shift is a constant for differentiation: its gradient contributions cancel exactly.
-  const result = noGrad(() => {
+  const { result, shifted, total } = noGrad(() => {
     const shift = engine.run('max', [x], { axes, keepDims: true });
     // An all -inf slice keeps shift 0 so the result is -inf, not NaN.
     const finiteShift = where(isFinite(shift), shift, 0);
-    return add(log(sum(exp(sub(x, finiteShift)), { axis: axes, keepDims: true })), finiteShift);
+    const e = exp(sub(x, finiteShift));
+    const s = sum(e, { axis: axes, keepDims: true });
+    return { result: add(log(s), finiteShift), shifted: e, total: s };
   });
-  const out = record(result, 'logSumExp', [x], (dy) => [mul(expandBack(dy, x, axes), exp(sub(x, broadcastTo(result, x.shape))))]);
+  // The gradient is softmax(x) = exp(x − shift) / Σ exp(x − shift), from the exact shifted
+  // exponentials (exp(x − result) would carry result's rounding error). An all -inf slice
+  // (total 0) gets gradient 0, not 0/0.
+  const out = record(result, 'logSumExp', [x], (dy) => [
+    mul(expandBack(dy, x, axes), div(shifted, where(equal(total, 0), 1, total))),
+  ]);
   return options.keepDims === true ? out : reshapeKeepingGrad(out, reducedShape(x.shape, axes, false));
 }
 

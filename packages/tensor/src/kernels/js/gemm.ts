@@ -28,14 +28,15 @@ export function gemm(
       packed[dst + 3] = b[src + 3 * bCol];
     }
   }
+  // Panels outside, row blocks inside: one packed panel (k × 4) stays in cache while A streams by.
   const rows4 = m & ~3;
-  for (let i = 0; i < rows4; i += 4) {
-    const a0 = aOff + i * aRow;
-    const a1 = a0 + aRow;
-    const a2 = a1 + aRow;
-    const a3 = a2 + aRow;
-    for (let jp = 0; jp < panels; jp++) {
-      const base = jp * 4 * k;
+  for (let jp = 0; jp < panels; jp++) {
+    const base = jp * 4 * k;
+    for (let i = 0; i < rows4; i += 4) {
+      const a0 = aOff + i * aRow;
+      const a1 = a0 + aRow;
+      const a2 = a1 + aRow;
+      const a3 = a2 + aRow;
       let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
       let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
       let c20 = 0, c21 = 0, c22 = 0, c23 = 0;

@@ -33,6 +33,8 @@ export function reduceKernel(kind: Reducer): KernelFn {
     const keepDims = attrs.keepDims as boolean;
     const { values, outer, reduced, inner } = blocks(x.values, x.shape, axes, x.dtype);
     const out = allocate(x.dtype, outer * inner);
+    // Sums and products accumulate in float64: a float32 running sum stops counting at 2^24.
+    const acc = x.dtype === 'float32' && (kind === 'sum' || kind === 'prod') ? new Float64Array(out.length) : out;
     for (let o = 0; o < outer; o++) {
       const target = o * inner;
       const start = o * reduced * inner;
@@ -40,13 +42,13 @@ export function reduceKernel(kind: Reducer): KernelFn {
         // Rows are added in order, walking memory sequentially.
         for (let r = 0; r < reduced; r++) {
           const row = start + r * inner;
-          for (let i = 0; i < inner; i++) out[target + i] += values[row + i];
+          for (let i = 0; i < inner; i++) acc[target + i] += values[row + i];
         }
       } else if (kind === 'prod') {
-        for (let i = 0; i < inner; i++) out[target + i] = 1;
+        for (let i = 0; i < inner; i++) acc[target + i] = 1;
         for (let r = 0; r < reduced; r++) {
           const row = start + r * inner;
-          for (let i = 0; i < inner; i++) out[target + i] *= values[row + i];
+          for (let i = 0; i < inner; i++) acc[target + i] *= values[row + i];
         }
       } else {
         const better = kind === 'max' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
@@ -61,6 +63,7 @@ export function reduceKernel(kind: Reducer): KernelFn {
         }
       }
     }
+    if (acc !== out) out.set(acc);
     return jsTensor(out, reducedShape(x.shape, axes, keepDims), x.dtype);
   };
 }
