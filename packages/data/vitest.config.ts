@@ -1,6 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { keelProject } from '../../vitest.shared.js';
 
-export default defineProject({
-  resolve: { conditions: ['@keel/source'] },
-  test: { name: 'data', include: ['test/**/*.test.ts'] },
-});
+export default keelProject('data');

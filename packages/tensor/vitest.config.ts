@@ -1,7 +1,4 @@
-import { defineProject } from 'vitest/config';
+import { keelProject } from '../../vitest.shared.js';
 
-export default defineProject({
-  resolve: { conditions: ['@keel/source'] },
-  // --expose-gc lets the memory test collect garbage before measuring the heap.
-  test: { name: 'tensor', include: ['test/**/*.test.ts'], execArgv: ['--expose-gc'] },
-});
+// --expose-gc lets the memory test collect garbage before measuring the heap.
+export default keelProject('tensor', { execArgv: ['--expose-gc'] });

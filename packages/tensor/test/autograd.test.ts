@@ -294,3 +294,14 @@ describe('engine invariants', () => {
     expect(engine.scope).toBe('');
   });
 });
+
+describe('where', () => {
+  it('passes exact zeros to the unselected branch, even when the incoming gradient is infinite', () => {
+    const a = T.tensor([1, 2]).requireGrad();
+    const b = T.tensor([3, 4]).requireGrad();
+    const y = T.where(T.tensor([1, 0]), a, b);
+    y.backward(T.tensor([Infinity, Infinity], undefined, { allowNonFinite: true }));
+    expect(a.grad!.toArray()).toEqual([Infinity, 0]);
+    expect(b.grad!.toArray()).toEqual([0, Infinity]);
+  });
+});

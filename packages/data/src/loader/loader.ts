@@ -23,7 +23,8 @@ export interface Batch {
 export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number;
   private epochCount = 0;
-  private readonly featureShape: readonly number[];
+  /** The shape of one example's features. */
+  readonly featureShape: readonly number[];
 
   constructor(
     readonly dataset: Dataset<Example>,

@@ -3,6 +3,7 @@ import { engine } from '../engine.js';
 import { TensorError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { toTensor, toTensorPair, type TensorLike } from './convert.js';
+import { zerosLike } from './creation.js';
 import { sumTo } from './reduce-to.js';
 import { affine, log, neg, reciprocal } from './unary.js';
 
@@ -94,7 +95,8 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
   const [x, y] = toTensorPair('where', a, b);
   const out = engine.run('where', [c, x, y]);
   return record(out, 'where', [c, x, y], (dy) => {
-    const zero = affine(dy, 0, 0);
+    // Real zeros, not dy·0: an infinite dy must not turn the unselected branch into NaN.
+    const zero = zerosLike(dy);
     return [null, sumTo(engine.run('where', [c, dy, zero]), x.shape), sumTo(engine.run('where', [c, zero, dy]), y.shape)];
   });
 }

@@ -21,6 +21,24 @@ export const binaryFunctions: Readonly<Record<string, Binary>> = {
   greaterEqual: (a, b) => (a >= b ? 1 : 0),
 };
 
+type SameShapeLoop = (a: TypedArray, b: TypedArray, out: TypedArray) => void;
+
+/** Direct loops for the hottest ops on equal shapes: no call per element. */
+const sameShapeLoops: Readonly<Record<string, SameShapeLoop>> = {
+  add: (a, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+  },
+  sub: (a, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] - b[i];
+  },
+  mul: (a, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] * b[i];
+  },
+  div: (a, b, out) => {
+    for (let i = 0; i < out.length; i++) out[i] = a[i] / b[i];
+  },
+};
+
 /**
  * Calls `visit(outIndex, aIndex, bIndex)` for every element of the broadcast result,
  * walking the last axis in an inner loop.
@@ -59,7 +77,10 @@ export function binaryKernel(op: string, fn: Binary): KernelFn {
     const av = a.values;
     const bv = b.values;
     const out = allocate(dtype, sizeOf(shape));
-    if (a.size === out.length && b.size === out.length) {
+    const direct = sameShapeLoops[op];
+    if (a.size === out.length && b.size === out.length && direct !== undefined) {
+      direct(av, bv, out);
+    } else if (a.size === out.length && b.size === out.length) {
       for (let i = 0; i < out.length; i++) out[i] = fn(av[i], bv[i]);
     } else if (b.size === 1 && a.size === out.length) {
       const s = bv[0];

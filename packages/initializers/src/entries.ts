@@ -1,0 +1,174 @@
+import { Tensor, sizeOf } from '@keel/tensor';
+import { InitializerConfigError, checkChoice, checkNumber, type InitializerConfig } from './config.js';
+import type { InitContext, Initializer, InitializerEntry } from './initializer.js';
+import { orthonormalColumns } from './orthogonal.js';
+import { TRUNCATED_NORMAL_STD, filled, randomOf, sample, truncatedUnitNormal, uniformDraw } from './sampling.js';
+
+export const FAN_MODES = ['fanIn', 'fanOut', 'fanAvg'] as const;
+export const DISTRIBUTIONS = ['truncatedNormal', 'untruncatedNormal', 'uniform'] as const;
+export type FanMode = (typeof FAN_MODES)[number];
+export type Distribution = (typeof DISTRIBUTIONS)[number];
+
+/** The fan a variance-scaling initializer divides by, checked (layers compute it; `fans(shape)` helps). */
+function fanOf(id: string, context: InitContext, mode: FanMode): number {
+  const need = mode === 'fanOut' ? (['fanOut'] as const) : mode === 'fanIn' ? (['fanIn'] as const) : (['fanIn', 'fanOut'] as const);
+  for (const key of need) {
+    const value = (context as Partial<InitContext> | undefined)?.[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new InitializerConfigError(
+        id,
+        undefined,
+        `initializer '${id}' needs context.${key}, a non-negative number (got ${String(value)}); fans(shape) computes fanIn and fanOut from a weight shape`,
+      );
+    }
+  }
+  return mode === 'fanIn' ? context.fanIn : mode === 'fanOut' ? context.fanOut : (context.fanIn + context.fanOut) / 2;
+}
+
+/**
+ * Keras's VarianceScaling: variance scale / max(1, fan), where fan is fanIn, fanOut or their mean.
+ * - 'truncatedNormal': a normal truncated at 2σ, σ = √(scale/fan) / 0.87962566103423978 so that
+ *   the truncated values have standard deviation √(scale/fan) (0.8796… is the std of a unit
+ *   normal truncated to [-2, 2]);
+ * - 'untruncatedNormal': a normal with σ = √(scale/fan);
+ * - 'uniform': uniform in [-limit, limit), limit = √(3·scale/fan) (also after rounding to float32).
+ */
+export function varianceScaling(id: string, scale: number, mode: FanMode, distribution: Distribution): Initializer {
+  return (shape, context) => {
+    const random = randomOf(id, context);
+    const variance = scale / Math.max(1, fanOf(id, context, mode));
+    if (distribution === 'truncatedNormal') {
+      const std = Math.sqrt(variance) / TRUNCATED_NORMAL_STD;
+      return sample(shape, context, random, (r) => std * truncatedUnitNormal(r));
+    }
+    if (distribution === 'untruncatedNormal') {
+      const std = Math.sqrt(variance);
+      return sample(shape, context, random, (r) => std * r.normal());
+    }
+    const limit = Math.sqrt(3 * variance);
+    return sample(shape, context, random, uniformDraw(-limit, limit, context.dtype ?? 'float32'));
+  };
+}
+
+const num = (config: InitializerConfig, key: string): number => config[key] as number;
+
+function preset(id: string, description: string, scale: number, mode: FanMode, distribution: Distribution): InitializerEntry {
+  return { id, description, create: () => varianceScaling(id, scale, mode, distribution) };
+}
+
+const zeros: InitializerEntry = {
+  id: 'zeros',
+  description: 'all 0 (the default for biases)',
+  create: () => (shape, context) => filled(shape, context, 0),
+};
+
+const ones: InitializerEntry = {
+  id: 'ones',
+  description: 'all 1 (e.g. a normalisation layer’s scale)',
+  create: () => (shape, context) => filled(shape, context, 1),
+};
+
+const constant: InitializerEntry = {
+  id: 'constant',
+  description: 'every element equal to value (default 0)',
+  defaults: { value: 0 },
+  create: (config) => (shape, context) => filled(shape, context, num(config, 'value')),
+};
+
+const uniform: InitializerEntry = {
+  id: 'uniform',
+  description: 'uniform in [minval, maxval) (defaults -0.05, 0.05, as Keras’s RandomUniform)',
+  defaults: { minval: -0.05, maxval: 0.05 },
+  create: (config) => {
+    const minval = num(config, 'minval');
+    const maxval = num(config, 'maxval');
+    if (!(minval < maxval)) {
+      throw new InitializerConfigError('uniform', 'minval', `initializer 'uniform': minval (${minval}) must be below maxval (${maxval})`);
+    }
+    return (shape, context) => sample(shape, context, randomOf('uniform', context), uniformDraw(minval, maxval, context.dtype ?? 'float32'));
+  },
+};
+
+const normal: InitializerEntry = {
+  id: 'normal',
+  description: 'normal with mean and stddev (defaults 0, 0.05, as Keras’s RandomNormal)',
+  defaults: { mean: 0, stddev: 0.05 },
+  create: (config) => {
+    const mean = num(config, 'mean');
+    const stddev = checkNumber('normal', config, 'stddev', (v) => v >= 0, '>= 0');
+    return (shape, context) => sample(shape, context, randomOf('normal', context), (r) => mean + stddev * r.normal());
+  },
+};
+
+const truncatedNormal: InitializerEntry = {
+  id: 'truncatedNormal',
+  description:
+    'normal with mean and stddev, redrawn beyond 2·stddev from the mean (defaults 0, 0.05, as Keras’s TruncatedNormal; the values’ std is 0.88·stddev)',
+  defaults: { mean: 0, stddev: 0.05 },
+  create: (config) => {
+    const mean = num(config, 'mean');
+    const stddev = checkNumber('truncatedNormal', config, 'stddev', (v) => v >= 0, '>= 0');
+    return (shape, context) => sample(shape, context, randomOf('truncatedNormal', context), (r) => mean + stddev * truncatedUnitNormal(r));
+  },
+};
+
+const varianceScalingEntry: InitializerEntry = {
+  id: 'varianceScaling',
+  description:
+    "Keras's VarianceScaling: variance scale/fan (scale > 0; mode 'fanIn' | 'fanOut' | 'fanAvg'; distribution 'truncatedNormal' | 'untruncatedNormal' | 'uniform')",
+  defaults: { scale: 1, mode: 'fanIn', distribution: 'truncatedNormal' },
+  create: (config) => {
+    const scale = checkNumber('varianceScaling', config, 'scale', (v) => v > 0, '> 0');
+    const mode = checkChoice('varianceScaling', config, 'mode', FAN_MODES) as FanMode;
+    const distribution = checkChoice('varianceScaling', config, 'distribution', DISTRIBUTIONS) as Distribution;
+    return varianceScaling('varianceScaling', scale, mode, distribution);
+  },
+};
+
+const orthogonal: InitializerEntry = {
+  id: 'orthogonal',
+  description:
+    'a (semi-)orthogonal matrix times gain (default 1): shape [..., n] is filled as a [prod(leading dims), n] matrix with orthonormal columns (or rows, when it is wide)',
+  defaults: { gain: 1 },
+  create: (config) => {
+    const gain = num(config, 'gain');
+    return (shape, context) => {
+      if (shape.length < 2) {
+        throw new InitializerConfigError('orthogonal', undefined, `initializer 'orthogonal' needs a shape of rank 2 or more, got [${shape.join(', ')}]`);
+      }
+      const random = randomOf('orthogonal', context);
+      const cols = shape[shape.length - 1];
+      const rows = sizeOf(shape) / Math.max(cols, 1);
+      const dtype = context.dtype ?? 'float32';
+      const out = dtype === 'float64' ? new Float64Array(rows * cols) : new Float32Array(rows * cols);
+      if (rows > 0 && cols > 0) {
+        // Keras: QR of a [max, min] normal matrix, transposed when the weight is wide.
+        const tall = rows >= cols;
+        const q = orthonormalColumns(Math.max(rows, cols), Math.min(rows, cols), random);
+        const inner = Math.min(rows, cols);
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < cols; j++) out[i * cols + j] = gain * (tall ? q[i * inner + j] : q[j * inner + i]);
+        }
+      }
+      return Tensor.fromValues(out, shape, dtype);
+    };
+  },
+};
+
+/** Every built-in initializer entry. */
+export const builtinInitializers: readonly InitializerEntry[] = [
+  zeros,
+  ones,
+  constant,
+  uniform,
+  normal,
+  truncatedNormal,
+  preset('glorotUniform', 'Glorot (Xavier) uniform: limit √(6/(fanIn + fanOut)); for tanh, sigmoid, softmax and linear outputs', 1, 'fanAvg', 'uniform'),
+  preset('glorotNormal', 'Glorot (Xavier) normal: truncated at 2σ, std √(2/(fanIn + fanOut))', 1, 'fanAvg', 'truncatedNormal'),
+  preset('heUniform', 'He (Kaiming) uniform: limit √(6/fanIn)', 2, 'fanIn', 'uniform'),
+  preset('heNormal', 'He (Kaiming) normal: truncated at 2σ, std √(2/fanIn); for the relu family', 2, 'fanIn', 'truncatedNormal'),
+  preset('lecunUniform', 'LeCun uniform: limit √(3/fanIn)', 1, 'fanIn', 'uniform'),
+  preset('lecunNormal', 'LeCun normal: truncated at 2σ, std √(1/fanIn); for selu', 1, 'fanIn', 'truncatedNormal'),
+  orthogonal,
+  varianceScalingEntry,
+];

@@ -1,0 +1,133 @@
+import { createActivation, type Activation } from '@keel/activations';
+import { createInitializer } from '@keel/initializers';
+import { add, avgPool2d, conv2d, maxPool2d, windowGeometry, type Padding, type Tensor } from '@keel/tensor';
+import { expectRank, Layer, type BuildContext, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
+import { specId, type ActivationSpec, type InitializerSpec } from './specs.js';
+
+type Pair = number | readonly [number, number];
+
+function pair(value: Pair): [number, number] {
+  return typeof value === 'number' ? [value, value] : [value[0], value[1]];
+}
+
+export interface Conv2DOptions extends LayerOptions {
+  filters: number;
+  kernelSize: Pair;
+  strides?: Pair;
+  /** 'valid' (default) or 'same'. */
+  padding?: Padding;
+  activation?: ActivationSpec;
+  /** Defaults to the activation's recommended initializer (He for ReLU). */
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  useBias?: boolean;
+}
+
+/** 2-D convolution over NHWC input [batch, height, width, channels]; kernel [kh, kw, in, filters]. */
+export class Conv2D extends Layer {
+  readonly type = 'conv2d';
+  private readonly options: Conv2DOptions;
+  private activationFn: Activation | undefined;
+  kernelInitializerId: string | undefined;
+
+  constructor(options: Conv2DOptions) {
+    super(options);
+    if (!Number.isInteger(options.filters) || options.filters <= 0) {
+      throw new RangeError(`${options.name ?? 'conv2d'}: filters must be a positive integer, got ${String(options.filters)}`);
+    }
+    this.options = { ...options };
+  }
+
+  get activation(): Activation | undefined {
+    return this.activationFn;
+  }
+
+  outputShape(inputShape: readonly number[]): number[] {
+    expectRank(this.label, inputShape, 3, 'images [batch, height, width, channels]');
+    const g = windowGeometry(this.label, [1, ...inputShape], pair(this.options.kernelSize), { strides: this.options.strides ?? 1, padding: this.options.padding ?? 'valid' }, [1, 1]);
+    return [g.outH, g.outW, this.options.filters];
+  }
+
+  protected buildWeights(inputShape: readonly number[], context: BuildContext): void {
+    const [kh, kw] = pair(this.options.kernelSize);
+    const channels = inputShape[2];
+    const activation = createActivation(context.registry, this.options.activation ?? 'linear');
+    this.activationFn = activation;
+    const kernelSpec = this.options.kernelInitializer ?? activation.recommendedInitializer;
+    this.kernelInitializerId = specId(kernelSpec as InitializerSpec);
+    const fanIn = kh * kw * channels;
+    const fanOut = kh * kw * this.options.filters;
+    this.addParam('kernel', createInitializer(context.registry, kernelSpec)([kh, kw, channels, this.options.filters], { fanIn, fanOut, random: context.random, dtype: context.dtype }));
+    if (this.options.useBias !== false) {
+      this.addParam('bias', createInitializer(context.registry, this.options.biasInitializer ?? 'zeros')([this.options.filters], { fanIn, fanOut, random: context.random, dtype: context.dtype }));
+    }
+  }
+
+  protected call(x: Tensor): Tensor {
+    let y = conv2d(x, this.param('kernel'), { strides: this.options.strides ?? 1, padding: this.options.padding ?? 'valid' });
+    if (this.options.useBias !== false) y = add(y, this.param('bias'));
+    return this.activationFn!.apply(y);
+  }
+
+  config(): LayerConfig {
+    const { name: _name, inputShape: _inputShape, ...rest } = this.options;
+    return rest as LayerConfig;
+  }
+
+  override dependencies(): PluginDependency[] {
+    const deps: PluginDependency[] = [{ kind: 'activation', id: specId(this.options.activation ?? 'linear') }];
+    if (this.kernelInitializerId !== undefined) deps.push({ kind: 'initializer', id: this.kernelInitializerId });
+    deps.push({ kind: 'initializer', id: specId(this.options.biasInitializer ?? 'zeros') });
+    return deps;
+  }
+}
+
+export interface Pool2DOptions extends LayerOptions {
+  poolSize?: Pair;
+  /** Defaults to the pool size. */
+  strides?: Pair;
+  padding?: Padding;
+}
+
+abstract class Pool2D extends Layer {
+  protected readonly poolSize: [number, number];
+  protected readonly strides: [number, number];
+  protected readonly padding: Padding;
+
+  constructor(options: Pool2DOptions = {}) {
+    super(options);
+    this.poolSize = pair(options.poolSize ?? 2);
+    this.strides = pair(options.strides ?? this.poolSize);
+    this.padding = options.padding ?? 'valid';
+  }
+
+  outputShape(inputShape: readonly number[]): number[] {
+    expectRank(this.label, inputShape, 3, 'images [batch, height, width, channels]');
+    const g = windowGeometry(this.label, [1, ...inputShape], this.poolSize, { strides: this.strides, padding: this.padding }, this.poolSize);
+    return [g.outH, g.outW, inputShape[2]];
+  }
+
+  protected buildWeights(): void {}
+
+  config(): LayerConfig {
+    return { poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding };
+  }
+}
+
+/** Max over each window (NHWC). */
+export class MaxPool2D extends Pool2D {
+  readonly type = 'maxPool2d';
+
+  protected call(x: Tensor): Tensor {
+    return maxPool2d(x, this.poolSize, { strides: this.strides, padding: this.padding });
+  }
+}
+
+/** Mean over each window (NHWC). */
+export class AvgPool2D extends Pool2D {
+  readonly type = 'avgPool2d';
+
+  protected call(x: Tensor): Tensor {
+    return avgPool2d(x, this.poolSize, { strides: this.strides, padding: this.padding });
+  }
+}

@@ -1,0 +1,14 @@
+export { Layer, expectRank, type BuildContext, type ConfigValue, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
+export type { LayerEntry } from './layer-entry.js';
+export { specId, type ActivationSpec, type InitializerSpec } from './specs.js';
+export { Dense, type DenseOptions } from './dense.js';
+export { ActivationLayer, type ActivationLayerOptions } from './activation-layer.js';
+export { Dropout, type DropoutOptions } from './dropout.js';
+export { BatchNorm, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
+export { Flatten, Reshape, type ReshapeOptions } from './shape-layers.js';
+export { Conv2D, MaxPool2D, AvgPool2D, type Conv2DOptions, type Pool2DOptions } from './conv.js';
+export { Sequential, type Module, type SequentialOptions } from './sequential.js';
+export { modelConfig, modelFromConfig, ModelConfigError, type ModelConfig, type RequiredPlugin } from './config.js';
+export { layersPlugin, installLayers } from './plugin.js';
+export { renderTable } from './summary.js';
+export { VERSION } from './version.js';

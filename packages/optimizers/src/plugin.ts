@@ -1,0 +1,38 @@
+import { defaultRegistry, definePlugin, type Registry } from '@keel/registry';
+import { adagrad } from './optimizers/adagrad.js';
+import { adam } from './optimizers/adam.js';
+import { adamax } from './optimizers/adamax.js';
+import { adamw } from './optimizers/adamw.js';
+import { lion } from './optimizers/lion.js';
+import { rmsprop } from './optimizers/rmsprop.js';
+import { sgd } from './optimizers/sgd.js';
+import type { OptimizerSpec } from './spec.js';
+import { PACKAGE_NAME, VERSION } from './version.js';
+
+// Config objects come from JSON or a CLI, so their values are unchecked: each factory checks
+// every option it reads and names the one that is wrong.
+export const optimizerSpecs: readonly (OptimizerSpec & { readonly id: string })[] = [
+  { id: 'sgd', defaultLearningRate: 0.01, description: 'SGD with optional (Nesterov) momentum: lr, momentum, nesterov, weightDecay', create: (c = {}) => sgd(c) },
+  { id: 'adam', defaultLearningRate: 1e-3, description: 'Adam with bias correction: lr, b1, b2, eps', create: (c = {}) => adam(c) },
+  { id: 'adamw', defaultLearningRate: 1e-3, description: 'Adam with decoupled weight decay: lr, b1, b2, eps, weightDecay', create: (c = {}) => adamw(c) },
+  { id: 'rmsprop', defaultLearningRate: 1e-3, description: 'RMSprop: lr, decay, eps, momentum', create: (c = {}) => rmsprop(c) },
+  { id: 'adagrad', defaultLearningRate: 1e-2, description: 'Adagrad: lr, initialAccumulator, eps', create: (c = {}) => adagrad(c) },
+  { id: 'adamax', defaultLearningRate: 2e-3, description: 'Adamax (Adam with the infinity norm): lr, b1, b2, eps', create: (c = {}) => adamax(c) },
+  { id: 'lion', defaultLearningRate: 1e-4, description: 'Lion (sign of interpolated momentum): lr, b1, b2, weightDecay', create: (c = {}) => lion(c) },
+];
+
+/**
+ * Keel's optimizers as a plugin, for `registry.use(optimizersPlugin)`. Importing this package
+ * registers nothing: apps install the plugin into the registry they use.
+ */
+export const optimizersPlugin = definePlugin({
+  name: PACKAGE_NAME,
+  version: VERSION,
+  description: 'optax-style optimizers built from gradient transformations',
+  provides: { optimizer: optimizerSpecs },
+});
+
+/** Installs Keel's optimizers into a registry (idempotent). */
+export function installOptimizers(registry: Registry = defaultRegistry): void {
+  registry.use(optimizersPlugin);
+}

@@ -1,0 +1,28 @@
+import type { GradientTransformation } from './types.js';
+
+/** Options an optimizer is created with by id, from a config object (`{ lr: 1e-3 }`). */
+export type OptimizerConfig = Readonly<Record<string, unknown>>;
+
+/** An optimizer as registered under the `optimizer` kind. */
+export interface OptimizerSpec {
+  readonly description: string;
+  /** The learning rate used when a config gives none (trainers scale or schedule from it). */
+  readonly defaultLearningRate?: number;
+  /** Builds the optimizer; bad or missing options are errors that name the option. */
+  readonly create: (config?: OptimizerConfig) => GradientTransformation;
+}
+
+declare module '@keel/registry' {
+  interface KindEntries {
+    optimizer: OptimizerSpec;
+  }
+  interface RegisteredIds {
+    'optimizer:sgd': true;
+    'optimizer:adam': true;
+    'optimizer:adamw': true;
+    'optimizer:rmsprop': true;
+    'optimizer:adagrad': true;
+    'optimizer:adamax': true;
+    'optimizer:lion': true;
+  }
+}

@@ -1,0 +1,38 @@
+import type { Tensor } from '@keel/tensor';
+
+/**
+ * Named tensors: parameters, their gradients, or updates, keyed by parameter name
+ * ('dense_1/kernel'). Names, not positions, so a saved state still fits after layers are reordered.
+ */
+export type Params = Readonly<Record<string, Tensor>>;
+
+/**
+ * Optimizer state: tensors, numbers, strings, booleans and null, in arrays and plain objects.
+ * Nothing else (no functions, no classes), so any state can be saved with `serializeState`.
+ */
+export type OptState = Tensor | number | string | boolean | null | readonly OptState[] | { readonly [key: string]: OptState };
+
+/** Extra inputs to `update` that some transformations read. */
+export interface UpdateExtras {
+  /** A metric to judge progress by, lower is better (a validation loss): read by `reduceOnPlateau`. */
+  readonly metric?: number;
+}
+
+export interface UpdateResult<S extends OptState = OptState> {
+  readonly updates: Params;
+  readonly state: S;
+}
+
+/**
+ * An optimizer, or a piece of one, as a pair of pure functions (the design of optax):
+ * `init` makes the state for a set of parameters; `update` turns gradients into updates and
+ * returns the next state. Neither changes its arguments, so a state can be kept, copied, saved
+ * and restored at will; `applyUpdates` is the one place parameters change.
+ */
+export interface GradientTransformation<S extends OptState = OptState> {
+  init(params: Params): S;
+  update(grads: Params, state: S, params?: Params, extras?: UpdateExtras): UpdateResult<S>;
+}
+
+/** A learning-rate schedule: the rate at a step (0 for the first update). */
+export type Schedule = (step: number) => number;

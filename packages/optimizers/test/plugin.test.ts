@@ -1,0 +1,65 @@
+import { Registry, defaultRegistry, definePlugin, UnknownIdError, type IdOf } from '@keel/registry';
+import { sign } from '@keel/tensor';
+import { describe, expect, it } from 'vitest';
+import { adam, chain, createOptimizer, optimizersPlugin, scaleByLearningRate, VERSION, type GradientTransformation, type OptimizerSpec } from '../src/index.js';
+import { GRADS, START, trajectory } from './helpers.js';
+
+function installed(): Registry {
+  const registry = new Registry();
+  registry.use(optimizersPlugin);
+  return registry;
+}
+
+describe('optimizersPlugin', () => {
+  it('registers every optimizer under a plain id', () => {
+    const registry = installed();
+    expect(registry.list('optimizer')).toEqual(['adagrad', 'adam', 'adamax', 'adamw', 'lion', 'rmsprop', 'sgd']);
+    expect(registry.describe('optimizer', 'adam').plugin).toEqual({ name: '@keel/optimizers', version: VERSION });
+  });
+
+  it('is not installed just by importing the package', () => {
+    expect(defaultRegistry.has('optimizer', 'adam')).toBe(false);
+  });
+
+  it('creates an optimizer by id from a config object, the same as calling it', () => {
+    const byId = createOptimizer(installed(), 'adam', { lr: 1e-3 });
+    expect(trajectory(byId, START, GRADS)).toEqual(trajectory(adam({ lr: 1e-3 }), START, GRADS));
+    const id: IdOf<'optimizer'> = 'sgd';
+    expect(trajectory(installed().get('optimizer', id).create({ lr: 0.5 }), [0], [[1]])).toEqual([[-0.5]]);
+  });
+
+  it('names a bad config value and a misspelt id', () => {
+    expect(() => createOptimizer(installed(), 'adam', { lr: '0.001' })).toThrow('adam: lr must be a positive number, got "0.001"');
+    expect(() => createOptimizer(installed(), 'sgd', { momentum: 0.9, nesterov: 'yes' })).toThrow('sgd: nesterov must be true or false, got "yes"');
+    expect(() => createOptimizer(installed(), 'adma')).toThrow(UnknownIdError);
+    expect(() => createOptimizer(installed(), 'adma')).toThrow("did you mean 'adam'?");
+  });
+
+  it('says how to install the plugin when a built-in id is missing', () => {
+    expect(() => createOptimizer(new Registry({ name: 'my registry' }), 'adam')).toThrow(
+      "optimizer 'adam' is not in my registry; install Keel's optimizers first: registry.use(optimizersPlugin)",
+    );
+  });
+
+  it("creates a third party's optimizer, registered under its namespaced id, the same way", () => {
+    /** Sign descent: p ← p − lr·sign(g), a minimal custom optimizer built from transformations. */
+    const signSgd = (lr: number): GradientTransformation =>
+      chain(
+        {
+          init: () => null,
+          update: (grads, state) => ({ updates: Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, sign(g)])), state }),
+        },
+        scaleByLearningRate(lr),
+      );
+    const spec: OptimizerSpec & { id: string } = {
+      id: 'acme/sign-sgd',
+      description: 'sign descent',
+      create: (config = {}) => signSgd(typeof config.lr === 'number' ? config.lr : 0.1),
+    };
+    const registry = new Registry();
+    registry.use(definePlugin({ name: '@acme/keel-sign-sgd', version: '1.0.0', provides: { optimizer: [spec] } }));
+    const optimizer = createOptimizer(registry, 'acme/sign-sgd', { lr: 0.25 });
+    expect(trajectory(optimizer, [1], [[2], [-4]])).toEqual([[0.75], [1]]);
+    expect(registry.describe('optimizer', 'acme/sign-sgd').plugin).toEqual({ name: '@acme/keel-sign-sgd', version: '1.0.0' });
+  });
+});

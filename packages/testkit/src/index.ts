@@ -1,0 +1,5 @@
+export { checkActivation, registryWith, type ActivationCheckOptions } from './check-activation.js';
+export { checkLayer, type LayerCheckOptions } from './check-layer.js';
+export { formatReport, type CheckReport, type CheckResult } from './report.js';
+export { maxRelativeDifference, numericGradient } from './numeric.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,31 @@
+import type { Layer } from '@keel/layers';
+import type { Plugin } from '@keel/registry';
+import { describe, expect, it } from 'vitest';
+import { checkActivation, type ActivationCheckOptions } from './check-activation.js';
+import { checkLayer, type LayerCheckOptions } from './check-layer.js';
+import type { CheckReport } from './report.js';
+
+function register(subject: string, run: () => CheckReport): void {
+  describe(subject, () => {
+    const result = run();
+    for (const check of result.results) {
+      it(check.check, () => {
+        expect(check.ok, check.message).toBe(true);
+      });
+    }
+  });
+}
+
+/**
+ * Registers vitest tests for every activation a plugin provides (or the ids given).
+ * Call it at the top level of a test file: `testActivation(myPlugin)`.
+ */
+export function testActivation(plugin: Plugin, options: ActivationCheckOptions & { ids?: readonly string[] } = {}): void {
+  const ids = options.ids ?? (plugin.provides.activation ?? []).map((entry) => entry.id);
+  for (const id of ids) register(`${plugin.name}: activation '${id}'`, () => checkActivation(id, { ...options, plugin }));
+}
+
+/** Registers vitest tests for a layer: `testLayer(() => new MyLayer({...}), { inputShape: [8] })`. */
+export function testLayer(createLayer: () => Layer, options: LayerCheckOptions): void {
+  register(`layer ${createLayer().type}`, () => checkLayer(createLayer, options));
+}

@@ -1,0 +1,133 @@
+import { DataLoader, type Dataset, type Example } from '@keel/data';
+import type { Module } from '@keel/layers';
+import { applyUpdates, type OptState, type Params } from '@keel/optimizers';
+import { defaultRegistry, type Registry } from '@keel/registry';
+import { noGrad, type Tensor } from '@keel/tensor';
+import type { Logs, TrainingState } from './callbacks/callback.js';
+import { evaluateWith } from './evaluate.js';
+import { checkStep } from './guard.js';
+import { History } from './history.js';
+import { resolveMetric, type Metric } from './metrics/index.js';
+import type { FitOptions } from './options.js';
+import { installTrain } from './plugin.js';
+import { resolveLoss, resolveOptimizer } from './resolve.js';
+
+/** What `fit` returns: the history, and the optimizer state to resume from. */
+export interface FitResult {
+  readonly history: History;
+  readonly optimizerState: OptState;
+  /** Optimizer steps taken in this call. */
+  readonly steps: number;
+  readonly seconds: number;
+}
+
+function registryOf(model: Module, options: FitOptions): Registry {
+  const registry = options.registry ?? (model as { registry?: Registry }).registry ?? defaultRegistry;
+  installTrain(registry);
+  return registry;
+}
+
+function defaultMetrics(expects: string, targets: string | undefined): string[] {
+  return targets === 'index' || targets === 'oneHot' || targets === 'binary' || expects !== 'real' ? ['accuracy'] : [];
+}
+
+/**
+ * Trains `model` on `data`: each epoch shuffles (seeded), steps the optimizer on every
+ * mini-batch with the loss averaged over the batch, guards against NaN/Inf, evaluates on
+ * `validation`, and runs callbacks. The same seeds give the same weights, bit for bit.
+ */
+export async function fit(model: Module, data: Dataset<Example>, options: FitOptions): Promise<FitResult> {
+  const registry = registryOf(model, options);
+  const epochs = options.epochs ?? 1;
+  const initialEpoch = options.initialEpoch ?? 0;
+  const loader = new DataLoader(data, { batchSize: options.batchSize ?? 32, shuffle: options.shuffle !== false, seed: options.seed ?? 0 });
+  const loss = resolveLoss(registry, options.loss);
+  const metricContext = { predictions: loss.expects };
+  const metrics: Metric[] = (options.metrics ?? defaultMetrics(loss.expects, loss.targets)).map((m) => resolveMetric(registry, m, metricContext));
+  const history = new History();
+  const state: TrainingState = {
+    model,
+    epochs,
+    stepsPerEpoch: loader.length,
+    samplesPerEpoch: data.length,
+    epoch: initialEpoch,
+    step: 0,
+    learningRate: 0,
+    learningRateScale: 1,
+    learningRateOverride: undefined,
+    stopTraining: false,
+    history,
+    optimizer: { id: undefined, config: {}, state: undefined },
+    seed: options.seed ?? 0,
+  };
+  const optimizer = resolveOptimizer(registry, options.optimizer, () => state.learningRate);
+  const nextLearningRate = (): number =>
+    state.learningRateOverride !== undefined ? state.learningRateOverride(state.epoch, state.step) : state.learningRateScale * (optimizer.baseSchedule?.(state.step) ?? 0);
+  // A model that has not seen data yet gets its weights now, from the data's example shape.
+  const unbuilt = model as { built?: boolean; build?: (shape: readonly number[]) => unknown };
+  if (unbuilt.built === false && typeof unbuilt.build === 'function') unbuilt.build(loader.featureShape);
+  const params = model.parameters();
+  const paramRecord: Params = Object.fromEntries(params);
+  let optState = (options.optimizerState as OptState | undefined) ?? optimizer.transformation.init(paramRecord);
+  state.optimizer = { id: optimizer.id, config: optimizer.config, state: optState };
+  const callbacks = options.callbacks ?? [];
+  const guard = options.guard !== false;
+  const started = performance.now();
+  let steps = 0;
+
+  model.train();
+  for (const cb of callbacks) await cb.onTrainBegin?.(state);
+  for (let epoch = initialEpoch; epoch < epochs && !state.stopTraining; epoch++) {
+    state.epoch = epoch;
+    const epochStart = performance.now();
+    for (const m of metrics) m.reset();
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, state);
+    let lossSum = 0;
+    let seen = 0;
+    let batchIndex = 0;
+    for (const batch of loader.epoch(epoch)) {
+      state.learningRate = nextLearningRate();
+      for (const p of params.values()) p.zeroGrad();
+      const output = model.apply(batch.x);
+      const value = loss.fn(output, batch.y);
+      value.backward();
+      const grads = new Map<string, Tensor | null>([...params].map(([name, p]) => [name, p.grad]));
+      if (guard) checkStep(value, grads, state.step, epoch, batchIndex);
+      const gradRecord: Params = Object.fromEntries([...grads].map(([name, g]) => [name, g ?? noGrad(() => params.get(name)!.detach())]));
+      const { updates, state: next } = optimizer.transformation.update(gradRecord, optState, paramRecord);
+      optState = next;
+      state.optimizer.state = next;
+      applyUpdates(paramRecord, updates);
+      const batchLoss = value.item();
+      lossSum += batchLoss * batch.size;
+      seen += batch.size;
+      noGrad(() => {
+        for (const m of metrics) m.update(output, batch.y);
+      });
+      state.step++;
+      steps++;
+      const logs: Logs = { loss: batchLoss, size: batch.size, lr: state.learningRate };
+      for (const cb of callbacks) await cb.onBatchEnd?.(batchIndex, logs, state);
+      batchIndex++;
+      if (state.stopTraining || options.signal?.aborted === true) break;
+    }
+    const logs: Logs = { loss: lossSum / Math.max(seen, 1) };
+    for (const m of metrics) {
+      const result = m.result();
+      if (typeof result === 'number') logs[m.name] = result;
+    }
+    if (options.validation !== undefined && options.signal?.aborted !== true) {
+      const val = evaluateWith(model, options.validation, loss, metrics, options.batchSize ?? 32);
+      for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+      model.train();
+    }
+    logs.lr = state.learningRate;
+    logs.seconds = (performance.now() - epochStart) / 1000;
+    history.record({ epoch: epoch + 1, ...logs });
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, state);
+    if (options.signal?.aborted === true) state.stopTraining = true;
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.(state);
+  model.eval();
+  return { history, optimizerState: optState, steps, seconds: (performance.now() - started) / 1000 };
+}

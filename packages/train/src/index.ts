@@ -1,0 +1,15 @@
+export { fit, type FitResult } from './fit.js';
+export { evaluate, predict, type EvaluateOptions } from './evaluate.js';
+export type { FitOptions, LossArg, OptimizerArg } from './options.js';
+export { History } from './history.js';
+export { NumericsError, checkStep } from './guard.js';
+export type { Callback, CallbackEntry, Logs, TrainingState } from './callbacks/callback.js';
+export { earlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { terminateOnNaN } from './callbacks/terminate-on-nan.js';
+export { learningRateScheduler, reduceLROnPlateau, type ReduceLROnPlateauOptions } from './callbacks/learning-rate.js';
+export { progress, type ProgressEvent, type ProgressOptions, type ProgressSink } from './callbacks/progress.js';
+export { accuracy, confusionMatrix, f1, mae, mse, perClassScores, precision, r2, recall, resolveMetric, metricEntries, type Metric, type MetricContext, type MetricEntry, type MetricValue } from './metrics/index.js';
+export { resolveLoss, resolveOptimizer, type ResolvedLoss, type ResolvedOptimizer } from './resolve.js';
+export { trainPlugin, installTrain } from './plugin.js';
+export * from './save/index.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,48 @@
+import type { Tensor } from '@keel/tensor';
+
+/** A streaming metric: fed batch by batch, read at the end of an epoch. */
+export interface Metric {
+  /** The name it is logged under ('accuracy', 'f1', ...). */
+  readonly name: string;
+  reset(): void;
+  /** Adds one batch of predictions (model outputs) and targets. */
+  update(predictions: Tensor, targets: Tensor): void;
+  /** The value so far; structured metrics (a confusion matrix) return an object. */
+  result(): number | MetricValue;
+}
+
+export interface MetricValue {
+  readonly [key: string]: number | readonly number[] | readonly (readonly number[])[];
+}
+
+/** What a metric needs to know about the task to read predictions right. */
+export interface MetricContext {
+  /** Whether predictions are logits (binary threshold 0) or probabilities (threshold 0.5). */
+  readonly predictions: 'logits' | 'probabilities' | 'real';
+}
+
+/** A metric plugin entry (kind 'metric'). */
+export interface MetricEntry {
+  readonly id: string;
+  readonly override?: boolean;
+  readonly description: string;
+  /** Higher is better (accuracy) or lower is better (mae); used by early stopping's 'auto' mode. */
+  readonly direction: 'max' | 'min';
+  readonly create: (context: MetricContext, config?: Readonly<Record<string, unknown>>) => Metric;
+}
+
+declare module '@keel/registry' {
+  interface KindEntries {
+    metric: MetricEntry;
+  }
+  interface RegisteredIds {
+    'metric:accuracy': true;
+    'metric:precision': true;
+    'metric:recall': true;
+    'metric:f1': true;
+    'metric:confusionMatrix': true;
+    'metric:mae': true;
+    'metric:mse': true;
+    'metric:r2': true;
+  }
+}

@@ -1,0 +1,80 @@
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Sequential } from '@keel/layers';
+import type { Callback, Logs } from '../callbacks/callback.js';
+import type { StateTree } from '../save/state.js';
+import { saveModel } from './index.js';
+
+export interface ModelCheckpointOptions {
+  /** The model directory to write (replaced atomically each time). */
+  dir: string;
+  /** Only save when this logged value improves (default: save every epoch). */
+  monitor?: string;
+  mode?: 'min' | 'max';
+  /** Save the optimizer state too, so training can resume exactly (default true). */
+  includeOptimizer?: boolean;
+  /** JSON describing the preprocessing the model expects (saved in model.json). */
+  preprocessing?: unknown;
+}
+
+/** Saves the model (and optimizer state) after epochs, atomically: an interrupted save keeps the last complete one. */
+export function modelCheckpoint(options: ModelCheckpointOptions): Callback & { readonly saves: number } {
+  let best = Infinity;
+  let saves = 0;
+  return {
+    name: 'modelCheckpoint',
+    get saves() {
+      return saves;
+    },
+    async onEpochEnd(epoch: number, logs: Logs, state) {
+      if (options.monitor !== undefined) {
+        const value = logs[options.monitor];
+        if (value === undefined) throw new Error(`modelCheckpoint: '${options.monitor}' is not logged; logged: ${Object.keys(logs).join(', ')}`);
+        const score = (options.mode ?? (/acc|f1|precision|recall|r2/.test(options.monitor) ? 'max' : 'min')) === 'max' ? -value : value;
+        if (score >= best) return;
+        best = score;
+      }
+      const withOptimizer = options.includeOptimizer !== false && state.optimizer.id !== undefined;
+      await saveModel(state.model as Sequential, options.dir, {
+        ...(options.preprocessing === undefined ? {} : { preprocessing: options.preprocessing }),
+        ...(withOptimizer ? { optimizer: { id: state.optimizer.id!, config: state.optimizer.config as never, state: state.optimizer.state as StateTree } } : {}),
+        training: { epoch: epoch + 1, step: state.step, seed: state.seed },
+      });
+      saves++;
+    },
+  };
+}
+
+/** Appends one CSV row per epoch (header from the first epoch's logs). */
+export function csvLogger(path: string): Callback {
+  let columns: string[] | undefined;
+  return {
+    name: 'csvLogger',
+    async onTrainBegin() {
+      await mkdir(dirname(path), { recursive: true });
+      columns = undefined;
+    },
+    async onEpochEnd(epoch, logs) {
+      if (columns === undefined) {
+        columns = ['epoch', ...Object.keys(logs)];
+        await writeFile(path, `${columns.join(',')}\n`);
+      }
+      const row = columns.map((c) => (c === 'epoch' ? String(epoch + 1) : String(logs[c] ?? '')));
+      await appendFile(path, `${row.join(',')}\n`);
+    },
+  };
+}
+
+/** Appends one JSON object per epoch (JSON lines). */
+export function jsonLogger(path: string): Callback {
+  return {
+    name: 'jsonLogger',
+    async onTrainBegin() {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, '');
+    },
+    async onEpochEnd(epoch, logs) {
+      await appendFile(path, `${JSON.stringify({ epoch: epoch + 1, ...logs })}\n`);
+    },
+  };
+}

@@ -1,0 +1,359 @@
+/**
+ * A saved model as a set of files (pure and browser-safe; `@keel/train/node` writes them to a
+ * directory, `saveModelToIndexedDB` to IndexedDB, `encodeModelBundle` into one file):
+ *
+ *   model.json              format 'keel.model', formatVersion 1: the layers' ModelConfig (every
+ *                           plugin id and version the model needs), the parameter dtype, and the
+ *                           optional preprocessing, optimizer config and training info
+ *   weights.safetensors     every parameter and buffer, by full name ('dense_1/kernel')
+ *   optimizer.safetensors   (optional) the optimizer state's tensors; its other state is JSON in
+ *                           the file's metadata ('keel.state'), referring to the tensors by name
+ */
+import { defaultRegistry, type Registry } from '@keel/registry';
+import { modelConfig, modelFromConfig, Sequential, type ModelConfig } from '@keel/layers';
+import { Tensor, type DType } from '@keel/tensor';
+import { VERSION } from '../version.js';
+import { ModelFileError } from './errors.js';
+import { decodeSafetensors, encodeSafetensors, type DecodedSafetensors, type TensorData } from './safetensors.js';
+import { checkJson, flattenState, formatJson, unflattenState, type JsonValue, type StateTree } from './state.js';
+
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_FILE = 'weights.safetensors';
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
+export const MODEL_FORMAT = 'keel.model';
+export const MODEL_FORMAT_VERSION = 1;
+
+/** Where training stood when the model was saved (resume from here). */
+export interface TrainingInfo {
+  readonly epoch?: number;
+  readonly step?: number;
+  readonly seed?: number;
+  /** Anything else JSON-able the trainer wants back. */
+  readonly [key: string]: unknown;
+}
+
+/** The optimizer to save with the model. */
+export interface OptimizerSnapshot {
+  /** Its registry id ('adam'), recorded with the plugin and version that provide it when the model's registry knows it. */
+  readonly id: string;
+  /** Its hyperparameters, as JSON. */
+  readonly config?: unknown;
+  /**
+   * Its state (moments, step counts ...): tensors, Float32Array/Float64Array, numbers (NaN and
+   * ±Infinity too), strings, booleans, null, in arrays, plain objects and Maps. Restored bit for bit.
+   */
+  readonly state?: unknown;
+}
+
+/** What is saved next to the model's architecture and weights. */
+export interface SaveExtras {
+  /** JSON: what the inputs went through before training (standardisation statistics, pixel scaling ...). */
+  readonly preprocessing?: unknown;
+  readonly optimizer?: OptimizerSnapshot;
+  readonly training?: TrainingInfo;
+}
+
+/** The optimizer as it was saved. */
+export interface LoadedOptimizer {
+  readonly id: string;
+  /** The plugin that provided the optimizer when it was saved, if known. */
+  readonly plugin: { readonly name: string; readonly version: string } | undefined;
+  readonly config: JsonValue | undefined;
+  readonly state: StateTree | undefined;
+}
+
+export interface LoadedModel {
+  /** The rebuilt model, built, with every parameter and buffer loaded. */
+  readonly model: Sequential;
+  readonly preprocessing: JsonValue | undefined;
+  readonly optimizer: LoadedOptimizer | undefined;
+  readonly training: { readonly epoch?: number; readonly step?: number; readonly seed?: number; readonly [key: string]: JsonValue | undefined } | undefined;
+}
+
+/** model.json as written. */
+export interface ModelDocument {
+  readonly format: typeof MODEL_FORMAT;
+  readonly formatVersion: typeof MODEL_FORMAT_VERSION;
+  readonly producer: string;
+  /** The parameter dtype (the layers' ModelConfig does not record it). */
+  readonly dtype: DType;
+  readonly model: ModelConfig;
+  readonly weights: string;
+  readonly preprocessing?: JsonValue;
+  readonly optimizer?: {
+    readonly id: string;
+    readonly plugin?: string;
+    readonly version?: string;
+    readonly config?: JsonValue;
+    /** The file holding the state, or null when none was saved. */
+    readonly state: string | null;
+  };
+  readonly training?: JsonValue;
+}
+
+/** A model's files before they are encoded: what serializeModel and the bundle share. */
+export interface ModelParts {
+  readonly modelJson: string;
+  readonly weights: Map<string, TensorData>;
+  readonly optimizer: { readonly tensors: Map<string, TensorData>; readonly metadata: Record<string, string> } | undefined;
+}
+
+/** The same, read back (model.json already parsed and checked by `parseModelJson`). */
+export interface DecodedParts {
+  readonly document: ModelDocument;
+  readonly weights: DecodedSafetensors;
+  readonly optimizer: DecodedSafetensors | undefined;
+}
+
+const WEIGHTS_METADATA = { 'keel.format': 'weights', 'keel.producer': `@keel/train@${VERSION}` };
+
+/** Every parameter and buffer by full name (a name used twice is an error). */
+function namedTensors(model: Sequential): Map<string, Tensor> {
+  const all = new Map(model.parameters());
+  for (const [name, t] of model.buffers()) {
+    if (all.has(name)) throw new Error(`${model.name}: '${name}' names both a parameter and a buffer; names must be unique to be saved`);
+    all.set(name, t);
+  }
+  return all;
+}
+
+function checkTraining(value: unknown): JsonValue {
+  const json = checkJson(value, 'training');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TypeError('training must be an object such as { epoch, step, seed }');
+  for (const key of ['epoch', 'step', 'seed']) {
+    if (key in json && typeof json[key] !== 'number') throw new TypeError(`training.${key} must be a number, got ${JSON.stringify(json[key])}`);
+  }
+  return json;
+}
+
+/** Splits a model and its extras into model.json text and tensor maps. */
+export function modelParts(model: Sequential, extras: SaveExtras = {}): ModelParts {
+  if (!model.built) {
+    if (model.inputShape === undefined) {
+      throw new Error(`${model.name}: cannot save a model that is not built and has no input shape; build it (or run it once) first`);
+    }
+    model.build();
+  }
+  const config = modelConfig(model);
+  const weights = namedTensors(model);
+
+  let optimizer: ModelDocument['optimizer'];
+  let optimizerFile: ModelParts['optimizer'];
+  if (extras.optimizer !== undefined) {
+    const { id, config: optimizerConfig, state } = extras.optimizer;
+    if (typeof id !== 'string' || id === '') throw new TypeError('optimizer.id must be the optimizer\'s registry id, such as \'adam\'');
+    const plugin = model.registry.has('optimizer', id) ? model.registry.describe('optimizer', id).plugin : undefined;
+    optimizer = {
+      id,
+      ...(plugin === undefined ? {} : { plugin: plugin.name, version: plugin.version }),
+      ...(optimizerConfig === undefined ? {} : { config: checkJson(optimizerConfig, 'optimizer.config') }),
+      state: state === undefined ? null : OPTIMIZER_FILE,
+    };
+    if (state !== undefined) {
+      const flat = flattenState(state);
+      optimizerFile = { tensors: flat.tensors, metadata: { 'keel.format': 'optimizer', 'keel.state': JSON.stringify(flat.skeleton) } };
+    }
+  }
+
+  const document: ModelDocument = {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    producer: `@keel/train@${VERSION}`,
+    dtype: model.dtype,
+    model: checkJson(config, 'model') as unknown as ModelConfig,
+    weights: WEIGHTS_FILE,
+    ...(extras.preprocessing === undefined ? {} : { preprocessing: checkJson(extras.preprocessing, 'preprocessing') }),
+    ...(optimizer === undefined ? {} : { optimizer }),
+    ...(extras.training === undefined ? {} : { training: checkTraining(extras.training) }),
+  };
+  return { modelJson: `${formatJson(document as unknown as JsonValue)}\n`, weights, optimizer: optimizerFile };
+}
+
+/**
+ * The files of a saved model: model.json, weights.safetensors and, when optimizer state is
+ * given, optimizer.safetensors. Builds the model first if it is not built yet. Pure: write the
+ * files with `saveModel` (Node), `saveModelToIndexedDB` (browser), or anywhere you like.
+ */
+export function serializeModel(model: Sequential, extras: SaveExtras = {}): { files: Record<string, Uint8Array<ArrayBuffer>> } {
+  const parts = modelParts(model, extras);
+  const files: Record<string, Uint8Array<ArrayBuffer>> = {
+    [MODEL_JSON]: new TextEncoder().encode(parts.modelJson),
+    [WEIGHTS_FILE]: encodeSafetensors(parts.weights, WEIGHTS_METADATA),
+  };
+  if (parts.optimizer !== undefined) files[OPTIMIZER_FILE] = encodeSafetensors(parts.optimizer.tensors, parts.optimizer.metadata);
+  return { files };
+}
+
+/** How a file inside a saved model is named in messages: `dir/model.json`, or `model.json` alone. */
+export type FileLabel = (file: string) => string;
+
+function within(source: string | undefined, file: string): string {
+  return source === undefined ? file : `${source}/${file}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses model.json and checks the parts of it that modelFromConfig and the loader rely on. */
+export function parseModelJson(text: string, where: string = MODEL_JSON): ModelDocument {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new ModelFileError(`not valid JSON (${(error as Error).message}); the file is corrupt`, where);
+  }
+  const bad = (message: string): never => {
+    throw new ModelFileError(message, where);
+  };
+  if (!isRecord(doc)) return bad('not a Keel model file: expected a JSON object');
+  if (doc.format !== MODEL_FORMAT) return bad(`not a Keel model file: format is ${JSON.stringify(doc.format) ?? 'missing'}, expected '${MODEL_FORMAT}'`);
+  if (typeof doc.formatVersion !== 'number') return bad('formatVersion is missing');
+  if (doc.formatVersion > MODEL_FORMAT_VERSION) {
+    return bad(`format version ${doc.formatVersion} is newer than this @keel/train (${VERSION}) reads (${MODEL_FORMAT_VERSION}); upgrade @keel/train`);
+  }
+  if (doc.formatVersion !== MODEL_FORMAT_VERSION) return bad(`unknown format version ${doc.formatVersion}`);
+  if (doc.dtype !== 'float32' && doc.dtype !== 'float64') return bad(`dtype is ${JSON.stringify(doc.dtype) ?? 'missing'}, expected 'float32' or 'float64'`);
+  if (doc.weights !== WEIGHTS_FILE) return bad(`weights is ${JSON.stringify(doc.weights) ?? 'missing'}, expected '${WEIGHTS_FILE}'`);
+
+  const model = doc.model;
+  if (!isRecord(model)) return bad("the 'model' section (the layers' config) is missing");
+  if (typeof model.name !== 'string') bad('model.name must be a string');
+  if (typeof model.seed !== 'number') bad('model.seed must be a number');
+  if (model.inputShape !== null && !(Array.isArray(model.inputShape) && model.inputShape.every((d) => Number.isInteger(d) && (d as number) >= 0))) {
+    bad('model.inputShape must be a list of non-negative integers or null');
+  }
+  if (!Array.isArray(model.requires)) return bad('model.requires must be a list');
+  model.requires.forEach((r, i) => {
+    if (!isRecord(r) || !['kind', 'id', 'plugin', 'version'].every((k) => typeof r[k] === 'string')) {
+      bad(`model.requires[${i}] must be { kind, id, plugin, version } strings`);
+    }
+  });
+  if (!Array.isArray(model.layers)) return bad('model.layers must be a list');
+  model.layers.forEach((layer, i) => {
+    if (!isRecord(layer) || typeof layer.type !== 'string' || typeof layer.name !== 'string' || !isRecord(layer.config)) {
+      bad(`model.layers[${i}] must be { type, name, config }`);
+    }
+  });
+
+  if (doc.optimizer !== undefined) {
+    const o = doc.optimizer;
+    if (!isRecord(o) || typeof o.id !== 'string') return bad('optimizer must be an object with an id');
+    if (o.state !== null && o.state !== OPTIMIZER_FILE) bad(`optimizer.state is ${JSON.stringify(o.state) ?? 'missing'}, expected '${OPTIMIZER_FILE}' or null`);
+    if ((o.plugin !== undefined && typeof o.plugin !== 'string') || (o.version !== undefined && typeof o.version !== 'string')) {
+      bad('optimizer.plugin and optimizer.version must be strings');
+    }
+  }
+  if (doc.training !== undefined && !isRecord(doc.training)) bad('training must be an object');
+  return doc as unknown as ModelDocument;
+}
+
+function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/**
+ * Rebuilds a model from decoded parts: model.json through modelFromConfig (which names any
+ * plugin that is not installed), then checks every tensor's name, dtype and shape against the
+ * model's parameters and buffers before assigning any of them.
+ */
+export function modelFromParts(parts: DecodedParts, registry: Registry, label: FileLabel = (file) => file): LoadedModel {
+  const jsonWhere = label(MODEL_JSON);
+  const weightsWhere = label(WEIGHTS_FILE);
+  const doc = parts.document;
+
+  let model = modelFromConfig(doc.model, registry);
+  if (doc.dtype !== model.dtype) {
+    // ModelConfig does not record the dtype: rebuild the same layers with the saved one.
+    model = new Sequential(model.layers, {
+      name: doc.model.name,
+      seed: doc.model.seed,
+      registry,
+      dtype: doc.dtype,
+      ...(doc.model.inputShape === null ? {} : { inputShape: doc.model.inputShape }),
+    });
+  }
+  if (model.inputShape === undefined) {
+    throw new ModelFileError('model.inputShape is null, so the model cannot be built to receive its weights', jsonWhere);
+  }
+  model.build();
+
+  const expected = namedTensors(model);
+  const file = parts.weights.tensors;
+  const problems: string[] = [];
+  for (const [name, t] of expected) {
+    const found = file.get(name);
+    if (found === undefined) problems.push(`${name}: missing from the file (the model needs ${formatShape(t.shape)} ${t.dtype})`);
+    else if (found.dtype !== t.dtype) problems.push(`${name}: the file has ${found.dtype}, the model needs ${t.dtype}`);
+    else if (found.shape.length !== t.shape.length || found.shape.some((d, i) => d !== t.shape[i])) {
+      problems.push(`${name}: the file has ${formatShape(found.shape)}, the model needs ${formatShape(t.shape)}`);
+    }
+  }
+  for (const [name, found] of file) {
+    if (!expected.has(name)) problems.push(`${name}: in the file (${formatShape(found.shape)} ${found.dtype}) but not in the model`);
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10).join('; ');
+    const more = problems.length > 10 ? `; and ${problems.length - 10} more` : '';
+    throw new ModelFileError(`does not fit model '${model.name}': ${shown}${more}`, weightsWhere);
+  }
+  for (const [name, t] of expected) {
+    const found = file.get(name)!;
+    t.assign(Tensor.fromValues(found.values, found.shape, found.dtype));
+  }
+
+  let optimizer: LoadedOptimizer | undefined;
+  if (doc.optimizer !== undefined) {
+    let state: StateTree | undefined;
+    if (doc.optimizer.state !== null) {
+      const optimizerWhere = label(OPTIMIZER_FILE);
+      if (parts.optimizer === undefined) throw new ModelFileError(`says the optimizer state is in ${OPTIMIZER_FILE}, which is missing`, jsonWhere);
+      const skeletonText = parts.optimizer.metadata['keel.state'];
+      if (skeletonText === undefined) throw new ModelFileError("not Keel optimizer state: its metadata has no 'keel.state'", optimizerWhere);
+      let skeleton: unknown;
+      try {
+        skeleton = JSON.parse(skeletonText);
+      } catch (error) {
+        throw new ModelFileError(`the 'keel.state' metadata is not valid JSON (${(error as Error).message})`, optimizerWhere);
+      }
+      state = unflattenState(skeleton, parts.optimizer.tensors, optimizerWhere);
+    }
+    const { id, plugin, version, config } = doc.optimizer;
+    optimizer = { id, plugin: plugin === undefined || version === undefined ? undefined : { name: plugin, version }, config, state };
+  }
+  return {
+    model,
+    preprocessing: doc.preprocessing,
+    optimizer,
+    training: doc.training as LoadedModel['training'],
+  };
+}
+
+export interface DeserializeOptions {
+  /** Where the files came from (a directory, an IndexedDB key), to name them in messages. */
+  readonly source?: string;
+}
+
+/**
+ * Rebuilds a saved model from its files (as `serializeModel` made them): every plugin it
+ * needs must be installed in `registry` (the default one unless given), and every tensor must
+ * fit. Pure and browser-safe.
+ */
+export function deserializeModel(files: Readonly<Record<string, Uint8Array>>, registry: Registry = defaultRegistry, options: DeserializeOptions = {}): LoadedModel {
+  const { source } = options;
+  const json = files[MODEL_JSON];
+  if (json === undefined) throw new ModelFileError(`not a Keel model: there is no ${MODEL_JSON}`, source);
+  let modelJson: string;
+  try {
+    modelJson = new TextDecoder('utf-8', { fatal: true }).decode(json);
+  } catch {
+    throw new ModelFileError('not valid UTF-8 text; the file is corrupt', within(source, MODEL_JSON));
+  }
+  const document = parseModelJson(modelJson, within(source, MODEL_JSON));
+  const weightsBytes = files[WEIGHTS_FILE];
+  if (weightsBytes === undefined) throw new ModelFileError(`${MODEL_JSON} is there but ${WEIGHTS_FILE} is missing`, source);
+  const weights = decodeSafetensors(weightsBytes, within(source, WEIGHTS_FILE));
+  const optimizerBytes = files[OPTIMIZER_FILE];
+  const optimizer = optimizerBytes === undefined ? undefined : decodeSafetensors(optimizerBytes, within(source, OPTIMIZER_FILE));
+  return modelFromParts({ document, weights, optimizer }, registry, (file) => within(source, file));
+}

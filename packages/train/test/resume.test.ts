@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fit } from '../src/index.js';
+import { csvLogger, jsonLogger, loadModel, modelCheckpoint } from '../src/node/index.js';
+import { freshRegistry, xorData, xorModel } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'keel-resume-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('checkpoint and resume through files', () => {
+  it('2 epochs, save, load, 1 more epoch gives exactly the weights of 3 uninterrupted epochs', async () => {
+    const registry = freshRegistry();
+    const options = { loss: 'binaryCrossEntropyWithLogits', optimizer: { id: 'adam', lr: 0.02 }, batchSize: 2, seed: 6, registry } as const;
+    const straight = xorModel(8, registry);
+    await fit(straight, xorData(), { ...options, epochs: 3 });
+
+    const first = xorModel(8, registry);
+    const checkpoint = modelCheckpoint({ dir: join(dir, 'ckpt') });
+    await fit(first, xorData(), { ...options, epochs: 2, callbacks: [checkpoint] });
+    expect(checkpoint.saves).toBe(2);
+
+    const loaded = await loadModel(join(dir, 'ckpt'), registry);
+    expect(loaded.training).toMatchObject({ epoch: 2, seed: 6 });
+    expect(loaded.optimizer?.id).toBe('adam');
+    await fit(loaded.model, xorData(), { ...options, epochs: 3, initialEpoch: loaded.training!.epoch as number, optimizerState: loaded.optimizer!.state });
+
+    const resumed = [...loaded.model.parameters().values()].map((p) => Array.from(p.values));
+    expect(resumed).toEqual([...straight.parameters().values()].map((p) => Array.from(p.values)));
+  });
+
+  it('csvLogger and jsonLogger write one row per epoch', async () => {
+    const registry = freshRegistry();
+    const csv = join(dir, 'logs', 'train.csv');
+    const jsonl = join(dir, 'logs', 'train.jsonl');
+    await fit(xorModel(1, registry), xorData(), { loss: 'binaryCrossEntropyWithLogits', optimizer: 'adam', epochs: 3, batchSize: 4, registry, callbacks: [csvLogger(csv), jsonLogger(jsonl)] });
+    const rows = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(rows[0].split(',').slice(0, 3)).toEqual(['epoch', 'loss', 'accuracy']);
+    expect(rows).toHaveLength(4);
+    const events = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { epoch: number; loss: number });
+    expect(events.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(events[2].loss).toBeCloseTo(Number(rows[3].split(',')[1]), 12);
+  });
+});
