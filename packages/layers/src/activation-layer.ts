@@ -35,7 +35,7 @@ export class ActivationLayer extends Layer {
   }
 
   config(): LayerConfig {
-    return { activation: this.spec as LayerConfig[string] };
+    return { activation: this.spec };
   }
 
   override dependencies(): PluginDependency[] {

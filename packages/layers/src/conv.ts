@@ -71,7 +71,7 @@ export class Conv2D extends Layer {
 
   config(): LayerConfig {
     const { name: _name, inputShape: _inputShape, ...rest } = this.options;
-    return rest as LayerConfig;
+    return rest;
   }
 
   override dependencies(): PluginDependency[] {

@@ -70,7 +70,7 @@ export class Dense extends Layer {
 
   config(): LayerConfig {
     const { name: _name, inputShape: _inputShape, ...rest } = this.options;
-    return rest as LayerConfig;
+    return rest;
   }
 
   override dependencies(): PluginDependency[] {

@@ -1,4 +1,5 @@
-import { div, mul, noGrad, Random, Tensor, uniform, greaterEqual } from '@keel/tensor';
+import type { Tensor} from '@keel/tensor';
+import { div, mul, noGrad, Random, uniform, greaterEqual } from '@keel/tensor';
 import { Layer, type BuildContext, type LayerConfig, type LayerOptions } from './layer.js';
 
 export interface DropoutOptions extends LayerOptions {

@@ -2,12 +2,12 @@ import { installActivations } from '@keel/activations';
 import { installInitializers } from '@keel/initializers';
 import { definePlugin, defaultRegistry, type Registry } from '@keel/registry';
 import { ActivationLayer, type ActivationLayerOptions } from './activation-layer.js';
-import { AvgPool2D, Conv2D, MaxPool2D, type Conv2DOptions, type Pool2DOptions } from './conv.js';
+import { AvgPool2D, Conv2D, MaxPool2D, type Conv2DOptions } from './conv.js';
 import { Dense, type DenseOptions } from './dense.js';
 import { Dropout, type DropoutOptions } from './dropout.js';
 import type { LayerConfig } from './layer.js';
 import type { LayerEntry } from './layer-entry.js';
-import { BatchNorm, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
+import { BatchNorm, LayerNorm } from './normalization.js';
 import { Flatten, Reshape, type ReshapeOptions } from './shape-layers.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
@@ -16,13 +16,13 @@ const entries: LayerEntry[] = [
   { id: 'dense', description: 'fully connected: activation(x·W + b)', create: (c: LayerConfig) => new Dense(c as unknown as DenseOptions) },
   { id: 'activation', description: 'an activation on its own', create: (c) => new ActivationLayer(c as unknown as ActivationLayerOptions) },
   { id: 'dropout', description: 'inverted dropout (training only)', create: (c) => new Dropout(c as unknown as DropoutOptions) },
-  { id: 'batchNorm', description: 'batch normalisation over the last axis', create: (c) => new BatchNorm(c as unknown as BatchNormOptions) },
-  { id: 'layerNorm', description: 'layer normalisation over the last axis', create: (c) => new LayerNorm(c as unknown as LayerNormOptions) },
+  { id: 'batchNorm', description: 'batch normalisation over the last axis', create: (c) => new BatchNorm(c) },
+  { id: 'layerNorm', description: 'layer normalisation over the last axis', create: (c) => new LayerNorm(c) },
   { id: 'flatten', description: 'flattens each example', create: () => new Flatten() },
   { id: 'reshape', description: 'reshapes each example', create: (c) => new Reshape(c as unknown as ReshapeOptions) },
   { id: 'conv2d', description: '2-D convolution over NHWC images', create: (c) => new Conv2D(c as unknown as Conv2DOptions) },
-  { id: 'maxPool2d', description: '2-D max pooling over NHWC images', create: (c) => new MaxPool2D(c as unknown as Pool2DOptions) },
-  { id: 'avgPool2d', description: '2-D average pooling over NHWC images', create: (c) => new AvgPool2D(c as unknown as Pool2DOptions) },
+  { id: 'maxPool2d', description: '2-D max pooling over NHWC images', create: (c) => new MaxPool2D(c) },
+  { id: 'avgPool2d', description: '2-D average pooling over NHWC images', create: (c) => new AvgPool2D(c) },
 ];
 
 /** @keel/layers' plugin: every built-in layer type. */

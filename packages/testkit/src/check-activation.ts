@@ -38,7 +38,7 @@ function pointsAwayFromKinks(activation: Activation, shape: number[], seed: numb
 export function checkActivation(id: string, options: ActivationCheckOptions & { registry?: Registry; plugin?: Plugin } = {}): CheckReport {
   const registry = options.registry ?? registryWith(options.plugin);
   const seed = options.seed ?? 7;
-  const activation = createActivation(registry, { id, ...(options.config ?? {}) } as never);
+  const activation = createActivation(registry, { id, ...(options.config ?? {}) });
   const results: CheckResult[] = [];
 
   results.push(

@@ -24,7 +24,7 @@ describe('checkpoint and resume through files', () => {
     const loaded = await loadModel(join(dir, 'ckpt'), registry);
     expect(loaded.training).toMatchObject({ epoch: 2, seed: 6 });
     expect(loaded.optimizer?.id).toBe('adam');
-    await fit(loaded.model, xorData(), { ...options, epochs: 3, initialEpoch: loaded.training!.epoch as number, optimizerState: loaded.optimizer!.state });
+    await fit(loaded.model, xorData(), { ...options, epochs: 3, initialEpoch: loaded.training!.epoch, optimizerState: loaded.optimizer!.state });
 
     const resumed = [...loaded.model.parameters().values()].map((p) => Array.from(p.values));
     expect(resumed).toEqual([...straight.parameters().values()].map((p) => Array.from(p.values)));

@@ -70,7 +70,7 @@ export function perClassScores(matrix: readonly (readonly number[])[]): { precis
 function macroMetric(name: 'precision' | 'recall' | 'f1') {
   return (context: MetricContext): Metric => {
     const counter = confusionCounter(context);
-    return { name, reset: counter.reset, update: counter.update, result: () => perClassScores(counter.matrix()).macro[name] };
+    return { name, reset: () => counter.reset(), update: (p, t) => counter.update(p, t), result: () => perClassScores(counter.matrix()).macro[name] };
   };
 }
 
@@ -82,5 +82,5 @@ export const f1 = macroMetric('f1');
 /** The confusion matrix itself (rows actual, columns predicted). */
 export function confusionMatrix(context: MetricContext): Metric {
   const counter = confusionCounter(context);
-  return { name: 'confusionMatrix', reset: counter.reset, update: counter.update, result: (): MetricValue => ({ matrix: counter.matrix() }) };
+  return { name: 'confusionMatrix', reset: () => counter.reset(), update: (p, t) => counter.update(p, t), result: (): MetricValue => ({ matrix: counter.matrix() }) };
 }

@@ -37,7 +37,7 @@ export function modelCheckpoint(options: ModelCheckpointOptions): Callback & { r
       const withOptimizer = options.includeOptimizer !== false && state.optimizer.id !== undefined;
       await saveModel(state.model as Sequential, options.dir, {
         ...(options.preprocessing === undefined ? {} : { preprocessing: options.preprocessing }),
-        ...(withOptimizer ? { optimizer: { id: state.optimizer.id!, config: state.optimizer.config as never, state: state.optimizer.state as StateTree } } : {}),
+        ...(withOptimizer ? { optimizer: { id: state.optimizer.id!, config: state.optimizer.config, state: state.optimizer.state as StateTree } } : {}),
         training: { epoch: epoch + 1, step: state.step, seed: state.seed },
       });
       saves++;
