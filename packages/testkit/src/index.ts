@@ -1,5 +1,7 @@
 export { checkActivation, registryWith, type ActivationCheckOptions } from './check-activation.js';
 export { checkLayer, type LayerCheckOptions } from './check-layer.js';
+export { checkLoss, type KnownLossValue, type LossCheckOptions } from './check-loss.js';
+export { checkOptimizer, type OptimizerCheckOptions } from './check-optimizer.js';
 export { formatReport, type CheckReport, type CheckResult } from './report.js';
 export { maxRelativeDifference, numericGradient } from './numeric.js';
 export { VERSION } from './version.js';

@@ -3,6 +3,9 @@ import type { Plugin } from '@keel/registry';
 import { describe, expect, it } from 'vitest';
 import { checkActivation, type ActivationCheckOptions } from './check-activation.js';
 import { checkLayer, type LayerCheckOptions } from './check-layer.js';
+import { checkLoss, type LossCheckOptions } from './check-loss.js';
+import { checkOptimizer, type OptimizerCheckOptions } from './check-optimizer.js';
+import type { GradientTransformation } from '@keel/optimizers';
 import type { CheckReport } from './report.js';
 
 function register(subject: string, run: () => CheckReport): void {
@@ -28,4 +31,14 @@ export function testActivation(plugin: Plugin, options: ActivationCheckOptions &
 /** Registers vitest tests for a layer: `testLayer(() => new MyLayer({...}), { inputShape: [8] })`. */
 export function testLayer(createLayer: () => Layer, options: LayerCheckOptions): void {
   register(`layer ${createLayer().type}`, () => checkLayer(createLayer, options));
+}
+
+/** Registers vitest tests for a loss by id (Keel's or your plugin's): `testLoss('acme/focal', { plugin, known })`. */
+export function testLoss(id: string, options: LossCheckOptions = {}): void {
+  register(`loss '${id}'`, () => checkLoss(id, options));
+}
+
+/** Registers vitest tests for an optimizer: `testOptimizer('acme/signum', () => signum({ lr: 0.01 }))`. */
+export function testOptimizer(name: string, create: () => GradientTransformation, options: OptimizerCheckOptions = {}): void {
+  register(`optimizer '${name}'`, () => checkOptimizer(name, create, options));
 }

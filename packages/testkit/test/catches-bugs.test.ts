@@ -4,7 +4,7 @@ import { Dense, Layer, type BuildContext, type LayerConfig } from '@keel/layers'
 import { definePlugin } from '@keel/registry';
 import { add, defineOp, exp, matmul, mul, neg, reciprocal, sigmoid, sub, sum, type Tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
-import { checkActivation, checkLayer, formatReport } from '../src/index.js';
+import { checkActivation, checkLayer, checkLoss, formatReport } from '../src/index.js';
 
 const meta = { gain: 1, recommendedInitializer: 'glorotUniform', outputRange: [0, 1] as const, saturation: { below: -6, above: 6 }, kinks: [] };
 
@@ -94,5 +94,30 @@ describe('checkLayer', () => {
   it('passes a correct dense layer', () => {
     const report = checkLayer(() => new Dense({ units: 3, activation: 'tanh' }), { inputShape: [4] });
     expect(report.ok, formatReport(report)).toBe(true);
+  });
+});
+
+describe('checkLoss', () => {
+  it('catches a loss summed over the batch instead of averaged (seed 003)', () => {
+    const summed = definePlugin({
+      name: '@acme/keel-sum-mse',
+      version: '1.0.0',
+      provides: {
+        loss: [
+          {
+            id: 'acme/sumMse',
+            description: 'squared error summed over everything, whatever the reduction',
+            expects: 'real' as const,
+            targets: 'real' as const,
+            create: () => (p: Tensor, t: Tensor) => sum(mul(sub(p, t), sub(p, t))),
+          },
+        ],
+      },
+    });
+    const report = checkLoss('acme/sumMse', { plugin: summed });
+    expect(report.ok).toBe(false);
+    const scaling = report.results.find((r) => r.check.startsWith('gradient scales'))!;
+    expect(scaling.ok).toBe(false);
+    expect(scaling.message).toContain('the loss is not averaged over the batch');
   });
 });

@@ -1,0 +1,3 @@
+import { keelProject } from '../../vitest.shared.js';
+
+export default keelProject('plugin-swish-beta');
