@@ -7,10 +7,10 @@ import {
 import { matmulKernel } from './matmul.js';
 import { argReduceKernel, reduceKernel } from './reduce.js';
 import { softmaxKernel } from './softmax.js';
-import { affineKernel, clipKernel, insideRangeKernel, reluKernel, unaryFunctions, unaryKernel } from './unary.js';
+import { affineKernel, clipKernel, insideRangeKernel, reluKernel, unaryFunctions, unaryKernelFor } from './unary.js';
 
 const kernels: Record<string, KernelFn> = {
-  ...Object.fromEntries(Object.entries(unaryFunctions).map(([op, fn]) => [op, unaryKernel(fn)])),
+  ...Object.fromEntries(Object.entries(unaryFunctions).map(([op, fn]) => [op, unaryKernelFor(op, fn)])),
   relu: reluKernel,
   affine: affineKernel,
   clip: clipKernel,

@@ -1,4 +1,5 @@
 import type { KernelFn } from '../../backend/backend.js';
+import type { TypedArray } from '../../dtype.js';
 import { allocate, jsTensor } from './util.js';
 
 /** Stable by construction: sigmoid and softplus branch on the sign of x, so exp never overflows. */
@@ -79,6 +80,59 @@ export function unaryKernel(fn: (x: number) => number): KernelFn {
     const input = x.values;
     const out = allocate(x.dtype, input.length);
     for (let i = 0; i < input.length; i++) out[i] = fn(input[i]);
+    return jsTensor(out, x.shape, x.dtype);
+  };
+}
+
+type Loop = (input: TypedArray, out: TypedArray) => void;
+
+/**
+ * Separate loops for the ops that are hot in training: a loop shared by every op would call its
+ * function through one megamorphic call site, several times slower than these.
+ */
+const hotLoops: Readonly<Record<string, Loop>> = {
+  neg: (a, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = -a[i];
+  },
+  exp: (a, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = Math.exp(a[i]);
+  },
+  log: (a, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = Math.log(a[i]);
+  },
+  sqrt: (a, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = Math.sqrt(a[i]);
+  },
+  square: (a, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = a[i] * a[i];
+  },
+  reciprocal: (a, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = 1 / a[i];
+  },
+  tanh: (a, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = Math.tanh(a[i]);
+  },
+  sigmoid: (a, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = sigmoid(a[i]);
+  },
+  abs: (a, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = Math.abs(a[i]);
+  },
+  step: (a, o) => {
+    for (let i = 0; i < o.length; i++) {
+      const v = a[i];
+      o[i] = v > 0 ? 1 : v !== v ? v : 0;
+    }
+  },
+};
+
+/** The kernel of a unary op: its dedicated loop when it has one. */
+export function unaryKernelFor(op: string, fn: (x: number) => number): KernelFn {
+  const loop = hotLoops[op];
+  if (loop === undefined) return unaryKernel(fn);
+  return ([x]) => {
+    const out = allocate(x.dtype, x.size);
+    loop(x.values, out);
     return jsTensor(out, x.shape, x.dtype);
   };
 }
