@@ -32,3 +32,5 @@ export { ArrayDataset, Subset, concat, filter, map, skip, split, take, type Data
 export { DataLoader, type Batch, type DataLoaderOptions } from './loader/loader.js';
 export { prefetch } from './loader/prefetch.js';
 export { imageDataset, type ImageDatasetOptions } from './loader/image-dataset.js';
+export { applyStandardization, flatten, normalize, oneHot, standardize, type StandardizationJson } from './loader/dataset-transforms.js';
+export { streamBatches, type StreamOptions } from './loader/stream.js';
