@@ -2,8 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fit } from '../src/index.js';
-import { csvLogger, jsonLogger, loadModel, modelCheckpoint } from '../src/node/index.js';
+import { ArrayDataset, applyStandardization, standardize } from '@keel/data';
+import { Dense, Sequential } from '@keel/layers';
+import { tensor } from '@keel/tensor';
+import { fit, predict } from '../src/index.js';
+import { csvLogger, jsonLogger, loadModel, modelCheckpoint, saveModel } from '../src/node/index.js';
 import { freshRegistry, xorData, xorModel } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keel-resume-'));
@@ -46,22 +49,18 @@ describe('checkpoint and resume through files', () => {
 
 describe('preprocessing saved with the model', () => {
   it('standardisation fitted on the training split is saved, loaded and applied the same way at inference', async () => {
-    const { ArrayDataset, applyStandardization, standardize } = await import('@keel/data');
-    const { saveModel } = await import('../src/node/index.js');
-    const { predict } = await import('../src/index.js');
     const registry = freshRegistry();
     // inputs in 0..100 (seed 000): standardised before training
     const xs = Float32Array.from({ length: 40 }, (_, i) => (i * 37) % 100);
     const ys = Float32Array.from(xs, (v) => v + 1);
     const raw = new ArrayDataset(xs, [1], ys, [1]);
     const { stats, datasets } = standardize(raw);
-    const { Dense, Sequential } = await import('@keel/layers');
     const regression = new Sequential([new Dense({ units: 1 })], { inputShape: [1], registry });
     await fit(regression, datasets[0], { loss: 'meanSquaredError', optimizer: { id: 'sgd', lr: 0.5 }, epochs: 200, batchSize: 40, registry, metrics: [] });
     await saveModel(regression, join(dir, 'regression'), { preprocessing: stats });
     const loaded = await loadModel(join(dir, 'regression'), registry);
     const fresh = applyStandardization(new ArrayDataset(Float32Array.of(10, 50), [1], Float32Array.of(0, 0), [1]), loaded.preprocessing as typeof stats);
-    const out = predict(loaded.model, (await import('@keel/tensor')).tensor(Array.from(fresh.features), [2, 1])).toArray() as number[][];
+    const out = predict(loaded.model, tensor(Array.from(fresh.features), [2, 1])).toArray() as number[][];
     expect(out[0][0]).toBeCloseTo(11, 0);
     expect(out[1][0]).toBeCloseTo(51, 0);
   });
