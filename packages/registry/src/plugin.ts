@@ -1,10 +1,12 @@
 import { RegistryError } from './errors.js';
-import type { EntryBase, EntryOf, Kind } from './kinds.js';
+import type { EntryOf, Kind } from './kinds.js';
 
-/** Entries a plugin provides, grouped by kind. Kinds a package declared itself are allowed too. */
-export type Provides = { readonly [K in Kind]?: readonly EntryOf<K>[] } & {
-  readonly [kind: string]: readonly EntryBase[] | undefined;
-};
+/**
+ * Entries a plugin provides, grouped by kind. A kind a package declares itself is listed here once
+ * it is augmented into `KindEntries` (which also types its entries). No catch-all string index:
+ * it would hide each kind's entry type from inline entries (`create: (config) => ...`).
+ */
+export type Provides = { readonly [K in Kind]?: readonly EntryOf<K>[] };
 
 /** A plugin: a named, versioned manifest of what it provides. */
 export interface Plugin {

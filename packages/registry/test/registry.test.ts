@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Registry, RegistryError, UnknownIdError, definePlugin, kernelKey } from '../src/index.js';
+import { Registry, RegistryError, UnknownIdError, definePlugin, kernelKey, type Plugin } from '../src/index.js';
+
+// A package that declares a kind augments KindEntries, which types that kind's entries.
+declare module '../src/index.js' {
+  interface KindEntries {
+    scheduler: { readonly id: string };
+  }
+}
 
 const keelActivations = definePlugin({
   name: '@keel/activations',
@@ -201,7 +208,9 @@ describe('defineKind', () => {
 
   it('rejects a plugin that provides an undeclared kind, installing nothing', () => {
     const registry = new Registry();
-    const plugin = definePlugin({ name: '@keel/x', version: '1.0.0', provides: { activation: [{ id: 'a' }], schedular: [{ id: 'b' }] } });
+    // A typo'd kind is a compile error too; the cast shows the run-time check behind it.
+    const provides = { activation: [{ id: 'a' }], schedular: [{ id: 'b' }] } as Plugin['provides'];
+    const plugin = definePlugin({ name: '@keel/x', version: '1.0.0', provides });
     expect(() => registry.use(plugin)).toThrow("unknown kind 'schedular'");
     expect(registry.list('activation')).toEqual([]);
   });

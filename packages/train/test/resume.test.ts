@@ -59,7 +59,7 @@ describe('preprocessing saved with the model', () => {
     await fit(regression, datasets[0], { loss: 'meanSquaredError', optimizer: { id: 'sgd', lr: 0.5 }, epochs: 200, batchSize: 40, registry, metrics: [] });
     await saveModel(regression, join(dir, 'regression'), { preprocessing: stats });
     const loaded = await loadModel(join(dir, 'regression'), registry);
-    const fresh = applyStandardization(new ArrayDataset(Float32Array.of(10, 50), [1], Float32Array.of(0, 0), [1]), loaded.preprocessing as typeof stats);
+    const fresh = applyStandardization(new ArrayDataset(Float32Array.of(10, 50), [1], Float32Array.of(0, 0), [1]), loaded.preprocessing as unknown as typeof stats);
     const out = predict(loaded.model, tensor(Array.from(fresh.features), [2, 1])).toArray() as number[][];
     expect(out[0][0]).toBeCloseTo(11, 0);
     expect(out[1][0]).toBeCloseTo(51, 0);
