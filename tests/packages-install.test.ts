@@ -128,6 +128,19 @@ const packages: { dir: string; name: string; smoke: string; prints: unknown }[] 
     `,
     prints: 1,
   },
+  {
+    dir: 'packages/backend-wasm',
+    name: '@keel/backend-wasm',
+    smoke: `
+      import { installWasmBackend } from '@keel/backend-wasm';
+      import { defaultRegistry } from '@keel/registry';
+      import { getBackend, matmul, setBackend, tensor } from '@keel/tensor';
+      installWasmBackend(defaultRegistry);
+      setBackend('wasm');
+      console.log(JSON.stringify({ backend: getBackend(), product: matmul(tensor([[1, 2]]), tensor([[3], [4]])).toArray() }));
+    `,
+    prints: { backend: 'wasm', product: [[11]] },
+  },
 ];
 
 let project = '';

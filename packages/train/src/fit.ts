@@ -12,6 +12,13 @@ import type { FitOptions } from './options.js';
 import { installTrain } from './plugin.js';
 import { resolveLoss, resolveOptimizer } from './resolve.js';
 
+const YIELD_EVERY = 16;
+
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate !== undefined ? immediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /** What `fit` returns: the history, and the optimizer state to resume from. */
 export interface FitResult {
   readonly history: History;
@@ -109,6 +116,9 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
       const logs: Logs = { loss: batchLoss, size: batch.size, lr: state.learningRate };
       for (const cb of callbacks) await cb.onBatchEnd?.(batchIndex, logs, state);
       batchIndex++;
+      // Let the event loop turn now and then: Ctrl-C and UI events are seen promptly, and backends
+      // that free memory through FinalizationRegistry (wasm) get to run their cleanup.
+      if (batchIndex % YIELD_EVERY === 0) await yieldToEventLoop();
       if (state.stopTraining || options.signal?.aborted === true) break;
     }
     const logs: Logs = { loss: lossSum / Math.max(seen, 1) };

@@ -1,0 +1,39 @@
+import { defaultRegistry } from '@keel/registry';
+import { conformanceCases, engine, getBackend, runConformance, setBackend } from '@keel/tensor';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installWasmBackend, wasmKernels } from '../src/index.js';
+
+beforeAll(() => {
+  installWasmBackend(defaultRegistry);
+});
+
+describe("runConformance('wasm')", () => {
+  it('passes every case: values within float32 tolerance of js, gradients vs js and finite differences', () => {
+    const results = runConformance('wasm');
+    expect(results.length).toBe(conformanceCases.length);
+    expect(results.filter((r) => !r.ok).map((r) => r.message)).toEqual([]);
+    expect(getBackend()).toBe('js');
+  });
+
+  it('passes with other seeds too', () => {
+    for (const seed of [2, 3, 17]) {
+      const failed = runConformance('wasm', { seed }).filter((r) => !r.ok);
+      expect(failed.map((r) => r.message), `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it('runs its own kernels for the hot ops and falls back to js for the rest', () => {
+    setBackend('wasm');
+    try {
+      for (const op of ['matmul', 'add', 'mul', 'relu', 'step', 'affine', 'sum', 'softmax', 'logSoftmax', 'exp', 'tanh', 'sigmoid', 'oneHot', 'broadcastTo']) {
+        expect(engine.kernel(op).backend, op).toBe('wasm');
+      }
+      for (const op of ['gather', 'im2col', 'maxPool', 'prod', 'argmax', 'where']) {
+        expect(engine.kernel(op).backend, op).toBe('js');
+      }
+      expect(wasmKernels.length).toBeGreaterThan(35);
+    } finally {
+      setBackend('js');
+    }
+  });
+});
