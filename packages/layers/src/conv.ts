@@ -1,8 +1,8 @@
-import { createActivation, type Activation } from '@keel/activations';
-import { createInitializer } from '@keel/initializers';
+import type { Activation } from '@keel/activations';
 import { add, avgPool2d, conv2d, maxPool2d, windowGeometry, type Padding, type Tensor } from '@keel/tensor';
 import { expectRank, Layer, type BuildContext, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
-import { specId, type ActivationSpec, type InitializerSpec } from './specs.js';
+import type { ActivationSpec, InitializerSpec } from './specs.js';
+import { createWeights, weightedConfig, weightedDependencies } from './weights.js';
 
 type Pair = number | readonly [number, number];
 
@@ -51,16 +51,12 @@ export class Conv2D extends Layer {
   protected buildWeights(inputShape: readonly number[], context: BuildContext): void {
     const [kh, kw] = pair(this.options.kernelSize);
     const channels = inputShape[2];
-    const activation = createActivation(context.registry, this.options.activation ?? 'linear');
-    this.activationFn = activation;
-    const kernelSpec = this.options.kernelInitializer ?? activation.recommendedInitializer;
-    this.kernelInitializerId = specId(kernelSpec as InitializerSpec);
-    const fanIn = kh * kw * channels;
-    const fanOut = kh * kw * this.options.filters;
-    this.addParam('kernel', createInitializer(context.registry, kernelSpec)([kh, kw, channels, this.options.filters], { fanIn, fanOut, random: context.random, dtype: context.dtype }));
-    if (this.options.useBias !== false) {
-      this.addParam('bias', createInitializer(context.registry, this.options.biasInitializer ?? 'zeros')([this.options.filters], { fanIn, fanOut, random: context.random, dtype: context.dtype }));
-    }
+    const filters = this.options.filters;
+    const weights = createWeights(this.options, context, { kernel: [kh, kw, channels, filters], bias: [filters] }, kh * kw * channels, kh * kw * filters);
+    this.activationFn = weights.activation;
+    this.kernelInitializerId = weights.kernelInitializerId;
+    this.addParam('kernel', weights.kernel);
+    if (weights.bias !== undefined) this.addParam('bias', weights.bias);
   }
 
   protected call(x: Tensor): Tensor {
@@ -70,15 +66,11 @@ export class Conv2D extends Layer {
   }
 
   config(): LayerConfig {
-    const { name: _name, inputShape: _inputShape, ...rest } = this.options;
-    return rest;
+    return weightedConfig(this.options);
   }
 
   override dependencies(): PluginDependency[] {
-    const deps: PluginDependency[] = [{ kind: 'activation', id: specId(this.options.activation ?? 'linear') }];
-    if (this.kernelInitializerId !== undefined) deps.push({ kind: 'initializer', id: this.kernelInitializerId });
-    deps.push({ kind: 'initializer', id: specId(this.options.biasInitializer ?? 'zeros') });
-    return deps;
+    return weightedDependencies(this.options, this.kernelInitializerId);
   }
 }
 

@@ -1,8 +1,8 @@
-import { createActivation, type Activation } from '@keel/activations';
-import { createInitializer } from '@keel/initializers';
+import type { Activation } from '@keel/activations';
 import { add, matmul, type Tensor } from '@keel/tensor';
 import { expectRank, Layer, type BuildContext, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
-import { specId, type ActivationSpec, type InitializerSpec } from './specs.js';
+import type { ActivationSpec, InitializerSpec } from './specs.js';
+import { createWeights, weightedConfig, weightedDependencies } from './weights.js';
 
 export interface DenseOptions extends LayerOptions {
   units: number;
@@ -50,16 +50,11 @@ export class Dense extends Layer {
 
   protected buildWeights(inputShape: readonly number[], context: BuildContext): void {
     const features = inputShape[inputShape.length - 1];
-    const activation = createActivation(context.registry, this.options.activation ?? 'linear');
-    this.activationFn = activation;
-    const kernelSpec = this.options.kernelInitializer ?? activation.recommendedInitializer;
-    this.kernelInitializerId = specId(kernelSpec as InitializerSpec);
-    const kernelInit = createInitializer(context.registry, kernelSpec);
-    this.addParam('kernel', kernelInit([features, this.units], { fanIn: features, fanOut: this.units, random: context.random, dtype: context.dtype }));
-    if (this.options.useBias !== false) {
-      const biasInit = createInitializer(context.registry, this.options.biasInitializer ?? 'zeros');
-      this.addParam('bias', biasInit([this.units], { fanIn: features, fanOut: this.units, random: context.random, dtype: context.dtype }));
-    }
+    const weights = createWeights(this.options, context, { kernel: [features, this.units], bias: [this.units] }, features, this.units);
+    this.activationFn = weights.activation;
+    this.kernelInitializerId = weights.kernelInitializerId;
+    this.addParam('kernel', weights.kernel);
+    if (weights.bias !== undefined) this.addParam('bias', weights.bias);
   }
 
   protected call(x: Tensor): Tensor {
@@ -69,14 +64,10 @@ export class Dense extends Layer {
   }
 
   config(): LayerConfig {
-    const { name: _name, inputShape: _inputShape, ...rest } = this.options;
-    return rest;
+    return weightedConfig(this.options);
   }
 
   override dependencies(): PluginDependency[] {
-    const deps: PluginDependency[] = [{ kind: 'activation', id: specId(this.options.activation ?? 'linear') }];
-    if (this.kernelInitializerId !== undefined) deps.push({ kind: 'initializer', id: this.kernelInitializerId });
-    deps.push({ kind: 'initializer', id: specId(this.options.biasInitializer ?? 'zeros') });
-    return deps;
+    return weightedDependencies(this.options, this.kernelInitializerId);
   }
 }
