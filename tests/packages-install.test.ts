@@ -129,6 +129,19 @@ const packages: { dir: string; name: string; smoke: string; prints: unknown }[] 
     prints: 1,
   },
   {
+    dir: 'packages/diagnostics',
+    name: '@keel/diagnostics',
+    smoke: `
+      import { Dense, Sequential } from '@keel/layers';
+      import { lint } from '@keel/diagnostics';
+      import { tensor } from '@keel/tensor';
+      const model = new Sequential([new Dense({ units: 4, activation: 'relu' }), new Dense({ units: 3, activation: 'softmax' })], { inputShape: [2] });
+      const report = lint({ model, loss: 'sparseSoftmaxCrossEntropy', batch: { x: tensor([[0, 1], [1, 0]]), y: tensor([0, 2]) } });
+      console.log(JSON.stringify(report.findings.some((f) => f.code === 'probabilities-for-logits')));
+    `,
+    prints: true,
+  },
+  {
     dir: 'packages/backend-wasm',
     name: '@keel/backend-wasm',
     smoke: `

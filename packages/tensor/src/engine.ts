@@ -68,7 +68,8 @@ export class Engine {
     if (kernel.backend !== this.backend.name) output = output.to(this.backend);
     if (this.hooks.length > 0) {
       const event: OpEvent = { op, inputs, output, scope: this.scopeName, phase: this.phase };
-      for (const hook of this.hooks) hook(event);
+      // A copy: a hook may remove itself (or others) while handling the event.
+      for (const hook of [...this.hooks]) hook(event);
     }
     return output;
   }

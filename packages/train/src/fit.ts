@@ -2,7 +2,7 @@ import { DataLoader, type Dataset, type Example } from '@keel/data';
 import type { Module } from '@keel/layers';
 import { applyUpdates, type OptState, type Params } from '@keel/optimizers';
 import { defaultRegistry, type Registry } from '@keel/registry';
-import { noGrad, type Tensor } from '@keel/tensor';
+import { noGrad, zerosLike, type Tensor } from '@keel/tensor';
 import type { Logs, TrainingState } from './callbacks/callback.js';
 import { evaluateWith } from './evaluate.js';
 import { checkStep } from './guard.js';
@@ -100,7 +100,8 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
       value.backward();
       const grads = new Map<string, Tensor | null>([...params].map(([name, p]) => [name, p.grad]));
       if (guard) checkStep(value, grads, state.step, epoch, batchIndex);
-      const gradRecord: Params = Object.fromEntries([...grads].map(([name, g]) => [name, g ?? noGrad(() => params.get(name)!.detach())]));
+      // A parameter the loss does not reach gets a zero gradient (not its own value).
+      const gradRecord: Params = Object.fromEntries([...grads].map(([name, g]) => [name, g ?? zerosLike(params.get(name)!)]));
       const { updates, state: next } = optimizer.transformation.update(gradRecord, optState, paramRecord);
       optState = next;
       state.optimizer.state = next;

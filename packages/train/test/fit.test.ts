@@ -1,5 +1,5 @@
 import { ArrayDataset } from '@keel/data';
-import { Dense, Sequential } from '@keel/layers';
+import { Dense, Sequential, type Module } from '@keel/layers';
 import { tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
 import { earlyStopping, evaluate, fit, NumericsError, predict, progress, reduceLROnPlateau, terminateOnNaN } from '../src/index.js';
@@ -128,5 +128,23 @@ describe('callbacks', () => {
     await fit(xorModel(1, registry), xorData(), { loss: 'binaryCrossEntropyWithLogits', optimizer: 'adam', epochs: 1, batchSize: 2, registry, callbacks: [progress({ sink: { write: (s) => events.push(s) }, json: true })] });
     const parsed = events.map((e) => JSON.parse(e) as { event: string });
     expect(parsed.map((e) => e.event)).toEqual(['epochBegin', 'epochEnd']);
+  });
+});
+
+describe('parameters the loss does not reach', () => {
+  it('stay where they are (a missing gradient counts as zero, not the parameter itself)', async () => {
+    const registry = freshRegistry();
+    const inner = xorModel(1, registry).build();
+    const unused = tensor([1, 2]).requireGrad();
+    // any module with parameters trains; this one owns a parameter its output never uses
+    const module: Module = {
+      apply: (x) => inner.apply(x),
+      parameters: () => new Map([...inner.parameters(), ['extra/unused', unused]]),
+      buffers: () => inner.buffers(),
+      train: () => inner.train(),
+      eval: () => inner.eval(),
+    };
+    await fit(module, xorData(), { loss: 'binaryCrossEntropyWithLogits', optimizer: { id: 'sgd', lr: 0.1 }, epochs: 5, batchSize: 4, registry, metrics: [] });
+    expect(Array.from(unused.values)).toEqual([1, 2]);
   });
 });
