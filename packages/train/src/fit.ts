@@ -58,7 +58,8 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
     stepsPerEpoch: loader.length,
     samplesPerEpoch: data.length,
     epoch: initialEpoch,
-    step: 0,
+    // A resumed run continues the step count, so schedules and checkpoints pick up where they left off.
+    step: initialEpoch * loader.length,
     learningRate: 0,
     learningRateScale: 1,
     learningRateOverride: undefined,
@@ -122,6 +123,8 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
       if (batchIndex % YIELD_EVERY === 0) await yieldToEventLoop();
       if (state.stopTraining || options.signal?.aborted === true) break;
     }
+    // An epoch cut short by the signal is not an epoch: no logs, no checkpoint of half-trained weights.
+    if (options.signal?.aborted === true) break;
     const logs: Logs = { loss: lossSum / Math.max(seen, 1) };
     for (const m of metrics) {
       const result = m.result();
@@ -136,7 +139,6 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
     logs.seconds = (performance.now() - epochStart) / 1000;
     history.record({ epoch: epoch + 1, ...logs });
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, state);
-    if (options.signal?.aborted === true) state.stopTraining = true;
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(state);
   model.eval();

@@ -49,7 +49,8 @@ describe('fit on XOR', () => {
 
   it('resumes exactly: 2 epochs, then 1 more from the returned optimizer state, equals 3 epochs', async () => {
     const registry = freshRegistry();
-    const options = { loss: 'binaryCrossEntropyWithLogits', optimizer: { id: 'adam', lr: 0.01 }, batchSize: 2, seed: 4, registry } as const;
+    // a schedule, so a resumed run must also continue the step count
+    const options = { loss: 'binaryCrossEntropyWithLogits', optimizer: { id: 'adam', lr: (step: number) => 0.01 / (1 + step) }, batchSize: 2, seed: 4, registry } as const;
     const straight = xorModel(5, registry);
     await fit(straight, xorData(), { ...options, epochs: 3 });
     const resumed = xorModel(5, registry);
@@ -146,5 +147,17 @@ describe('parameters the loss does not reach', () => {
     };
     await fit(module, xorData(), { loss: 'binaryCrossEntropyWithLogits', optimizer: { id: 'sgd', lr: 0.1 }, epochs: 5, batchSize: 4, registry, metrics: [] });
     expect(Array.from(unused.values)).toEqual([1, 2]);
+  });
+});
+
+describe('aborting', () => {
+  it('stops at the signal without recording the unfinished epoch', async () => {
+    const registry = freshRegistry();
+    const controller = new AbortController();
+    const stopAfterFive = { name: 'stopper', onBatchEnd: (batch: number) => { if (batch === 4) controller.abort(); } };
+    const data = new ArrayDataset(Float32Array.from({ length: 200 }, (_, i) => i % 2), [2], Float32Array.from({ length: 100 }, (_, i) => i % 2), [1]);
+    const { history, steps } = await fit(xorModel(1, registry), data, { loss: 'binaryCrossEntropyWithLogits', optimizer: 'adam', epochs: 3, batchSize: 10, registry, callbacks: [stopAfterFive], signal: controller.signal });
+    expect(steps).toBe(5);
+    expect(history.epochs).toHaveLength(0);
   });
 });

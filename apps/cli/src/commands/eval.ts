@@ -1,0 +1,51 @@
+import { evaluate } from '@keel/train';
+import type { Flags } from '../args.js';
+import type { Command, Context } from '../common.js';
+import { EXIT, usageError } from '../errors.js';
+import { evalData } from '../eval-data.js';
+import { count, duration, fixed, keyValues, percent } from '../format.js';
+import { parameterCount } from '../model.js';
+import { openModel } from '../saved-model.js';
+
+async function run(flags: Flags, context: Context): Promise<number> {
+  const { out } = context;
+  const dir = flags.string('model');
+  if (dir === undefined) throw usageError("keel eval needs --model <dir> (a directory saved by 'keel train --out')");
+  if (flags.positionals.length > 0) throw usageError(`keel eval takes no arguments besides flags, got '${flags.positionals[0]}'`);
+  const { model, preprocessing: pre } = await openModel(dir, context.registry);
+  const data = await evalData(flags.string('data'), pre, model.inputShape ?? []);
+  const started = performance.now();
+  const result = evaluate(model, data.dataset, { loss: pre.loss, registry: context.registry, batchSize: flags.integer('batch-size') ?? 256 });
+  const seconds = (performance.now() - started) / 1000;
+  out.line(`${dir}: ${count(data.dataset.length)} examples from ${data.source}`);
+  out.line(
+    keyValues([
+      ['test accuracy', result.accuracy === undefined ? '--' : percent(result.accuracy)],
+      ['test loss', `${fixed(result.loss)} (${pre.loss})`],
+      ['parameters', count(parameterCount(model))],
+      ['time', `${duration(seconds)} (${count(data.dataset.length / Math.max(seconds, 1e-9))} samples/s)`],
+    ]),
+  );
+  out.event('eval', {
+    modelDir: dir,
+    data: data.source,
+    samples: data.dataset.length,
+    testAccuracy: result.accuracy ?? null,
+    testLoss: result.loss,
+    seconds,
+  });
+  return EXIT.ok;
+}
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'measure a saved model on a test set',
+  usage: 'keel eval --model <dir> [--data <dir>]',
+  flags: [
+    { name: 'model', type: 'string', value: 'dir', description: "the model directory ('keel train --out')" },
+    { name: 'data', type: 'string', value: 'dir', description: "an IDX set's directory; its test split (t10k-*) is used (default: the model's own data, else MNIST)" },
+    { name: 'batch-size', type: 'integer', value: 'n', description: 'examples per forward pass (default 256)' },
+  ],
+  details: ['Examples:', '  keel eval --model models/mnist', '  keel eval --model models/fashion --data ~/data/fashion-mnist --json'].join('\n'),
+  run,
+};

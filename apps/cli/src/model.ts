@@ -1,0 +1,47 @@
+// The architectures `keel train` builds: an MLP, or a small convnet for images.
+import { Conv2D, Dense, Flatten, MaxPool2D, Sequential, type ActivationSpec, type InitializerSpec, type Layer } from '@keel/layers';
+import type { Registry } from '@keel/registry';
+
+export type Architecture = 'mlp' | 'cnn';
+
+export interface ModelSpec {
+  readonly architecture: Architecture;
+  /** Hidden units per Dense layer (mlp) or filters per conv block (cnn). */
+  readonly layers: readonly number[];
+  /** cnn: hidden Dense layers between the conv blocks and the output. */
+  readonly dense?: readonly number[];
+  readonly activation: string;
+  /** The kernel initializer; the activation's recommended one when left out. */
+  readonly init?: string;
+  readonly inputShape: readonly number[];
+  readonly outputUnits: number;
+  readonly outputActivation: string;
+  readonly seed: number;
+  readonly registry: Registry;
+}
+
+export function buildModel(spec: ModelSpec): Sequential {
+  // Ids come from the command line and were checked against the registry already.
+  const activation = spec.activation as ActivationSpec;
+  const init = spec.init === undefined ? {} : { kernelInitializer: spec.init as unknown as InitializerSpec };
+  const layers: Layer[] = [];
+  if (spec.architecture === 'cnn') {
+    // Each block: a 3x3 'same' convolution, then 2x2 max pooling (28x28 -> 14x14 -> 7x7).
+    for (const filters of spec.layers) {
+      layers.push(new Conv2D({ filters, kernelSize: 3, padding: 'same', activation, ...init }));
+      layers.push(new MaxPool2D({ poolSize: 2 }));
+    }
+    layers.push(new Flatten());
+    for (const units of spec.dense ?? []) layers.push(new Dense({ units, activation, ...init }));
+  } else {
+    if (spec.inputShape.length > 1) layers.push(new Flatten());
+    for (const units of spec.layers) layers.push(new Dense({ units, activation, ...init }));
+  }
+  layers.push(new Dense({ units: spec.outputUnits, activation: spec.outputActivation as ActivationSpec }));
+  return new Sequential(layers, { inputShape: spec.inputShape, seed: spec.seed, registry: spec.registry, name: spec.architecture }).build();
+}
+
+export function parameterCount(model: Sequential): number {
+  const { trainable, nonTrainable } = model.countParams();
+  return trainable + nonTrainable;
+}

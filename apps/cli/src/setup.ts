@@ -1,0 +1,85 @@
+// The registry the CLI works with: Keel's own plugins, then any --plugin modules, then the backend.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dataPlugin } from '@keel/data';
+import { defaultRegistry, pluginLabel, RegistryError, type Plugin, type PluginInfo, type Registry } from '@keel/registry';
+import { installWasmBackend } from '@keel/backend-wasm';
+import { installTensorPlugin, setBackend } from '@keel/tensor';
+import { installTrain } from '@keel/train';
+import { CliError, EXIT, oneLine, withFlag } from './errors.js';
+
+/** Installs every Keel plugin (tensor backends and kernels, layers, activations, initializers, losses, optimizers, metrics, callbacks, datasets). */
+export function installKeel(registry: Registry = defaultRegistry): Registry {
+  installTensorPlugin(registry);
+  installWasmBackend(registry);
+  installTrain(registry);
+  registry.use(dataPlugin);
+  return registry;
+}
+
+function isPlugin(value: unknown): value is Plugin {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.name === 'string' && typeof v.version === 'string' && typeof v.provides === 'object' && v.provides !== null;
+}
+
+/** Every Plugin a module exports (directly, or in an exported array), each once. */
+export function pluginsIn(module: Record<string, unknown>): Plugin[] {
+  const found = new Set<Plugin>();
+  for (const value of Object.values(module)) {
+    if (isPlugin(value)) found.add(value);
+    else if (Array.isArray(value)) for (const item of value) if (isPlugin(item)) found.add(item);
+  }
+  return [...found];
+}
+
+/** The URL to import for a --plugin specifier: a path (relative to `cwd`) or a package name resolved from `cwd`. */
+function pluginUrl(specifier: string, cwd: string): string {
+  const looksLikePath = specifier.startsWith('.') || isAbsolute(specifier) || /\.(c|m)?js$/.test(specifier);
+  const path = resolve(cwd, specifier);
+  if (looksLikePath || existsSync(path)) {
+    if (!existsSync(path)) throw new CliError(`--plugin ${specifier}: no such file (${path})`, EXIT.usage);
+    return pathToFileURL(path).href;
+  }
+  try {
+    return pathToFileURL(createRequire(join(cwd, 'package.json')).resolve(specifier)).href;
+  } catch {
+    // ESM-only packages (exports without a 'require' condition) do not resolve through require;
+    // let import() find them from the CLI's own location.
+    return specifier;
+  }
+}
+
+/** Imports each --plugin module and `registry.use()`s every Plugin it exports. */
+export async function loadPlugins(specifiers: readonly string[], cwd: string, registry: Registry = defaultRegistry): Promise<PluginInfo[]> {
+  const installed: PluginInfo[] = [];
+  for (const specifier of specifiers) {
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(pluginUrl(specifier, cwd))) as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new CliError(`--plugin ${specifier}: cannot import it (${oneLine(error)})`, EXIT.usage, { cause: error });
+    }
+    const plugins = pluginsIn(module);
+    if (plugins.length === 0) {
+      throw new CliError(`--plugin ${specifier}: the module exports no Keel plugin (an object with name, version and provides, as definePlugin makes)`, EXIT.usage);
+    }
+    for (const plugin of plugins) {
+      try {
+        installed.push(registry.use(plugin));
+      } catch (error) {
+        if (error instanceof RegistryError) throw new CliError(`--plugin ${specifier}: cannot install ${pluginLabel(plugin)}: ${oneLine(error)}`, EXIT.usage, { cause: error });
+        throw error;
+      }
+    }
+  }
+  return installed;
+}
+
+/** Makes `name` the tensor backend; an unknown name gets the registry's did-you-mean. */
+export function selectBackend(name: string): void {
+  withFlag('backend', () => setBackend(name));
+}

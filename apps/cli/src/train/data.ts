@@ -1,0 +1,60 @@
+// The data a training run uses: train (maybe split for validation) and test sets, as the loss wants them.
+import { split, type ArrayDataset, type Dataset, type Example } from '@keel/data';
+import type { Registry } from '@keel/registry';
+import { imageSplitDataset, loadImages, outputFor, xorDatasets, type Layout, type OutputKind, type TargetEncoding } from '../data.js';
+import { XOR_REPEAT, type TrainConfig } from './config.js';
+
+export interface RunData {
+  readonly train: Dataset<Example>;
+  readonly validation: Dataset<Example> | undefined;
+  readonly test: ArrayDataset;
+  readonly inputShape: readonly number[];
+  readonly classes: number;
+  readonly layout: Layout;
+  readonly scale: number;
+  readonly rows?: number;
+  readonly cols?: number;
+  readonly encoding: TargetEncoding;
+  readonly outputUnits: number;
+  readonly outputActivation: string;
+  readonly output: OutputKind;
+  /** For people: "60,000 train / 10,000 test images of 28x28, 10 classes". */
+  readonly description: string;
+}
+
+export async function loadRunData(config: TrainConfig, registry: Registry): Promise<RunData> {
+  const loss = registry.resolve('loss', config.loss);
+  let base: Omit<RunData, 'train' | 'validation' | 'description'> & { train: ArrayDataset };
+  let what: string;
+  if (config.task === 'xor') {
+    const out = outputFor(loss, 2);
+    const { train, test } = xorDatasets(out.encoding, XOR_REPEAT);
+    base = { train, test, inputShape: [2], classes: 2, layout: 'flat', scale: 1, encoding: out.encoding, outputUnits: out.units, outputActivation: out.activation, output: out.output };
+    what = `XOR: the 4 points, repeated ${XOR_REPEAT} times per epoch`;
+  } else {
+    const set = await loadImages(config.dataDir, ['train', 'test']);
+    const out = outputFor(loss, set.classes);
+    const layout: Layout = config.architecture === 'cnn' ? 'image' : 'flat';
+    const { rows, cols } = set.train;
+    if (set.test.rows !== rows || set.test.cols !== cols) throw new Error(`the train images are ${rows}x${cols} but the test images are ${set.test.rows}x${set.test.cols}`);
+    base = {
+      train: imageSplitDataset(set.train, layout, set.classes, out.encoding),
+      test: imageSplitDataset(set.test, layout, set.classes, out.encoding),
+      inputShape: layout === 'image' ? [rows, cols, 1] : [rows * cols],
+      classes: set.classes,
+      layout,
+      scale: 1 / 255,
+      rows,
+      cols,
+      encoding: out.encoding,
+      outputUnits: out.units,
+      outputActivation: out.activation,
+      output: out.output,
+    };
+    const name = config.task === 'mnist' ? 'MNIST' : config.dataDir!;
+    what = `${name}: ${set.train.count.toLocaleString('en-US')} train / ${set.test.count.toLocaleString('en-US')} test images of ${rows}x${cols}, ${set.classes} classes`;
+  }
+  if (config.validationSplit === undefined) return { ...base, validation: undefined, description: what };
+  const [train, validation] = split(base.train, config.validationSplit, { seed: config.seed, stratify: base.encoding === 'index' });
+  return { ...base, train, validation, description: `${what} (${validation.length.toLocaleString('en-US')} held out for validation)` };
+}

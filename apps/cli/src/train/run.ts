@@ -1,0 +1,93 @@
+// `keel train`: set up, train with progress, evaluate on the test set, save, plot, summarise.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { evaluate, fit, type Callback } from '@keel/train';
+import { saveModel } from '@keel/train/node';
+import type { Flags } from '../args.js';
+import type { Context } from '../common.js';
+import { EXIT } from '../errors.js';
+import { parameterCount } from '../model.js';
+import { trainingCurvesSvg } from '../plot.js';
+import { onInterrupt } from '../signals.js';
+import { completeEpochCheckpoint, epochRecorder, stepCounter } from './checkpoint.js';
+import { progressDisplay, yieldToEventLoop } from './progress.js';
+import { reportDone, reportInterrupted, reportStart } from './report.js';
+import { makeSchedule } from './schedule.js';
+import { preprocessingOf, setUp } from './setup.js';
+
+export async function runTraining(flags: Flags, context: Context): Promise<number> {
+  const interrupt = onInterrupt(context.out);
+  try {
+    const setup = await setUp(flags, context);
+    const { config, data, model } = setup;
+    const params = parameterCount(model);
+    const stepsPerEpoch = Math.ceil(data.train.length / config.batchSize);
+    reportStart(context, setup, params, stepsPerEpoch);
+
+    const steps = stepCounter(setup.initialEpoch * stepsPerEpoch);
+    const schedule = makeSchedule(config.schedule, config.lr, config.epochs * stepsPerEpoch, stepsPerEpoch);
+    const accuracy = context.registry.resolve('metric', 'accuracy').create({ predictions: data.output });
+    const preprocessing = preprocessingOf(config, data);
+    const checkpoint = config.out === undefined ? undefined : completeEpochCheckpoint(config.out, preprocessing);
+    const recorder = epochRecorder();
+    // The checkpoint runs before the progress callback, so an epoch's event is printed once it is saved.
+    const callbacks: Callback[] = [steps, recorder, ...(checkpoint === undefined ? [] : [checkpoint]), progressDisplay(context.out, { accuracy, signal: interrupt.signal }), yieldToEventLoop()];
+    const optimizerConfig = { lr: config.lr, ...(config.momentum === undefined ? {} : { momentum: config.momentum }) };
+
+    interrupt.arm();
+    const result = await fit(model, data.train, {
+      loss: config.loss,
+      // The schedule reads the run's own step count, so a resumed run continues the schedule where it stopped.
+      optimizer: { id: config.optimizer, ...optimizerConfig, lr: () => schedule(steps.step) },
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      seed: config.seed,
+      metrics: [accuracy],
+      callbacks,
+      initialEpoch: setup.initialEpoch,
+      optimizerState: setup.optimizerState,
+      ...(data.validation === undefined ? {} : { validation: data.validation }),
+      registry: context.registry,
+      signal: interrupt.signal,
+    });
+    interrupt.dispose();
+    const history = [...setup.history, ...recorder.epochs];
+    const epochsDone = setup.initialEpoch + result.history.epochs.length;
+
+    if (config.plot !== undefined && history.length > 0) {
+      await mkdir(dirname(config.plot), { recursive: true });
+      await writeFile(config.plot, trainingCurvesSvg(history, `keel train ${config.task}: ${config.architecture} ${[...config.layers, ...(config.dense ?? [])].join('-')}`));
+    }
+    if (interrupt.signal.aborted) {
+      reportInterrupted(context, config, epochsDone, checkpoint?.lastEpoch);
+      return EXIT.interrupted;
+    }
+
+    const test = evaluate(model, data.test, { loss: config.loss, registry: context.registry, batchSize: 256 });
+    const testAccuracy = test.accuracy ?? null;
+    if (config.out !== undefined) {
+      await saveModel(model, config.out, {
+        preprocessing,
+        optimizer: { id: config.optimizer, config: optimizerConfig, state: result.optimizerState },
+        training: { epoch: epochsDone, step: steps.step, seed: config.seed, testAccuracy, testLoss: test.loss, history },
+      });
+    }
+    reportDone(
+      context,
+      {
+        task: config.task,
+        epochs: epochsDone,
+        testAccuracy,
+        testLoss: test.loss,
+        trainSeconds: result.seconds,
+        samplesPerSecond: steps.samples / Math.max(result.seconds, 1e-9),
+        params,
+        modelDir: config.out ?? null,
+      },
+      config.plot === undefined || data.validation !== undefined ? config.plot : `${config.plot} (training curves only: --validation-split adds validation curves)`,
+    );
+    return EXIT.ok;
+  } finally {
+    interrupt.dispose();
+  }
+}
