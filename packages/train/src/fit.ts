@@ -130,7 +130,7 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
       const result = m.result();
       if (typeof result === 'number') logs[m.name] = result;
     }
-    if (options.validation !== undefined && options.signal?.aborted !== true) {
+    if (options.validation !== undefined) {
       const val = evaluateWith(model, options.validation, loss, metrics, options.batchSize ?? 32);
       for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
       model.train();
