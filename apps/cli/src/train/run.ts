@@ -59,7 +59,8 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       await writeFile(config.plot, trainingCurvesSvg(history, `keel train ${config.task}: ${config.architecture} ${[...config.layers, ...(config.dense ?? [])].join('-')}`));
     }
     if (interrupt.signal.aborted) {
-      reportInterrupted(context, config, epochsDone, checkpoint?.lastEpoch);
+      // fit does not record an epoch cut short, so the interrupted one is the next.
+      reportInterrupted(context, config, epochsDone + 1, checkpoint?.lastEpoch);
       return EXIT.interrupted;
     }
 
