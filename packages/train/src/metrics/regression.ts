@@ -7,46 +7,35 @@ function checkSizes(name: string, predictions: Tensor, targets: Tensor): void {
   }
 }
 
-/** Mean absolute error over every value seen. */
-export function mae(): Metric {
+/** The mean of `error(prediction, target)` over every value seen. */
+function meanError(name: string, error: (p: number, t: number) => number): Metric {
   let total = 0;
   let count = 0;
   return {
-    name: 'mae',
+    name,
     reset() {
       total = 0;
       count = 0;
     },
     update(predictions, targets) {
-      checkSizes('mae', predictions, targets);
+      checkSizes(name, predictions, targets);
       const p = predictions.values;
       const t = targets.values;
-      for (let i = 0; i < p.length; i++) total += Math.abs(p[i] - t[i]);
+      for (let i = 0; i < p.length; i++) total += error(p[i], t[i]);
       count += p.length;
     },
     result: () => (count === 0 ? 0 : total / count),
   };
 }
 
+/** Mean absolute error over every value seen. */
+export function mae(): Metric {
+  return meanError('mae', (p, t) => Math.abs(p - t));
+}
+
 /** Mean squared error over every value seen. */
 export function mse(): Metric {
-  let total = 0;
-  let count = 0;
-  return {
-    name: 'mse',
-    reset() {
-      total = 0;
-      count = 0;
-    },
-    update(predictions, targets) {
-      checkSizes('mse', predictions, targets);
-      const p = predictions.values;
-      const t = targets.values;
-      for (let i = 0; i < p.length; i++) total += (p[i] - t[i]) ** 2;
-      count += p.length;
-    },
-    result: () => (count === 0 ? 0 : total / count),
-  };
+  return meanError('mse', (p, t) => (p - t) ** 2);
 }
 
 /** Coefficient of determination, 1 − SS_res / SS_tot, from running sums. */
