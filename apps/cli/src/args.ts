@@ -63,6 +63,15 @@ export class Flags {
     return value;
   }
 
+  /** A comma-separated list of names ('mlp,cnn'). */
+  names(name: string): string[] | undefined {
+    const text = this.string(name);
+    if (text === undefined) return undefined;
+    const parts = text.split(',').map((p) => p.trim());
+    if (parts.some((p) => p === '')) throw usageError(`--${name} must be a comma-separated list such as a,b, got '${text}'`);
+    return parts;
+  }
+
   /** A comma-separated list of positive integers ('256,128'). */
   integers(name: string): number[] | undefined {
     const text = this.string(name);

@@ -47,8 +47,8 @@ export function encodeTargets(labels: Uint8Array, classes: number, encoding: Tar
 }
 
 /** An image split as a dataset: pixels scaled to 0..1, flat or NHWC, targets encoded for the loss. */
-export function imageSplitDataset(split: ClassificationSplit, layout: Layout, classes: number, encoding: TargetEncoding): ArrayDataset {
-  const base = imageDataset(split, { layout });
+export function imageSplitDataset(split: ClassificationSplit, layout: Layout, classes: number, encoding: TargetEncoding, normalize = true): ArrayDataset {
+  const base = imageDataset(split, { layout, normalize });
   if (encoding === 'index') return base;
   const { targets, shape } = encodeTargets(split.labels, classes, encoding);
   return new ArrayDataset(base.features, base.featureShape, targets, shape);

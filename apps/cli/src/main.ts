@@ -1,6 +1,9 @@
 // `keel <command> [options]`: dispatch, --help, --version, and one-line errors.
 import { nearestId } from '@keel/registry';
+import { benchCommand } from './commands/bench.js';
+import { doctorCommand } from './commands/doctor.js';
 import { evalCommand } from './commands/eval.js';
+import { lrFindCommand } from './commands/lr-find.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
@@ -10,7 +13,7 @@ import { commandHelp, mainHelp } from './help.js';
 import { processIo, type Io } from './output.js';
 import { VERSION } from './version.js';
 
-export const commands: readonly Command[] = [trainCommand, evalCommand, predictCommand, pluginsCommand];
+export const commands: readonly Command[] = [trainCommand, evalCommand, predictCommand, doctorCommand, lrFindCommand, benchCommand, pluginsCommand];
 
 function findCommand(name: string): Command {
   const command = commands.find((c) => c.name === name);

@@ -1,6 +1,7 @@
 // The architectures `keel train` builds: an MLP, or a small convnet for images.
 import { Conv2D, Dense, Flatten, MaxPool2D, Sequential, type ActivationSpec, type InitializerSpec, type Layer } from '@keel/layers';
 import type { Registry } from '@keel/registry';
+import { parseIdSpec, specValue } from './id-spec.js';
 
 export type Architecture = 'mlp' | 'cnn';
 
@@ -23,7 +24,7 @@ export interface ModelSpec {
 export function buildModel(spec: ModelSpec): Sequential {
   // Ids come from the command line and were checked against the registry already.
   const activation = spec.activation as ActivationSpec;
-  const init = spec.init === undefined ? {} : { kernelInitializer: spec.init as unknown as InitializerSpec };
+  const init = spec.init === undefined ? {} : { kernelInitializer: specValue(parseIdSpec(spec.init, 'init')) as InitializerSpec };
   const layers: Layer[] = [];
   if (spec.architecture === 'cnn') {
     // Each block: a 3x3 'same' convolution, then 2x2 max pooling (28x28 -> 14x14 -> 7x7).

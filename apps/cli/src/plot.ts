@@ -2,11 +2,11 @@
 // training and the validation series), drawn by hand: axes, ticks, labels, legend.
 import type { Logs } from '@keel/train';
 
-const WIDTH = 960;
-const HEIGHT = 400;
+export const WIDTH = 960;
+export const HEIGHT = 400;
 const COLORS = { train: '#1f77b4', validation: '#ff7f0e' };
 
-interface Series {
+export interface Series {
   readonly id: string;
   readonly label: string;
   readonly color: string;
@@ -14,7 +14,7 @@ interface Series {
   readonly points: readonly (readonly [number, number])[];
 }
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -38,9 +38,32 @@ function tickLabel(value: number, percent: boolean): string {
   return Math.abs(value) >= 1000 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(1) : String(Number(value.toPrecision(6)));
 }
 
-function panel(x0: number, title: string, yLabel: string, series: readonly Series[], epochs: number, percent: boolean): string {
+/** A panel's x axis: its range and ticks in plot units, the label of each tick, its title. */
+export interface XAxis {
+  readonly label: string;
+  readonly min: number;
+  readonly max: number;
+  readonly ticks: readonly number[];
+  readonly tickLabel: (x: number) => string;
+  /** Draw points as well as the line (off for long series). */
+  readonly dots: boolean;
+}
+
+/** A vertical marker line with a label (e.g. the suggested learning rate). */
+export interface Marker {
+  readonly x: number;
+  readonly label: string;
+}
+
+function epochAxis(epochs: number): XAxis {
+  const xPad = epochs <= 12 ? 0.4 : (epochs - 1) * 0.03;
+  const ticks = epochs <= 12 ? Array.from({ length: epochs }, (_, i) => i + 1) : niceTicks(1, epochs, 8).filter((t) => Number.isInteger(t) && t >= 1);
+  return { label: 'epoch', min: 1 - xPad, max: epochs + xPad, ticks, tickLabel: String, dots: true };
+}
+
+export function panel(x0: number, title: string, yLabel: string, series: readonly Series[], axis: XAxis, percent: boolean, markers: readonly Marker[] = [], width = WIDTH / 2): string {
   const left = x0 + 70;
-  const right = x0 + WIDTH / 2 - 20;
+  const right = x0 + width - 20;
   const top = 72;
   const bottom = HEIGHT - 60;
   const values = series.flatMap((s) => s.points.map(([, y]) => y)).filter(Number.isFinite);
@@ -53,12 +76,11 @@ function panel(x0: number, title: string, yLabel: string, series: readonly Serie
   const yTicks = niceTicks(yMin, yMax);
   yMin = Math.min(yMin, yTicks[0]);
   yMax = Math.max(yMax, yTicks[yTicks.length - 1]);
-  const xPad = epochs <= 12 ? 0.4 : (epochs - 1) * 0.03;
-  const xMin = 1 - xPad;
-  const xMax = epochs + xPad;
+  const xMin = axis.min;
+  const xMax = axis.max;
   const sx = (x: number): number => left + ((x - xMin) / (xMax - xMin)) * (right - left);
   const sy = (y: number): number => bottom - ((y - yMin) / (yMax - yMin)) * (bottom - top);
-  const xTicks = epochs <= 12 ? Array.from({ length: epochs }, (_, i) => i + 1) : niceTicks(1, epochs, 8).filter((t) => Number.isInteger(t) && t >= 1);
+  const xTicks = axis.ticks;
   const parts: string[] = [];
   parts.push(`<g class="panel" id="${escapeXml(yLabel.toLowerCase())}-panel">`);
   parts.push(`<text class="title" x="${num((left + right) / 2)}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(title)}</text>`);
@@ -69,18 +91,22 @@ function panel(x0: number, title: string, yLabel: string, series: readonly Serie
   }
   for (const t of xTicks) {
     parts.push(`<line class="tick" x1="${num(sx(t))}" y1="${num(bottom)}" x2="${num(sx(t))}" y2="${num(bottom + 5)}" stroke="#333"/>`);
-    parts.push(`<text class="tick-label" x="${num(sx(t))}" y="${num(bottom + 18)}" text-anchor="middle" font-size="11">${t}</text>`);
+    parts.push(`<text class="tick-label" x="${num(sx(t))}" y="${num(bottom + 18)}" text-anchor="middle" font-size="11">${escapeXml(axis.tickLabel(t))}</text>`);
   }
   parts.push(`<line class="axis x-axis" x1="${num(left)}" y1="${num(bottom)}" x2="${num(right)}" y2="${num(bottom)}" stroke="#333"/>`);
   parts.push(`<line class="axis y-axis" x1="${num(left)}" y1="${num(top)}" x2="${num(left)}" y2="${num(bottom)}" stroke="#333"/>`);
-  parts.push(`<text class="axis-label" x="${num((left + right) / 2)}" y="${num(bottom + 40)}" text-anchor="middle" font-size="13">epoch</text>`);
+  parts.push(`<text class="axis-label" x="${num((left + right) / 2)}" y="${num(bottom + 40)}" text-anchor="middle" font-size="13">${escapeXml(axis.label)}</text>`);
   parts.push(`<text class="axis-label" x="${num(x0 + 18)}" y="${num((top + bottom) / 2)}" text-anchor="middle" font-size="13" transform="rotate(-90 ${num(x0 + 18)} ${num((top + bottom) / 2)})">${escapeXml(yLabel)}</text>`);
   for (const s of series) {
     const pts = s.points.filter(([, y]) => Number.isFinite(y));
     if (pts.length === 0) continue;
     const d = pts.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${num(sx(x))},${num(sy(y))}`).join(' ');
     parts.push(`<path class="series ${s.id}" d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
-    for (const [x, y] of pts) parts.push(`<circle class="point ${s.id}" cx="${num(sx(x))}" cy="${num(sy(y))}" r="3" fill="${s.color}"/>`);
+    if (axis.dots) for (const [x, y] of pts) parts.push(`<circle class="point ${s.id}" cx="${num(sx(x))}" cy="${num(sy(y))}" r="3" fill="${s.color}"/>`);
+  }
+  for (const m of markers) {
+    parts.push(`<line class="marker" x1="${num(sx(m.x))}" y1="${num(top)}" x2="${num(sx(m.x))}" y2="${num(bottom)}" stroke="#2ca02c" stroke-width="1.5" stroke-dasharray="4 3"/>`);
+    parts.push(`<text class="marker-label" x="${num(sx(m.x) + 4)}" y="${num(top + 12)}" font-size="11" fill="#2ca02c">${escapeXml(m.label)}</text>`);
   }
   // Legend: one row between the title and the plot area.
   const legendWidth = series.reduce((w, s) => w + 40 + s.label.length * 7, 0);
@@ -112,8 +138,8 @@ export function trainingCurvesSvg(history: readonly Logs[], title: string): stri
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif">`,
     `<title>${escapeXml(title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
-    panel(0, 'Loss', 'loss', pick('loss'), epochs, false),
-    panel(WIDTH / 2, 'Accuracy', 'accuracy', pick('accuracy'), epochs, true),
+    panel(0, 'Loss', 'loss', pick('loss'), epochAxis(epochs), false),
+    panel(WIDTH / 2, 'Accuracy', 'accuracy', pick('accuracy'), epochAxis(epochs), true),
     '</svg>',
     '',
   ].join('\n');

@@ -4,6 +4,7 @@ import { nearestId, type Registry } from '@keel/registry';
 import type { Flags } from '../args.js';
 import type { Preprocessing, Task } from '../data.js';
 import { usageError, withFlag } from '../errors.js';
+import { parseIdSpec } from '../id-spec.js';
 import type { Architecture } from '../model.js';
 import { checkSchedule, type ScheduleName } from './schedule.js';
 
@@ -46,9 +47,18 @@ const DEFAULTS: Record<'xor' | Architecture, Defaults> = {
 /** XOR's four points are repeated this many times per epoch, so an epoch has some steps to show. */
 export const XOR_REPEAT = 64;
 
-function checkId(registry: Registry, kind: string, flag: string, id: string): string {
+/** Short names people type for Keel's losses (as Keras accepts them). */
+const ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  loss: { mse: 'meanSquaredError', mae: 'meanAbsoluteError', bce: 'binaryCrossEntropy', crossentropy: 'sparseSoftmaxCrossEntropy' },
+};
+
+/** Checks an id flag against the registry (accepting `id:key=value` settings); returns it with aliases expanded. */
+function checkId(registry: Registry, kind: string, flag: string, text: string): string {
+  const spec = parseIdSpec(text, flag);
+  const id = ALIASES[kind]?.[spec.id] ?? spec.id;
+  if (kind !== 'initializer' && Object.keys(spec.config).length > 0) throw usageError(`--${flag} '${text}': settings (id:key=value) are supported for --init only`);
   withFlag(flag, () => registry.resolve(kind, id));
-  return id;
+  return text === spec.id ? id : `${id}${text.slice(spec.id.length)}`;
 }
 
 function architectureOf(flags: Flags): Architecture | undefined {

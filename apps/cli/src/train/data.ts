@@ -22,7 +22,13 @@ export interface RunData {
   readonly description: string;
 }
 
-export async function loadRunData(config: TrainConfig, registry: Registry): Promise<RunData> {
+export interface LoadOptions {
+  /** Scale pixels to [0, 1] (default true); false keeps the raw 0–255 values (for `keel doctor --raw-pixels`). */
+  readonly normalize?: boolean;
+}
+
+export async function loadRunData(config: TrainConfig, registry: Registry, options: LoadOptions = {}): Promise<RunData> {
+  const normalize = options.normalize !== false;
   const loss = registry.resolve('loss', config.loss);
   let base: Omit<RunData, 'train' | 'validation' | 'description'> & { train: ArrayDataset };
   let what: string;
@@ -38,12 +44,12 @@ export async function loadRunData(config: TrainConfig, registry: Registry): Prom
     const { rows, cols } = set.train;
     if (set.test.rows !== rows || set.test.cols !== cols) throw new Error(`the train images are ${rows}x${cols} but the test images are ${set.test.rows}x${set.test.cols}`);
     base = {
-      train: imageSplitDataset(set.train, layout, set.classes, out.encoding),
-      test: imageSplitDataset(set.test, layout, set.classes, out.encoding),
+      train: imageSplitDataset(set.train, layout, set.classes, out.encoding, normalize),
+      test: imageSplitDataset(set.test, layout, set.classes, out.encoding, normalize),
       inputShape: layout === 'image' ? [rows, cols, 1] : [rows * cols],
       classes: set.classes,
       layout,
-      scale: 1 / 255,
+      scale: normalize ? 1 / 255 : 1,
       rows,
       cols,
       encoding: out.encoding,

@@ -19,6 +19,34 @@ function bar(done: number, total: number, width: number): string {
   return `[${'='.repeat(Math.max(0, filled - 1))}${head}${' '.repeat(width - filled)}]`;
 }
 
+export interface ProgressFields {
+  readonly head: string;
+  readonly done: number;
+  readonly total: number;
+  readonly eta: number;
+  readonly rate: number;
+  readonly loss: number;
+  readonly accuracy?: number;
+  readonly columns: number;
+}
+
+/**
+ * One progress line that fits the terminal: the full form when there is room; in a narrow one the
+ * labels shrink first, then the bar goes — the numbers (ETA, loss, accuracy) are never cut.
+ */
+export function progressLine(f: ProgressFields): string {
+  const acc = f.accuracy === undefined ? [] : [`acc ${percent(f.accuracy)}`];
+  const wide = [`${f.done}/${f.total}`, `ETA ${duration(f.eta)}`, `${count(f.rate)} samples/s`, `loss ${fixed(f.loss)}`, ...acc].join('  ');
+  const narrow = [`${f.done}/${f.total}`, `ETA ${duration(f.eta)}`, `${count(f.rate)}/s`, `loss ${fixed(f.loss)}`, ...acc].join(' ');
+  const room = f.columns - 1;
+  for (const tail of [wide, narrow]) {
+    const width = Math.min(30, room - f.head.length - tail.length - 4);
+    if (width >= 10) return `${f.head} ${bar(f.done, f.total, width)} ${tail}`;
+  }
+  const bare = `${f.head} ${narrow}`;
+  return bare.length <= room ? bare : narrow.slice(0, room);
+}
+
 /** Epoch-end logs as `loss 0.1234  accuracy 97.12%  val_loss ...`. */
 export function formatLogs(logs: Logs): string {
   return Object.entries(logs)
@@ -56,17 +84,17 @@ export function progressDisplay(out: Output, options: ProgressOptions = {}): Cal
       const rate = seen / Math.max(seconds, 1e-9);
       const eta = (state.samplesPerEpoch - seen) / rate;
       const acc = options.accuracy?.result();
-      const head = `epoch ${state.epoch + 1}/${state.epochs}`;
-      const tail = [
-        `${batch + 1}/${state.stepsPerEpoch}`,
-        `ETA ${duration(eta)}`,
-        `${count(rate)} samples/s`,
-        `loss ${fixed(lossSum / batches)}`,
-        ...(typeof acc === 'number' ? [`acc ${percent(acc)}`] : []),
-      ].join('  ');
-      const width = Math.max(10, Math.min(30, out.columns - head.length - tail.length - 7));
-      const line = `${head} ${bar(batch + 1, state.stepsPerEpoch, width)} ${tail}`;
-      out.redraw(`\r${line.slice(0, Math.max(20, out.columns - 1))}\u001b[K`);
+      const line = progressLine({
+        head: `epoch ${state.epoch + 1}/${state.epochs}`,
+        done: batch + 1,
+        total: state.stepsPerEpoch,
+        eta,
+        rate,
+        loss: lossSum / batches,
+        ...(typeof acc === 'number' ? { accuracy: acc } : {}),
+        columns: out.columns,
+      });
+      out.redraw(`\r${line}\u001b[K`);
     },
     onEpochEnd(epoch: number, logs: Logs, state: TrainingState) {
       const seconds = (performance.now() - started) / 1000;

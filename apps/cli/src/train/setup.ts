@@ -8,7 +8,7 @@ import { usageError } from '../errors.js';
 import { buildModel } from '../model.js';
 import { openModel } from '../saved-model.js';
 import { freshConfig, resumedConfig, runSettings, type RunSettings, type TrainConfig } from './config.js';
-import { loadRunData, type RunData } from './data.js';
+import { loadRunData, type LoadOptions, type RunData } from './data.js';
 
 export interface Setup {
   readonly config: TrainConfig;
@@ -19,14 +19,17 @@ export interface Setup {
   readonly data: RunData;
 }
 
+/** A fresh model and its data from the set-up flags (what train, doctor and lr-find start from). */
+export async function freshSetup(flags: Flags, context: Context, options: LoadOptions = {}): Promise<Setup> {
+  const config = freshConfig(flags, context.registry);
+  const data = await loadRunData(config, context.registry, options);
+  const model = buildModel({ ...config, inputShape: data.inputShape, outputUnits: data.outputUnits, outputActivation: data.outputActivation, registry: context.registry });
+  return { config, data, model, initialEpoch: 0, optimizerState: undefined, history: [] };
+}
+
 export async function setUp(flags: Flags, context: Context): Promise<Setup> {
   const resume = flags.string('resume');
-  if (resume === undefined) {
-    const config = freshConfig(flags, context.registry);
-    const data = await loadRunData(config, context.registry);
-    const model = buildModel({ ...config, inputShape: data.inputShape, outputUnits: data.outputUnits, outputActivation: data.outputActivation, registry: context.registry });
-    return { config, data, model, initialEpoch: 0, optimizerState: undefined, history: [] };
-  }
+  if (resume === undefined) return freshSetup(flags, context);
   const opened = await openModel(resume, context.registry);
   const epochsDone = opened.loaded.training?.epoch ?? 0;
   const config = resumedConfig(flags, context.registry, resume, opened.preprocessing, epochsDone);

@@ -1,0 +1,24 @@
+// The engines `keel bench` compares: Keel's backends (and thread counts) and the peers installed
+// next to it. A peer that is not installed, or a backend that cannot run here, is listed with why.
+import { availableParallelism } from 'node:os';
+
+export interface EngineSpec {
+  readonly id: string;
+  readonly label: string;
+  readonly library: 'keel' | 'tfjs';
+  /** Keel: the tensor backend; tfjs: its backend name. */
+  readonly backend: string;
+  /** Keel 'wasm': worker threads (1 = single-threaded). */
+  readonly threads?: number;
+}
+
+export function allEngines(cores = availableParallelism()): EngineSpec[] {
+  return [
+    { id: 'keel-js', label: "keel 'js'", library: 'keel', backend: 'js' },
+    { id: 'keel-wasm', label: "keel 'wasm' 1 thread", library: 'keel', backend: 'wasm', threads: 1 },
+    ...(cores > 1 ? [{ id: 'keel-wasm-mt', label: `keel 'wasm' ${cores} threads`, library: 'keel', backend: 'wasm', threads: cores } as const] : []),
+    { id: 'keel-native', label: "keel 'native'", library: 'keel', backend: 'native' },
+    { id: 'tfjs-cpu', label: "tfjs 'cpu'", library: 'tfjs', backend: 'cpu' },
+    { id: 'tfjs-wasm', label: "tfjs 'wasm'", library: 'tfjs', backend: 'wasm' },
+  ];
+}

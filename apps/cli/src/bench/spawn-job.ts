@@ -1,0 +1,31 @@
+// Runs one benchmark job in a child process and reads its result line.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Job, JobOutput } from './child.js';
+
+const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
+
+export function runJob(job: Job, timeoutSeconds: number): Promise<JobOutput> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [childScript, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutSeconds * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const last = stdout.trim().split('\n').pop() ?? '';
+      try {
+        if (code === 0) {
+          resolve(JSON.parse(last) as JobOutput);
+          return;
+        }
+      } catch {
+        // fall through: report what the child said
+      }
+      const why = signal === 'SIGKILL' ? `killed after ${timeoutSeconds} s` : (stderr.trim().split('\n').pop() ?? `exit code ${code}`);
+      resolve({ unavailable: `failed: ${why}` });
+    });
+  });
+}

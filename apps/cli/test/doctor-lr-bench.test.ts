@@ -1,0 +1,121 @@
+// keel doctor, keel lr-find and keel bench, run as a user runs them: the built CLI as a subprocess.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTROL, checkWellFormed, jsonLines, keel, requireBuiltCli } from './helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'keel-cli-doctor-'));
+beforeAll(() => requireBuiltCli());
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface ReportEvent {
+  event: string;
+  findings: { code: string; severity: string; summary: string; fix: string }[];
+  outcome: { status: string; steps: number };
+}
+
+function report(stdout: string): ReportEvent {
+  const found = jsonLines(stdout).find((e) => e.event === 'report');
+  if (found === undefined) throw new Error(`no report event in:\n${stdout}`);
+  return found as unknown as ReportEvent;
+}
+
+const codes = (r: ReportEvent): string[] => r.findings.map((f) => f.code);
+
+describe('keel doctor', () => {
+  it('the default MNIST set-up: no problems, exit code 0', async () => {
+    const result = await keel(['doctor', 'mnist', '--steps', '100'], { timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toMatch(CONTROL);
+    expect(result.stdout).toContain('Keel doctor: no problems found');
+  });
+
+  it("the issue's example: MSE on ten classes, uniform(0, 1) weights and lr 1 — each mistake named with a fix, exit code 1", async () => {
+    const result = await keel(['doctor', 'mnist', '--loss', 'mse', '--init', 'uniform:minval=0,maxval=1', '--lr', '1', '--json'], { timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(1);
+    const r = report(result.stdout);
+    expect(codes(r)).toEqual(expect.arrayContaining(['mse-on-classification', 'init-too-large', 'init-not-centered']));
+    const mse = r.findings.find((f) => f.code === 'mse-on-classification')!;
+    expect(mse.summary).toContain('meanSquaredError');
+    expect(mse.fix).toContain('sparseSoftmaxCrossEntropy');
+    expect(r.findings.find((f) => f.code === 'init-too-large')!.fix).toMatch(/He initializer/);
+  });
+
+  it('raw 0–255 pixels and a loss summed over the batch are the findings of those bugs', async () => {
+    const raw = await keel(['doctor', 'mnist', '--raw-pixels', '--steps', '50', '--json'], { timeoutMs: 120_000 });
+    expect(report(raw.stdout).findings.find((f) => f.code === 'inputs-not-normalized')?.summary).toMatch(/0–255/);
+    const summed = await keel(['doctor', 'mnist', '--reduction', 'sum', '--steps', '50', '--json'], { timeoutMs: 120_000 });
+    expect(codes(report(summed.stdout))).toContain('loss-summed-not-averaged');
+    expect(summed.code).toBe(1);
+  });
+
+  it('prints the report in plain words for people', async () => {
+    const result = await keel(['doctor', 'xor', '--activation', 'relu', '--init', 'uniform:minval=0,maxval=1', '--steps', '50'], { timeoutMs: 60_000 });
+    expect(result.stdout).toMatch(/^Keel doctor: \d+ (error|warning)/m);
+    expect(result.stdout).toContain('[init-not-centered]');
+    expect(result.stdout).toContain('Likely cause:');
+    expect(result.stdout).toContain('Try:');
+  });
+
+  it('bad values are one-line usage errors', async () => {
+    const reduction = await keel(['doctor', 'mnist', '--reduction', 'avg']);
+    expect(reduction.code).toBe(2);
+    expect(reduction.stderr).toBe("keel: --reduction must be mean or sum, got 'avg'\n");
+    const init = await keel(['doctor', 'mnist', '--init', 'uniform:0,1']);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toMatch(/^keel: --init 'uniform:0,1': expected id or id:key=value/);
+  });
+});
+
+describe('keel lr-find', () => {
+  it('sweeps the learning rate, suggests one where the loss still falls, and plots the curve', async () => {
+    const svg = join(tmp, 'lr.svg');
+    const result = await keel(['lr-find', 'mnist', '--plot', svg, '--json'], { timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const event = jsonLines(result.stdout).find((e) => e.event === 'lr-find') as { suggested: number; lrs: number[]; smoothed: (number | null)[]; minimum: { lr: number } };
+    expect(event.lrs[0]).toBeCloseTo(1e-6, 12);
+    expect(event.lrs.length).toBeGreaterThan(30);
+    // Plain SGD on MNIST diverges above ~1 and learns from ~1e-3: the suggestion sits between.
+    expect(event.suggested).toBeGreaterThan(1e-4);
+    expect(event.suggested).toBeLessThan(0.5);
+    expect(event.suggested).toBeCloseTo(event.minimum.lr / 10, 10);
+    const text = readFileSync(svg, 'utf8');
+    checkWellFormed(text);
+    expect(text).toContain('learning rate (log scale)');
+    expect(text).toMatch(/class="marker-label"[^>]*>suggested /);
+  });
+});
+
+describe('keel bench', () => {
+  it('runs each engine in its own process and reports epoch time, samples/s, accuracy, peak memory, ratios and matmul GFLOP/s', async () => {
+    const result = await keel(['bench', '--workloads', 'mlp', '--engines', 'keel-wasm,tfjs-cpu', '--budget', '3', '--quick', '--json'], { timeoutMs: 300_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const events = jsonLines(result.stdout);
+    const runs = events.filter((e) => e.event === 'run') as unknown as { engine: string; epoch: { epochSeconds: number; samplesPerSecond: number; testAccuracy: number; fraction: number; peakRssMB: number } }[];
+    expect(runs.map((r) => r.engine)).toEqual(['keel-wasm', 'tfjs-cpu']);
+    for (const { epoch } of runs) {
+      expect(epoch.fraction).toBeGreaterThan(0);
+      expect(epoch.fraction).toBeLessThanOrEqual(1);
+      expect(epoch.samplesPerSecond).toBeGreaterThan(100);
+      expect(epoch.peakRssMB).toBeGreaterThan(100); // MNIST alone is ~200 MB as float32
+      // the epoch time is the measured time scaled by the part of the epoch done
+      expect(epoch.epochSeconds * epoch.fraction * epoch.samplesPerSecond).toBeGreaterThan(60_000 * epoch.fraction * 0.9);
+    }
+    // Three seconds of SGD on MNIST is enough to learn a lot, even as part of an epoch.
+    expect(runs[0].epoch.testAccuracy).toBeGreaterThan(0.8);
+    const matmul = events.filter((e) => e.event === 'matmul') as unknown as { engine: string; gflops: number[] }[];
+    expect(matmul.map((m) => m.engine)).toEqual(['keel-wasm', 'tfjs-cpu']);
+    for (const m of matmul) {
+      expect(m.gflops).toHaveLength(6);
+      for (const g of m.gflops) expect(g).toBeGreaterThan(0.05);
+    }
+    expect(events.at(-1)).toMatchObject({ event: 'done', runs: 2 });
+  });
+
+  it('an unknown engine names the nearest one', async () => {
+    const result = await keel(['bench', '--engines', 'tfjs-wsam']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^keel: --engines: unknown 'tfjs-wsam'; did you mean 'tfjs-wasm'\?/);
+  });
+});
