@@ -81,8 +81,10 @@ describe('seed 003: weights explode, then NaN, in the 3rd iteration', () => {
   it('following the fixes (default Glorot init, a mean loss, a linear output with sparseSoftmaxCrossEntropy, lr from the LR range test) reaches ≥ 95% test accuracy in one epoch', async () => {
     const { train, test } = await mnistData();
     const results: string[] = [];
-    // With the asker's 30 hidden units one epoch tops out around 93–95% whatever the optimizer
-    // (measured: SGD 92%, momentum 95%, Adam 93%); 95% in one epoch needs more units.
+    // With the asker's 30 hidden units one epoch tops out around 93–95% whatever the optimizer or
+    // activation (measured, batch 16: sigmoid SGD+momentum 90–93%, sigmoid Adam 94.2%, tanh Adam
+    // 94.6%, ReLU Adam 95.0%); 95% in one epoch reliably needs more units, so the 30-unit net is
+    // held to 92% and the 128-unit one to the issue's 95%.
     for (const units of [30, 128]) {
       const registry = freshRegistry();
       const model = new Sequential([new Dense({ units, activation: 'sigmoid' }), new Dense({ units: 10 })], { inputShape: [784], seed: 1, registry });
@@ -91,7 +93,7 @@ describe('seed 003: weights explode, then NaN, in the 3rd iteration', () => {
       await fit(model, train, { loss: 'sparseSoftmaxCrossEntropy', optimizer: { id: 'adam', lr: finder.suggested }, epochs: 1, batchSize: 32, seed: 1, registry });
       const { accuracy } = evaluate(model, test, { loss: 'sparseSoftmaxCrossEntropy', registry });
       results.push(`784-${units}-10: Adam lr ${finder.suggested!.toPrecision(3)}, one epoch in ${since(started)}, test accuracy ${(accuracy * 100).toFixed(2)}%`);
-      expect(accuracy).toBeGreaterThanOrEqual(units === 30 ? 0.9 : 0.95);
+      expect(accuracy).toBeGreaterThanOrEqual(units === 30 ? 0.92 : 0.95);
     }
     console.log(`seed 003 fixed:\n  ${results.join('\n  ')}`);
   });
