@@ -133,6 +133,13 @@ describe('plugins', () => {
     expect(find('metric', 'accuracy')).toMatchObject({ plugin: '@keel/train' });
     expect(find('dataset', 'mnist')).toMatchObject({ plugin: '@keel/data' });
     expect(find('backend', 'js')).toMatchObject({ plugin: '@keel/tensor' });
+    // Each backend says whether it runs here, and which is the default.
+    const backends = jsonLines(result.stdout).filter((e) => e.event === 'backend');
+    expect(backends.find((b) => b.id === 'js')).toMatchObject({ available: true });
+    expect(backends.filter((b) => b.best === true)).toHaveLength(1);
+    for (const b of backends) expect(b.available === true || typeof b.reason === 'string').toBe(true);
+    const text = await keel(['plugins', '--kind', 'backend']);
+    expect(text.stdout).toMatch(/^Backends:\n {2}js +ready/m);
     const table = await keel(['plugins', '--kind', 'activation']);
     expect(table.stdout).toMatch(/^relu\s+activation\s+@keel\/activations\s+0\.0\.0$/m);
     expect(table.stdout).not.toMatch(CONTROL);

@@ -2,6 +2,7 @@ import { renderTable } from '@keel/layers';
 import type { Flags } from '../args.js';
 import type { Command, Context } from '../common.js';
 import { nearestId } from '@keel/registry';
+import { backendUnavailableReason, bestBackend } from '@keel/tensor';
 import { EXIT, usageError } from '../errors.js';
 
 interface Row {
@@ -32,6 +33,14 @@ function run(flags: Flags, context: Context): Promise<number> {
   }
   for (const row of rows) out.event('entry', { ...row });
   out.line(renderTable(['Id', 'Kind', 'Plugin', 'Version'], rows.map((r) => [r.id, r.kind, r.plugin, r.version])));
+  if (only === undefined || only === 'backend') {
+    // A backend can be registered and still not run here (no WebAssembly SIMD, a native addon that did not build).
+    const best = bestBackend();
+    const status = registry.list('backend').map((id) => ({ id, unavailable: backendUnavailableReason(id) }));
+    for (const b of status) out.event('backend', { id: b.id, available: b.unavailable === undefined, best: b.id === best, ...(b.unavailable === undefined ? {} : { reason: b.unavailable }) });
+    out.line('Backends:');
+    for (const b of status) out.line(`  ${b.id.padEnd(8)} ${b.unavailable === undefined ? `ready${b.id === best ? ' (the default: the fastest that runs here)' : ''}` : `unavailable: ${b.unavailable}`}`);
+  }
   const plugins = registry.plugins();
   out.line(`${rows.length} entries from ${plugins.length} plugins: ${plugins.map((p) => `${p.name}@${p.version}`).join(', ')}`);
   out.event('plugins', { count: rows.length, plugins });
