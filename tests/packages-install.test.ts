@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /** Packages that are published, a snippet using each one the way its README does, and what it prints. */
-const packages: { dir: string; name: string; smoke: string; prints: unknown }[] = [
+const packages: { dir: string; name: string; smoke: string; prints: unknown; files?: string[] }[] = [
   {
     dir: 'packages/registry',
     name: '@keel/registry',
@@ -154,6 +154,23 @@ const packages: { dir: string; name: string; smoke: string; prints: unknown }[] 
     `,
     prints: { backend: 'wasm', product: [[11]] },
   },
+  {
+    // Ships its C sources and builds them on install (node-gyp against the system's OpenBLAS,
+    // which the set-up installs); \`build/\` is what that install script produced.
+    dir: 'packages/backend-native',
+    name: '@keel/backend-native',
+    files: ['binding.gyp', 'build', 'native', 'scripts'],
+    smoke: `
+      import { installNativeBackend, nativeAvailability } from '@keel/backend-native';
+      import { defaultRegistry } from '@keel/registry';
+      import { bestBackend, matmul, setBackend, tensor } from '@keel/tensor';
+      installNativeBackend(defaultRegistry);
+      const available = nativeAvailability().available;
+      if (available) setBackend('native');
+      console.log(JSON.stringify({ available, best: bestBackend(), product: matmul(tensor([[1, 2]]), tensor([[3], [4]])).toArray() }));
+    `,
+    prints: { available: true, best: 'native', product: [[11]] },
+  },
 ];
 
 let project = '';
@@ -176,16 +193,16 @@ afterAll(() => {
   if (project !== '') rmSync(project, { recursive: true, force: true });
 });
 
-describe.each(packages)('$name installed from its tarball', ({ name, smoke, prints }) => {
+describe.each(packages)('$name installed from its tarball', ({ name, smoke, prints, files = [] }) => {
   const file = `smoke-${name.replace(/[@/]/g, '_')}`;
 
-  it('ships only dist, README and package.json, with types in its exports', () => {
+  it('ships only dist, README and package.json (and what it builds from), with types in its exports', () => {
     const manifest = JSON.parse(execFileSync('node', ['-p', `JSON.stringify(require('${name}/package.json'))`], { cwd: project, encoding: 'utf8' })) as {
       exports: Record<string, Record<string, string>>;
     };
     expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
     const installed = readdirSync(join(project, 'node_modules', ...name.split('/'))).sort();
-    expect(installed.filter((f) => f !== 'node_modules')).toEqual(['README.md', 'dist', 'package.json']);
+    expect(installed.filter((f) => f !== 'node_modules')).toEqual(['README.md', 'dist', 'package.json', ...files].sort());
   });
 
   it('imports and runs from plain JavaScript', () => {

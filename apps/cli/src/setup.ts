@@ -5,6 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dataPlugin } from '@keel/data';
 import { defaultRegistry, pluginLabel, RegistryError, type Plugin, type PluginInfo, type Registry } from '@keel/registry';
+import { installNativeBackend } from '@keel/backend-native';
 import { installWasmBackend } from '@keel/backend-wasm';
 import { installTensorPlugin, setBackend } from '@keel/tensor';
 import { installTrain } from '@keel/train';
@@ -14,6 +15,8 @@ import { CliError, EXIT, oneLine, withFlag } from './errors.js';
 export function installKeel(registry: Registry = defaultRegistry): Registry {
   installTensorPlugin(registry);
   installWasmBackend(registry);
+  // Optional: registers even when the addon did not build (it then reports why, and is never picked).
+  installNativeBackend(registry);
   installTrain(registry);
   registry.use(dataPlugin);
   return registry;

@@ -1,0 +1,68 @@
+import * as T from '@keel/tensor';
+import { setBackend, type Tensor } from '@keel/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getNativeThreads, nativeBackend, setNativeThreads } from '../src/index.js';
+import { identical, install, on, skipReason, titled } from './helpers.js';
+
+const initial = getNativeThreads();
+beforeAll(() => install());
+afterAll(() => {
+  setNativeThreads(initial);
+  setBackend('js');
+});
+
+/** Ops large enough for the addon's loops to split across threads (≥ 64K elements per thread). */
+function work(): Tensor[] {
+  const x = T.uniform([512, 600], -3, 3, { seed: 5 });
+  const bias = T.uniform([600], -1, 1, { seed: 6 });
+  return [
+    T.tanh(x),
+    T.affine(x, 0.3, -0.1),
+    T.maximum(T.add(x, bias), 0),
+    T.sum(x, { axis: 0 }),
+    T.sum(x, { axis: 1 }),
+    T.max(x, { axis: [0, 1] }),
+    T.softmax(x, 1),
+    T.logSoftmax(x, 0),
+    T.transpose(x),
+    T.matmul(x, x, { transposeA: true }),
+  ];
+}
+
+describe('thread settings', () => {
+  it('reject counts that are not whole numbers from 1 to 1024', () => {
+    for (const bad of [0, -1, 1.5, NaN, 2000]) expect(() => setNativeThreads(bad)).toThrow(/setNativeThreads: threads must be a whole number from 1 to 1024/);
+    expect(getNativeThreads()).toBe(initial);
+  });
+});
+
+describe.skipIf(skipReason !== undefined)(titled('threads'), () => {
+  it('default to one per core, and apply to the addon', () => {
+    nativeBackend();
+    expect(initial).toBeGreaterThanOrEqual(1);
+    setNativeThreads(3);
+    expect(nativeBackend().addon.getThreads()).toBe(3);
+    setNativeThreads(initial);
+    expect(nativeBackend().addon.getThreads()).toBe(initial);
+  });
+
+  it("the addon's own loops give the same bits at 1, 2 and 4 threads, across many resizes", () => {
+    setNativeThreads(1);
+    const serial = on('native', work);
+    for (let round = 0; round < 5; round++) {
+      for (const threads of [2, 4, 3]) {
+        setNativeThreads(threads);
+        const parallel = on('native', work);
+        // matmul (the last) is the BLAS's business: deterministic at 1 thread only, checked elsewhere
+        parallel.slice(0, -1).forEach((t, i) => expect(identical(t.values, serial[i].values), `op ${i} at ${threads} threads`).toBe(true));
+      }
+    }
+  });
+
+  it('results are right at several threads (not only consistent): against js', () => {
+    setNativeThreads(4);
+    const actual = on('native', work);
+    const expected = on('js', work);
+    actual.slice(0, -1).forEach((t, i) => expect(identical(t.values, expected[i].values), `op ${i}`).toBe(true));
+  });
+});
