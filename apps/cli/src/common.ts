@@ -3,13 +3,14 @@ import { defaultRegistry, type PluginInfo, type Registry } from '@keel/registry'
 import { bestBackend, getBackend } from '@keel/tensor';
 import { parseFlags, type FlagSpec, type Flags } from './args.js';
 import { Output, type Io } from './output.js';
-import { installKeel, loadPlugins, selectBackend } from './setup.js';
+import { installKeel, loadPlugins, selectBackend, setThreads } from './setup.js';
 
 export const HELP_FLAG: FlagSpec = { name: 'help', short: 'h', type: 'boolean', description: 'show this help' };
 
 export const COMMON_FLAGS: readonly FlagSpec[] = [
   { name: 'plugin', type: 'string', value: 'module', repeatable: true, description: 'import a plugin package or file and registry.use() every Plugin it exports (repeatable)' },
   { name: 'backend', type: 'string', value: 'name', description: "the tensor backend: wasm or js (default: the fastest that runs here)" },
+  { name: 'threads', type: 'integer', value: 'n', description: 'threads for the wasm and native backends (default: one per core; 1 is deterministic)' },
   { name: 'json', type: 'boolean', description: 'print one JSON object per line instead of text' },
   { name: 'verbose', type: 'boolean', description: 'print more detail, and stack traces on errors' },
   HELP_FLAG,
@@ -45,6 +46,8 @@ export async function prepare(flags: Flags, io: Io): Promise<Context> {
   const registry = installKeel(defaultRegistry);
   const plugins = await loadPlugins(flags.strings('plugin'), io.cwd, registry);
   for (const p of plugins) out.debug(`plugin ${p.name}@${p.version} installed`);
+  const threads = flags.integer('threads');
+  if (threads !== undefined) setThreads(threads);
   const backend = flags.string('backend');
   selectBackend(backend ?? bestBackend());
   return { io, out, registry, plugins, backend: getBackend() };

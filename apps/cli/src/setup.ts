@@ -5,8 +5,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dataPlugin } from '@keel/data';
 import { defaultRegistry, pluginLabel, RegistryError, type Plugin, type PluginInfo, type Registry } from '@keel/registry';
-import { installNativeBackend } from '@keel/backend-native';
-import { installWasmBackend } from '@keel/backend-wasm';
+import { installNativeBackend, setNativeThreads } from '@keel/backend-native';
+import { installWasmBackend, setWasmThreads } from '@keel/backend-wasm';
 import { installTensorPlugin, setBackend } from '@keel/tensor';
 import { installTrain } from '@keel/train';
 import { CliError, EXIT, oneLine, withFlag } from './errors.js';
@@ -85,4 +85,10 @@ export async function loadPlugins(specifiers: readonly string[], cwd: string, re
 /** Makes `name` the tensor backend; an unknown name gets the registry's did-you-mean. */
 export function selectBackend(name: string): void {
   withFlag('backend', () => setBackend(name));
+}
+
+/** --threads: the worker threads of 'wasm' and the BLAS/loop threads of 'native'. */
+export function setThreads(threads: number): void {
+  setWasmThreads(threads);
+  setNativeThreads(threads);
 }

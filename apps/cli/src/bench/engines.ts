@@ -8,7 +8,7 @@ export interface EngineSpec {
   readonly library: 'keel' | 'tfjs';
   /** Keel: the tensor backend; tfjs: its backend name. */
   readonly backend: string;
-  /** Keel 'wasm': worker threads (1 = single-threaded). */
+  /** Keel 'wasm' (worker threads) and 'native' (BLAS and loop threads): 1 = single-threaded. */
   readonly threads?: number;
 }
 
@@ -17,7 +17,8 @@ export function allEngines(cores = availableParallelism()): EngineSpec[] {
     { id: 'keel-js', label: "keel 'js'", library: 'keel', backend: 'js' },
     { id: 'keel-wasm', label: "keel 'wasm' 1 thread", library: 'keel', backend: 'wasm', threads: 1 },
     ...(cores > 1 ? [{ id: 'keel-wasm-mt', label: `keel 'wasm' ${cores} threads`, library: 'keel', backend: 'wasm', threads: cores } as const] : []),
-    { id: 'keel-native', label: "keel 'native'", library: 'keel', backend: 'native' },
+    { id: 'keel-native', label: "keel 'native' 1 thread", library: 'keel', backend: 'native', threads: 1 },
+    ...(cores > 1 ? [{ id: 'keel-native-mt', label: `keel 'native' ${cores} threads`, library: 'keel', backend: 'native', threads: cores } as const] : []),
     { id: 'tfjs-cpu', label: "tfjs 'cpu'", library: 'tfjs', backend: 'cpu' },
     { id: 'tfjs-wasm', label: "tfjs 'wasm'", library: 'tfjs', backend: 'wasm' },
   ];
