@@ -136,6 +136,21 @@ class Loops {
       }
       return;
     }
+    if ((inner & 3) == 0 && aLayout <= ROW && bLayout <= ROW) {
+      // full with a row (a bias), rows a multiple of 4 wide: one flat loop, the row's offset cycling
+      const n = outer * inner;
+      let j = 0;
+      for (let i = 0; i < n; i += 4) {
+        const o = usize(i) * 4;
+        const r = usize(j) * 4;
+        const x = aLayout == FULL ? v128.load(a + o) : v128.load(a + r);
+        const y = bLayout == FULL ? v128.load(b + o) : v128.load(b + r);
+        v128.store(out + o, Loops.vectorBinary(op, x, y));
+        j += 4;
+        if (j == inner) j = 0;
+      }
+      return;
+    }
     const aSplat = aLayout == COLUMN || aLayout == SCALAR;
     const bSplat = bLayout == COLUMN || bLayout == SCALAR;
     for (let o = 0; o < outer; o++) {

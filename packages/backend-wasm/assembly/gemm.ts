@@ -174,13 +174,16 @@ function kernel4x8(ap: usize, bp: usize, kc: i32, c: usize, ldc: i32, mr: i32, n
 }
 
 /**
- * C (m×n, row-major, at c) = A·B where A(i, p) is at a + 4·(i·aRow + p·aCol) and B(p, j) at
- * b + 4·(p·bRow + j·bCol). `work` needs MC·KC + KC·NC + 32 floats of scratch (16-byte aligned).
+ * C (m×n at c, row stride ldc floats) = A·B where A(i, p) is at a + 4·(i·aRow + p·aCol) and B(p, j)
+ * at b + 4·(p·bRow + j·bCol). `work` needs MC·KC + KC·NC + 32 floats of scratch (16-byte aligned).
+ * Each element of C is summed in an order that depends on k alone (k blocks of equal size, p
+ * ascending within a block), so any block of rows or columns computed on its own — as the threads
+ * do (see parallel.ts) — gives the same bits as the whole product.
  */
-export function gemm(a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, m: i32, n: i32, k: i32, work: usize): void {
+export function gemm(a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: i32, c: usize, ldc: i32, m: i32, n: i32, k: i32, work: usize): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
-    memory.fill(c, 0, usize(m * n) * 4);
+    for (let i = 0; i < m; i++) memory.fill(c + usize(i) * usize(ldc) * 4, 0, usize(n) * 4);
     return;
   }
   const pa = work;
@@ -202,7 +205,7 @@ export function gemm(a: usize, aRow: i32, aCol: i32, b: usize, bRow: i32, bCol: 
           const nr = min32(NR, nc - jr);
           const bp = pb + usize(jr * kc) * 4;
           for (let ir = 0; ir < mc; ir += MR) {
-            kernel4x8(pa + usize(ir * kc) * 4, bp, kc, c + usize((ic + ir) * n + jc + jr) * 4, n, min32(MR, mc - ir), nr, accumulate, tile);
+            kernel4x8(pa + usize(ir * kc) * 4, bp, kc, c + (usize(ic + ir) * usize(ldc) + usize(jc + jr)) * 4, ldc, min32(MR, mc - ir), nr, accumulate, tile);
           }
         }
       }

@@ -1,8 +1,30 @@
 import { Tensor, TensorError, type Backend, type DType, type Shape, type TypedArray } from '@keel/tensor';
 import { Box, Heap, WasmHandle, type HeapOptions, type MemoryStats } from './memory.js';
-import { kernelsSync, type KernelExports } from './module.js';
+import { kernelsSync, type KernelExports, type LoadedKernels } from './module.js';
+import { gemm } from './parallel-gemm.js';
+import { checkThreads, defaultThreads, threadsUnavailableReason } from './thread-support.js';
+import { ThreadPool } from './thread-pool.js';
 
-export type WasmBackendOptions = HeapOptions;
+export interface WasmBackendOptions extends HeapOptions {
+  /**
+   * Threads that large kernels (matmul, and so conv2d) are split across, the calling thread
+   * included. Default: the available cores (at most 8), or 1 where threads cannot run
+   * (no SharedArrayBuffer: a browser page that is not cross-origin isolated).
+   */
+  readonly threads?: number;
+}
+
+/** How the backend uses threads (see `wasmThreads()`). */
+export interface WasmThreadInfo {
+  /** Threads asked for (option, `setWasmThreads` or the default), the calling thread included. */
+  readonly requested: number;
+  /** Threads large kernels are split across right now: 1 until the workers have started. */
+  readonly active: number;
+  /** Why kernels run on fewer threads than requested (or on one only), if they do. */
+  readonly reason: string | undefined;
+  /** Kernel calls split across threads so far. */
+  readonly parallelCalls: number;
+}
 
 function boxOf(handle: unknown): Box {
   if (!(handle instanceof WasmHandle)) throw new TypeError("wasm backend: not a handle of the 'wasm' backend");
@@ -17,15 +39,53 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly kernels: KernelExports;
   readonly heap: Heap;
-  /** Scratch for the matmul packing buffers. */
+  /** Scratch for the matmul packing buffers (of the calling thread; each worker has its own). */
   readonly gemmWork: number;
+  /** The worker threads, where the kernels run on a shared memory; undefined where threads cannot run. */
+  readonly pool: ThreadPool | undefined;
+  private readonly noThreadsReason: string | undefined;
+  /** Threads asked for where there is no pool (reported, not used). */
+  private threadsAskedFor: number;
   /** Inputs from other backends, copied in for one kernel call and freed after it. */
   private temporaries: Box[] = [];
 
-  constructor(kernels: KernelExports, options: WasmBackendOptions = {}) {
-    this.kernels = kernels;
-    this.heap = new Heap(kernels.memory, kernels.heapBase(), options);
-    this.gemmWork = this.heap.reserve(kernels.gemmWorkFloats() * 4);
+  constructor(loaded: LoadedKernels, options: WasmBackendOptions = {}) {
+    this.kernels = loaded.exports;
+    this.heap = new Heap(loaded.memory, this.kernels.heapBase(), options);
+    const scratchBytes = this.kernels.gemmWorkFloats() * 4;
+    this.gemmWork = this.heap.reserve(scratchBytes);
+    const threads = checkThreads(options.threads ?? defaultThreads());
+    this.threadsAskedFor = threads;
+    if (loaded.shared) {
+      this.pool = new ThreadPool(loaded, this.heap, scratchBytes);
+      this.pool.resize(threads);
+    } else {
+      this.noThreadsReason = threadsUnavailableReason() ?? 'the kernels were loaded on an unshared memory';
+    }
+  }
+
+  /** Sets the number of threads (the calling one included): missing workers start, extra ones are parked. */
+  setThreads(threads: number): void {
+    this.threadsAskedFor = checkThreads(threads);
+    this.pool?.resize(threads);
+  }
+
+  /** Terminates the worker threads (threads become 1 until set again). */
+  disposeThreads(): void {
+    this.pool?.stop();
+  }
+
+  threadInfo(): WasmThreadInfo {
+    if (this.pool === undefined) return { requested: this.threadsAskedFor, active: 1, reason: this.noThreadsReason, parallelCalls: 0 };
+    const requested = this.pool.threads;
+    const active = this.pool.active();
+    const reason = this.pool.reason ?? (active < requested ? 'the worker threads are starting (await wasmReady())' : undefined);
+    return { requested, active, reason, parallelCalls: this.pool.parallelCalls };
+  }
+
+  /** C = A·B (see parallel-gemm.ts), on as many threads as pays. */
+  gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
+    gemm(this.kernels, this.pool, this.gemmWork, a, aRow, aCol, b, bRow, bCol, c, m, n, k);
   }
 
   /** Keeps the array itself (no copy): it moves into linear memory when a kernel first reads it. */
@@ -95,8 +155,31 @@ let pendingOptions: WasmBackendOptions = {};
 
 /** Options for the backend created on first use (set before it is created). */
 export function configureWasmBackend(options: WasmBackendOptions): void {
+  if (options.threads !== undefined) checkThreads(options.threads);
   if (shared !== undefined) throw new Error("wasm backend: configure it before its first use (setBackend('wasm') creates it)");
   pendingOptions = { ...options };
+}
+
+/**
+ * Sets how many threads large kernels are split across, the calling thread included. Takes
+ * effect at once if the backend exists — new workers are used once started (`await wasmReady()`
+ * waits for them); lowering the count parks the extra workers, asleep, for instant reuse — else
+ * when it is created.
+ */
+export function setWasmThreads(threads: number): void {
+  checkThreads(threads);
+  if (shared === undefined) pendingOptions = { ...pendingOptions, threads };
+  else shared.setThreads(threads);
+}
+
+/**
+ * Terminates the backend's worker threads; kernels then run on the calling thread until
+ * `setWasmThreads` asks for more. Never needed in Node (workers do not keep a process alive);
+ * in a browser it frees the workers' memory.
+ */
+export function disposeWasmThreads(): void {
+  if (shared !== undefined) shared.disposeThreads();
+  else pendingOptions = { ...pendingOptions, threads: 1 };
 }
 
 /** The process-wide 'wasm' backend, created on first use; throws saying why it cannot run here. */

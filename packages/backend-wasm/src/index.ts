@@ -1,8 +1,9 @@
-export { wasmPlugin, installWasmBackend, wasmReady } from './plugin.js';
-export { WasmBackend, wasmBackend, configureWasmBackend, type WasmBackendOptions } from './backend.js';
+export { wasmPlugin, installWasmBackend, wasmReady, wasmThreads } from './plugin.js';
+export { WasmBackend, wasmBackend, configureWasmBackend, setWasmThreads, disposeWasmThreads, type WasmBackendOptions, type WasmThreadInfo } from './backend.js';
+export { threadsUnavailableReason as wasmThreadsUnavailableReason } from './thread-support.js';
 export type { MemoryStats } from './memory.js';
 export { wasmKernels } from './kernels.js';
-export { unavailableReason as wasmUnavailableReason } from './module.js';
+export { unavailableReason as wasmUnavailableReason, type LoadedKernels } from './module.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
 
 import { wasmBackend } from './backend.js';

@@ -1,36 +1,8 @@
-import { broadcastShapes, sizeOf, stridesOf, tensorPlugin, type Attrs, type KernelEntry, type KernelFn, type Shape, type Tensor } from '@keel/tensor';
-import { wasmBackend, type WasmBackend } from './backend.js';
+import { broadcastShapes, sizeOf, stridesOf, type KernelEntry, type KernelFn, type Shape } from '@keel/tensor';
+import { convKernels } from './conv-kernels.js';
+import { call, kernel, reference } from './kernel.js';
 import { Binary, Layout, Reduce, Unary, type LayoutCode } from './ops.js';
-
-const jsKernels = new Map<string, KernelFn>(tensorPlugin.provides.kernel.map((entry) => [entry.id, entry.run]));
-
-/** Runs the 'js' reference kernel and moves its result to the 'wasm' backend (float64, unusual layouts). */
-function reference(op: string, inputs: readonly Tensor[], attrs: Attrs): Tensor {
-  const run = jsKernels.get(op);
-  if (run === undefined) throw new Error(`wasm backend: no 'js' kernel '${op}' to fall back on`);
-  return run(inputs, attrs).to(wasmBackend());
-}
-
-const allFloat32 = (inputs: readonly Tensor[]): boolean => inputs.every((t) => t.dtype === 'float32');
-
-/** Runs `body` as one kernel call: inputs pinned while it runs, temporaries freed after. */
-function call(body: (backend: WasmBackend) => Tensor): Tensor {
-  const backend = wasmBackend();
-  backend.begin();
-  try {
-    return body(backend);
-  } finally {
-    backend.end();
-  }
-}
-
-/** A kernel that runs in WebAssembly for float32 inputs and on the 'js' reference otherwise. */
-function kernel(op: string, body: (backend: WasmBackend, inputs: readonly Tensor[], attrs: Attrs) => Tensor | undefined): KernelFn {
-  return (inputs, attrs) => {
-    if (!allFloat32(inputs)) return reference(op, inputs, attrs);
-    return call((backend) => body(backend, inputs, attrs) ?? reference(op, inputs, attrs));
-  };
-}
+import { affine, binary, unary } from './parallel-map.js';
 
 // ---- elementwise -------------------------------------------------------------------------------
 
@@ -39,7 +11,7 @@ function unaryKernel(op: keyof typeof Unary): KernelFn {
   return kernel(op, (backend, [x]) => {
     const px = backend.input(x);
     const { tensor, ptr } = backend.output(x.shape);
-    backend.kernels.unary(code, px, ptr, x.size);
+    unary(backend, code, px, ptr, x.size);
     return tensor;
   });
 }
@@ -47,7 +19,7 @@ function unaryKernel(op: keyof typeof Unary): KernelFn {
 const affineKernel = kernel('affine', (backend, [x], attrs) => {
   const px = backend.input(x);
   const { tensor, ptr } = backend.output(x.shape);
-  backend.kernels.affine(px, ptr, x.size, attrs.scale as number, attrs.offset as number);
+  affine(backend, px, ptr, x.size, attrs.scale as number, attrs.offset as number);
   return tensor;
 });
 
@@ -128,7 +100,7 @@ function binaryKernel(op: keyof typeof Binary): KernelFn {
     const pa = backend.input(a);
     const pb = backend.input(b);
     const { tensor, ptr } = backend.output(shape);
-    if (tensor.size > 0) backend.kernels.binary(code, pa, plan.a, pb, plan.b, ptr, plan.outer, plan.inner);
+    if (tensor.size > 0) binary(backend, code, pa, plan.a, pb, plan.b, ptr, plan.outer, plan.inner);
     return tensor;
   });
 }
@@ -139,7 +111,7 @@ const broadcastToKernel = kernel('broadcastTo', (backend, [x], attrs) => {
   if (plan === undefined) return undefined;
   const px = backend.input(x);
   const { tensor, ptr } = backend.output(shape);
-  if (tensor.size > 0) backend.kernels.binary(Binary.second, px, Layout.scalar, px, plan.b, ptr, plan.outer, plan.inner);
+  if (tensor.size > 0) binary(backend, Binary.second, px, Layout.scalar, px, plan.b, ptr, plan.outer, plan.inner);
   return tensor;
 });
 
@@ -204,7 +176,7 @@ const matmulKernel = kernel('matmul', (backend, [a, b], attrs) => {
   const [bRow, bCol] = transposeB ? [1, k] : [n, 1];
   const batches = sizeOf(batch);
   if (batches === 1) {
-    backend.kernels.gemm(pa, aRow, aCol, pb, bRow, bCol, ptr, m, n, k, backend.gemmWork);
+    backend.gemm(pa, aRow, aCol, pb, bRow, bCol, ptr, m, n, k);
     return tensor;
   }
   const aStrides = broadcastStrides(aBatch, batch);
@@ -220,7 +192,7 @@ const matmulKernel = kernel('matmul', (backend, [a, b], attrs) => {
       ai += coordinate * aStrides[axis];
       bi += coordinate * bStrides[axis];
     }
-    backend.kernels.gemm(pa + ai * m * k * 4, aRow, aCol, pb + bi * k * n * 4, bRow, bCol, ptr + t * m * n * 4, m, n, k, backend.gemmWork);
+    backend.gemm(pa + ai * m * k * 4, aRow, aCol, pb + bi * k * n * 4, bRow, bCol, ptr + t * m * n * 4, m, n, k);
   }
   return tensor;
 });
@@ -288,6 +260,7 @@ const kernels: Record<string, KernelFn> = {
   transpose: transposeKernel,
   oneHot: oneHotKernel,
   cast: castKernel,
+  ...convKernels,
 };
 
 /** Every kernel of the 'wasm' backend, as registry entries. Ops not listed run on 'js'. */

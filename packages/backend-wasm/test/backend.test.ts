@@ -57,7 +57,7 @@ describe('the wasm plugin', () => {
 describe('fallback to js', () => {
   it('an op the wasm backend does not implement runs on js and its result comes back to wasm', () => {
     setBackend('wasm');
-    for (const op of ['gather', 'where', 'prod', 'argmax', 'im2col', 'maxPool', 'concat']) expect(engine.kernel(op).backend, op).toBe('js');
+    for (const op of ['gather', 'where', 'prod', 'argmax', 'concat']) expect(engine.kernel(op).backend, op).toBe('js');
     const x = T.normal([2, 4, 3], 0, 1, { seed: 1 });
     const g = T.gather(x, tensor([3, 0, 1]), 1);
     expect(g.backend.name).toBe('wasm');
@@ -83,19 +83,6 @@ describe('fallback to js', () => {
       setBackend('js');
       useRegistry(previous);
     }
-  });
-
-  it('convolution and pooling (js kernels) train through wasm tensors with matching gradients', () => {
-    const run = (): number[] => {
-      const x = T.normal([2, 6, 6, 2], 0, 1, { seed: 4 });
-      const w = T.mul(T.normal([3, 3, 2, 4], 0, 1, { seed: 5 }), 0.3).requireGrad();
-      const y = T.maxPool2d(T.relu(T.conv2d(x, w, { padding: 'same' })), 2);
-      T.sum(T.square(y)).backward();
-      return [...(w.grad as Tensor).values];
-    };
-    const expected = on('js', run);
-    const actual = on('wasm', run);
-    actual.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(expected[i]))));
   });
 });
 

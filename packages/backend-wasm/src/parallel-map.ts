@@ -1,0 +1,70 @@
+// Elementwise and window kernels, on as many threads as pays. They are memory-bound, so only
+// large ones are split: into ranges of elements (cache-line aligned), of rows of a broadcast, or of
+// whole images. Each output element is computed exactly as on one thread, so the bits are the same.
+import type { WasmBackend } from './backend.js';
+import type { Geometry } from './module.js';
+
+// job kinds, as assembly/parallel.ts reads them
+const UNARY = 2;
+const AFFINE = 3;
+const BINARY = 4;
+const WINDOW = 5;
+
+/** Output floats below which a kernel stays on one thread (~20 µs of work). */
+export const MIN_SPLIT_FLOATS = 1 << 16;
+/** The smallest chunk, in output floats. */
+const MIN_CHUNK_FLOATS = 1 << 14;
+
+/** Chunks for a kernel writing `floats` values in `units` independent units (1: not split). */
+function chunksFor(backend: WasmBackend, floats: number, units: number): number {
+  const threads = backend.pool?.active() ?? 1;
+  if (threads <= 1 || floats < MIN_SPLIT_FLOATS) return 1;
+  return Math.max(1, Math.min(units, threads * 4, Math.floor(floats / MIN_CHUNK_FLOATS)));
+}
+
+/** Writes the job record (words, then float64 values at word 4, 6, ...) and runs it in `chunks` chunks. */
+function runJob(backend: WasmBackend, chunks: number, words: readonly number[], floats: readonly number[] = []): void {
+  const pool = backend.pool as NonNullable<WasmBackend['pool']>;
+  pool.jobWords.set(words);
+  floats.forEach((value, i) => (pool.jobFloats[2 + i] = value));
+  pool.run(chunks, backend.gemmWork);
+}
+
+export function unary(backend: WasmBackend, op: number, x: number, out: number, n: number): void {
+  const chunks = chunksFor(backend, n, Math.ceil(n / 16));
+  if (chunks === 1) backend.kernels.unary(op, x, out, n);
+  else runJob(backend, chunks, [UNARY, op, x, out, n]);
+}
+
+export function affine(backend: WasmBackend, x: number, out: number, n: number, scale: number, offset: number): void {
+  const chunks = chunksFor(backend, n, Math.ceil(n / 16));
+  if (chunks === 1) backend.kernels.affine(x, out, n, scale, offset);
+  else runJob(backend, chunks, [AFFINE, x, out, n], [scale, offset]);
+}
+
+export function binary(backend: WasmBackend, op: number, a: number, aLayout: number, b: number, bLayout: number, out: number, outer: number, inner: number): void {
+  const chunks = chunksFor(backend, outer * inner, outer > 1 ? outer : Math.ceil(inner / 16));
+  if (chunks === 1) backend.kernels.binary(op, a, aLayout, b, bLayout, out, outer, inner);
+  else runJob(backend, chunks, [BINARY, op, a, aLayout, b, bLayout, out, outer, inner]);
+}
+
+/** The window kernels of assembly/parallel.ts (word 1 of a WINDOW job). */
+export const Window = { im2col: 0, col2im: 1, maxPool: 2, avgPool: 3, maxPoolGrad: 4, avgPoolGrad: 5 } as const;
+
+/**
+ * A window kernel over `geometry` with up to three pointers (its inputs, then its output; 0 for
+ * none), split into whole images. `floats` is the size of its output.
+ */
+export function window(backend: WasmBackend, which: number, pointers: readonly [number, number, number], geometry: Geometry, floats: number): void {
+  const chunks = chunksFor(backend, floats, geometry[0]);
+  if (chunks > 1) {
+    runJob(backend, chunks, [WINDOW, which, ...pointers, ...geometry]);
+    return;
+  }
+  const [p0, p1, p2] = pointers;
+  const k = backend.kernels;
+  if (which === Window.im2col) k.im2col(p0, p1, ...geometry);
+  else if (which === Window.col2im) k.col2im(p0, p1, ...geometry);
+  else if (which === Window.maxPool || which === Window.avgPool) k.pool(which - Window.maxPool, p0, p1, ...geometry);
+  else k.poolGrad(which - Window.maxPoolGrad, p0, p1, p2, ...geometry);
+}
