@@ -59,7 +59,7 @@ describe('errors: one line on stderr, a non-zero exit code, no stack trace', () 
   it('an unknown plugin id gets the registry\'s message with the nearest id', async () => {
     expectError(await keel(['train', 'xor', '--activation', 'rleu']), 2, "--activation: unknown activation 'rleu'; did you mean 'relu'?");
     expectError(await keel(['train', 'xor', '--optimizer', 'adamm']), 2, "unknown optimizer 'adamm'; did you mean 'adam'?");
-    expectError(await keel(['train', 'xor', '--loss', 'mse']), 2, "--loss: unknown loss 'mse'");
+    expectError(await keel(['train', 'xor', '--loss', 'meanSquaredErr']), 2, "--loss: unknown loss 'meanSquaredErr'; did you mean 'meanSquaredError'?");
     expectError(await keel(['train', 'xor', '--backend', 'jss']), 2, "--backend: unknown backend 'jss'; did you mean 'js'?");
   });
 
