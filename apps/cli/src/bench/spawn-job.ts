@@ -24,7 +24,10 @@ export function runJob(job: Job, timeoutSeconds: number): Promise<JobOutput> {
       } catch {
         // fall through: report what the child said
       }
-      const why = signal === 'SIGKILL' ? `killed after ${timeoutSeconds} s` : (stderr.trim().split('\n').pop() ?? `exit code ${code}`);
+      // The error line, not the trailing "Node.js v20..." that an uncaught exception ends with.
+      const lines = stderr.trim().split('\n');
+      const error = lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.filter((l) => !/^Node\.js v/.test(l)).pop();
+      const why = signal === 'SIGKILL' ? `killed after ${timeoutSeconds} s` : (error ?? `exit code ${code}`);
       resolve({ unavailable: `failed: ${why}` });
     });
   });
