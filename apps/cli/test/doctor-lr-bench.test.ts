@@ -113,6 +113,17 @@ describe('keel bench', () => {
     expect(events.at(-1)).toMatchObject({ event: 'done', runs: 2 });
   });
 
+  it('PyTorch runs when a python3 can import torch, and is listed with the reason when not', async () => {
+    const result = await keel(['bench', '--workloads', 'mlp', '--engines', 'pytorch', '--budget', '2', '--no-matmul', '--json'], { timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const run = jsonLines(result.stdout).find((e) => e.event === 'run') as { unavailable?: string; epoch?: { testAccuracy: number; fraction: number } };
+    if (run.unavailable !== undefined) expect(run.unavailable).toBe('python3-torch is not installed (apt-get install python3-torch)');
+    else {
+      expect(run.epoch!.fraction).toBeGreaterThan(0);
+      expect(run.epoch!.testAccuracy).toBeGreaterThan(0.8);
+    }
+  });
+
   it('an unknown engine names the nearest one', async () => {
     const result = await keel(['bench', '--engines', 'tfjs-wsam']);
     expect(result.code).toBe(2);

@@ -169,8 +169,9 @@ async function epoch(train, test, backend, hidden, batchSize) {
 
 /** PyTorch's figures for the same epochs, when Debian's python3-torch is installed. */
 function torchEpoch(hidden, batchSize, threads) {
-  const script = fileURLToPath(new URL('torch_mnist.py', import.meta.url));
-  const run = spawnSync('python3', [script, mnistDirectory(), hidden.join(','), String(batchSize), String(threads)], { encoding: 'utf8' });
+  // The script is shared with `keel bench` (apps/cli/bench).
+  const script = fileURLToPath(new URL('../../../apps/cli/bench/torch_mnist.py', import.meta.url));
+  const run = spawnSync('python3', [script, mnistDirectory(), 'mlp', hidden.join(','), String(batchSize), String(threads)], { encoding: 'utf8' });
   if (run.status !== 0) {
     const why = (run.stderr || run.error?.message || 'python3 failed').trim().split('\n').pop();
     return { missing: why.includes("No module named 'torch'") ? 'python3-torch is not installed (apt-get install python3-torch)' : why };

@@ -1,14 +1,14 @@
 // The engines `keel bench` compares: Keel's backends (and thread counts) and the peers installed
-// next to it. A peer that is not installed, or a backend that cannot run here, is listed with why.
+// next to it (TensorFlow.js from npm, PyTorch from Debian's python3-torch). A peer that is not installed, or a backend that cannot run here, is listed with why.
 import { availableParallelism } from 'node:os';
 
 export interface EngineSpec {
   readonly id: string;
   readonly label: string;
-  readonly library: 'keel' | 'tfjs';
-  /** Keel: the tensor backend; tfjs: its backend name. */
+  readonly library: 'keel' | 'tfjs' | 'torch';
+  /** Keel: the tensor backend; tfjs: its backend name; torch: 'cpu'. */
   readonly backend: string;
-  /** Keel 'wasm' (worker threads) and 'native' (BLAS and loop threads): 1 = single-threaded. */
+  /** Keel 'wasm' (worker threads), 'native' (BLAS and loop threads) and PyTorch: 1 = single-threaded. */
   readonly threads?: number;
 }
 
@@ -21,5 +21,7 @@ export function allEngines(cores = availableParallelism()): EngineSpec[] {
     ...(cores > 1 ? [{ id: 'keel-native-mt', label: `keel 'native' ${cores} threads`, library: 'keel', backend: 'native', threads: cores } as const] : []),
     { id: 'tfjs-cpu', label: "tfjs 'cpu'", library: 'tfjs', backend: 'cpu' },
     { id: 'tfjs-wasm', label: "tfjs 'wasm'", library: 'tfjs', backend: 'wasm' },
+    { id: 'pytorch', label: 'PyTorch 1 thread', library: 'torch', backend: 'cpu', threads: 1 },
+    ...(cores > 1 ? [{ id: 'pytorch-mt', label: `PyTorch ${cores} threads`, library: 'torch', backend: 'cpu', threads: cores } as const] : []),
   ];
 }

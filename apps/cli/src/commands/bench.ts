@@ -9,6 +9,7 @@ import type { JobOutput } from '../bench/child.js';
 import { allEngines, type EngineSpec } from '../bench/engines.js';
 import { MATMUL_SHAPES } from '../bench/matmul.js';
 import { runJob } from '../bench/spawn-job.js';
+import { torchEpoch } from '../bench/torch.js';
 import { WORKLOADS, type RunResult, type Workload } from '../bench/workloads.js';
 import type { Command, Context } from '../common.js';
 import { EXIT, usageError } from '../errors.js';
@@ -60,7 +61,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   const rows: Row[] = [];
   for (const workload of workloads) {
     for (const engine of engines) {
-      const output = await runJob({ task: 'epoch', engine, workload, budgetSeconds: budget }, budget + 300);
+      const output = engine.library === 'torch' ? await torchEpoch(workload, engine.threads ?? 1, budget) : await runJob({ task: 'epoch', engine, workload, budgetSeconds: budget }, budget + 300);
       rows.push({ workload, engine, output });
       out.event('run', { workload: workload.id, engine: engine.id, ...output });
       const text = 'epoch' in output ? `${seconds(output.epoch.epochSeconds)} s per epoch, ${percent(output.epoch.testAccuracy)} test accuracy` : 'unavailable' in output ? `skipped: ${output.unavailable}` : '';
@@ -84,7 +85,8 @@ async function run(flags: Flags, context: Context): Promise<number> {
 
   if (withMatmul) {
     const columns: { engine: EngineSpec; gflops: number[] | string }[] = [];
-    for (const engine of engines) {
+    // PyTorch's matmul is OpenBLAS's, which the 'native' column already shows.
+    for (const engine of engines.filter((e) => e.library !== 'torch')) {
       const output = await runJob({ task: 'matmul', engine, minSeconds: quick ? 0.3 : 1.5 }, 600);
       const gflops = 'gflops' in output ? output.gflops : 'unavailable' in output ? output.unavailable : 'failed';
       columns.push({ engine, gflops });
@@ -112,7 +114,8 @@ export const benchCommand: Command = {
   ],
   details: [
     'Each run is a separate process (so peak RSS is its own). TensorFlow.js runs when @tensorflow/tfjs',
-    '(and @tensorflow/tfjs-backend-wasm) are installed next to the CLI, as they are in the Keel repository.',
+    '(and @tensorflow/tfjs-backend-wasm) are installed next to the CLI, as they are in the Keel repository;',
+    "PyTorch when a python3 can import torch (Debian: apt-get install python3-torch).",
     'Keel runs with its defaults (He initializers, the numerics guard on); tfjs with its own (Glorot).',
     '',
     'Examples:',
