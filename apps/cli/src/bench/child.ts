@@ -3,12 +3,12 @@
 import { defaultRegistry } from '@keel/registry';
 import { installKeel, selectBackend } from '../setup.js';
 import type { EngineSpec } from './engines.js';
-import { keelEpoch, type EpochMeasure } from './keel-epoch.js';
+import { keelEpoch } from './keel-epoch.js';
 import { keelMatmulGflops, tfjsMatmulGflops } from './matmul.js';
 import { mnistArrays } from './mnist.js';
 import { tfjsEpoch } from './tfjs-epoch.js';
 import { loadTfjs } from './tfjs.js';
-import type { RunResult, Workload } from './workloads.js';
+import { runResult, type EpochMeasure, type RunResult, type Workload } from './workloads.js';
 import { configureKeelEngine } from './keel-engine.js';
 
 export type Job =
@@ -22,9 +22,7 @@ function peakRssMB(): number {
 }
 
 function result(m: EpochMeasure, batchSize: number, samples: number): RunResult {
-  const fraction = m.batches / m.totalBatches;
-  const epochSeconds = m.seconds / Math.max(fraction, 1e-9);
-  return { epochSeconds, samplesPerSecond: Math.min(samples, m.batches * batchSize) / m.seconds, testAccuracy: m.testAccuracy, fraction, peakRssMB: peakRssMB() };
+  return runResult(m, batchSize, samples, peakRssMB());
 }
 
 async function runJob(job: Job): Promise<JobOutput> {

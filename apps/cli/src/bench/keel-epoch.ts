@@ -4,14 +4,7 @@ import type { Registry } from '@keel/registry';
 import { evaluate, fit, type Callback } from '@keel/train';
 import { buildModel } from '../model.js';
 import type { MnistArrays } from './mnist.js';
-import type { Workload } from './workloads.js';
-
-export interface EpochMeasure {
-  readonly seconds: number;
-  readonly batches: number;
-  readonly totalBatches: number;
-  readonly testAccuracy: number;
-}
+import type { EpochMeasure, Workload } from './workloads.js';
 
 export async function keelEpoch(workload: Workload, data: MnistArrays, registry: Registry, budgetSeconds: number): Promise<EpochMeasure> {
   const shape = workload.architecture === 'cnn' ? [28, 28, 1] : [784];

@@ -1,13 +1,15 @@
-// Runs one benchmark job in a child process and reads its result line.
+// Runs one benchmark process (a Node job or the PyTorch script) and reads its result: the JSON
+// object on its last stdout line, or why it failed.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Job, JobOutput } from './child.js';
 
 const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
 
-export function runJob(job: Job, timeoutSeconds: number): Promise<JobOutput> {
+/** Spawns `command args`, kills it after `timeoutSeconds`, and parses its last stdout line. */
+export function runProcess<T>(command: string, args: readonly string[], timeoutSeconds: number): Promise<T | { unavailable: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [childScript, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -18,11 +20,11 @@ export function runJob(job: Job, timeoutSeconds: number): Promise<JobOutput> {
       const last = stdout.trim().split('\n').pop() ?? '';
       try {
         if (code === 0) {
-          resolve(JSON.parse(last) as JobOutput);
+          resolve(JSON.parse(last) as T);
           return;
         }
       } catch {
-        // fall through: report what the child said
+        // fall through: report what the process said
       }
       // The error line, not the trailing "Node.js v20..." that an uncaught exception ends with.
       const lines = stderr.trim().split('\n');
@@ -31,4 +33,8 @@ export function runJob(job: Job, timeoutSeconds: number): Promise<JobOutput> {
       resolve({ unavailable: `failed: ${why}` });
     });
   });
+}
+
+export function runJob(job: Job, timeoutSeconds: number): Promise<JobOutput> {
+  return runProcess<JobOutput>(process.execPath, [childScript, JSON.stringify(job)], timeoutSeconds);
 }

@@ -1,9 +1,8 @@
 // One epoch of a workload on TensorFlow.js: the same architecture with tfjs's own defaults
 // (Glorot initializers, softmax + categorical cross-entropy).
-import type { EpochMeasure } from './keel-epoch.js';
 import { accuracyOf, type MnistArrays } from './mnist.js';
 import type { Tf, TfModel } from './tfjs.js';
-import type { Workload } from './workloads.js';
+import type { EpochMeasure, Workload } from './workloads.js';
 
 function tfModel(tf: Tf, workload: Workload): TfModel {
   const model = tf.sequential();

@@ -26,3 +26,23 @@ export interface RunResult {
   readonly fraction: number;
   readonly peakRssMB: number;
 }
+
+/** What a (possibly cut-short) epoch measured, before extrapolation. */
+export interface EpochMeasure {
+  readonly seconds: number;
+  readonly batches: number;
+  readonly totalBatches: number;
+  readonly testAccuracy: number;
+}
+
+/** The result of a measured epoch: its time extrapolated from the part done, when the budget cut it. */
+export function runResult(m: EpochMeasure, batchSize: number, samples: number, peakRssMB: number): RunResult {
+  const fraction = m.batches / m.totalBatches;
+  return {
+    epochSeconds: m.seconds / Math.max(fraction, 1e-9),
+    samplesPerSecond: Math.min(samples, m.batches * batchSize) / m.seconds,
+    testAccuracy: m.testAccuracy,
+    fraction,
+    peakRssMB,
+  };
+}

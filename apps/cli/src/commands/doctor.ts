@@ -6,6 +6,7 @@ import type { LossArg } from '@keel/train';
 import type { Flags } from '../args.js';
 import type { Command, Context } from '../common.js';
 import { EXIT, usageError } from '../errors.js';
+import { optimizerSettings } from '../train/config.js';
 import { SETUP_FLAGS } from '../train/flags.js';
 import { freshSetup } from '../train/setup.js';
 
@@ -32,7 +33,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
     model,
     data: data.train,
     loss,
-    optimizer: { id: config.optimizer, lr: config.lr, ...(config.momentum === undefined ? {} : { momentum: config.momentum }) },
+    optimizer: { id: config.optimizer, ...optimizerSettings(config) },
     batchSize: config.batchSize,
     steps,
     seed: config.seed,

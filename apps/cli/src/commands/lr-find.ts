@@ -8,6 +8,7 @@ import type { Command, Context } from '../common.js';
 import { EXIT, usageError } from '../errors.js';
 import { compact, fixed } from '../format.js';
 import { lrFinderSvg } from '../plot-lr.js';
+import { optimizerSettings } from '../train/config.js';
 import { SETUP_FLAGS } from '../train/flags.js';
 import { freshSetup } from '../train/setup.js';
 
@@ -22,7 +23,8 @@ async function run(flags: Flags, context: Context): Promise<number> {
   out.line(`LR range test: ${steps} steps of ${config.optimizer}, learning rate ${compact(start)} -> ${compact(end)}, ${config.loss}, batch ${config.batchSize}, backend ${context.backend}`);
   const result = await lrFinder(model, data.train, {
     loss: config.loss,
-    optimizer: { id: config.optimizer, ...(config.momentum === undefined ? {} : { momentum: config.momentum }) },
+    // The sweep sets the learning rate; the optimizer's other settings (momentum) are the run's.
+    optimizer: { id: config.optimizer, ...optimizerSettings(config) },
     start,
     end,
     steps,

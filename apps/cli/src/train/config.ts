@@ -167,6 +167,11 @@ export function resumedConfig(flags: Flags, registry: Registry, dir: string, pre
   };
 }
 
+/** The optimizer's settings for a run: its learning rate and, when set, momentum. */
+export function optimizerSettings(config: RunSettings): { lr: number; momentum?: number } {
+  return { lr: config.lr, ...(config.momentum === undefined ? {} : { momentum: config.momentum }) };
+}
+
 /** The settings to save with the model. */
 export function runSettings(config: TrainConfig): RunSettings {
   const { task: _task, dataDir: _dataDir, out: _out, plot: _plot, resume: _resume, ...run } = config;

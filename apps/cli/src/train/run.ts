@@ -12,6 +12,7 @@ import { onInterrupt } from '../signals.js';
 import { completeEpochCheckpoint, epochRecorder, stepCounter } from './checkpoint.js';
 import { progressDisplay, yieldToEventLoop } from './progress.js';
 import { reportDone, reportInterrupted, reportStart } from './report.js';
+import { optimizerSettings } from './config.js';
 import { makeSchedule } from './schedule.js';
 import { preprocessingOf, setUp } from './setup.js';
 
@@ -32,7 +33,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
     const recorder = epochRecorder();
     // The checkpoint runs before the progress callback, so an epoch's event is printed once it is saved.
     const callbacks: Callback[] = [steps, recorder, ...(checkpoint === undefined ? [] : [checkpoint]), progressDisplay(context.out, { accuracy, signal: interrupt.signal }), yieldToEventLoop()];
-    const optimizerConfig = { lr: config.lr, ...(config.momentum === undefined ? {} : { momentum: config.momentum }) };
+    const optimizerConfig = optimizerSettings(config);
 
     interrupt.arm();
     const result = await fit(model, data.train, {
