@@ -1,4 +1,4 @@
-import { broadcastShapes, sizeOf, stridesOf, type KernelEntry, type KernelFn, type Shape } from '@keel/tensor';
+import { broadcastShapes, matmulBatches, sizeOf, type KernelEntry, type KernelFn, type Shape } from '@keel/tensor';
 import { convKernels } from './conv-kernels.js';
 import { call, kernel, reference } from './kernel.js';
 import { Binary, Layout, Reduce, Unary, type LayoutCode } from './ops.js';
@@ -166,48 +166,19 @@ const matmulKernel = kernel('matmul', (backend, [a, b], attrs) => {
   const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
   const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-  const aBatch = a.shape.slice(0, -2);
-  const bBatch = b.shape.slice(0, -2);
-  const batch = broadcastShapes('matmul', aBatch, bBatch);
+  const { batch, a: aIndex, b: bIndex } = matmulBatches(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const pa = backend.input(a);
   const pb = backend.input(b);
   const { tensor, ptr } = backend.output([...batch, m, n]);
   const [aRow, aCol] = transposeA ? [1, m] : [k, 1];
   const [bRow, bCol] = transposeB ? [1, k] : [n, 1];
-  const batches = sizeOf(batch);
-  if (batches === 1) {
-    backend.gemm(pa, aRow, aCol, pb, bRow, bCol, ptr, m, n, k);
-    return tensor;
-  }
-  const aStrides = broadcastStrides(aBatch, batch);
-  const bStrides = broadcastStrides(bBatch, batch);
-  const outStrides = stridesOf(batch);
-  for (let t = 0; t < batches; t++) {
-    let ai = 0;
-    let bi = 0;
-    let rest = t;
-    for (let axis = 0; axis < batch.length; axis++) {
-      const coordinate = Math.floor(rest / outStrides[axis]);
-      rest -= coordinate * outStrides[axis];
-      ai += coordinate * aStrides[axis];
-      bi += coordinate * bStrides[axis];
-    }
-    backend.gemm(pa + ai * m * k * 4, aRow, aCol, pb + bi * k * n * 4, bRow, bCol, ptr + t * m * n * 4, m, n, k);
+  // Byte offsets: 4 bytes per float32.
+  for (let t = 0; t < aIndex.length; t++) {
+    backend.gemm(pa + aIndex[t] * m * k * 4, aRow, aCol, pb + bIndex[t] * k * n * 4, bRow, bCol, ptr + t * m * n * 4, m, n, k);
   }
   return tensor;
 });
 
-/** Strides of `shape` aligned to `outShape`'s rank, with 0 on broadcast dims. */
-function broadcastStrides(shape: Shape, outShape: Shape): number[] {
-  const rank = outShape.length;
-  const strides = new Array<number>(rank).fill(0);
-  let stride = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[rank - shape.length + i] = shape[i] === 1 ? 0 : stride;
-    stride *= shape[i];
-  }
-  return strides;
-}
 
 /** Swapping the last two axes (batched) runs in WebAssembly; other permutations on the reference. */
 const transposeKernel = kernel('transpose', (backend, [x], attrs) => {

@@ -23,6 +23,19 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/** Strides of `shape` aligned to `outShape`'s rank, with 0 on broadcast dims. */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const rank = outShape.length;
+  const strides = new Array<number>(rank).fill(0);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const axis = rank - shape.length + i;
+    strides[axis] = shape[i] === 1 ? 0 : stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

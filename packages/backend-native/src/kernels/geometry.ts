@@ -1,4 +1,6 @@
-import { shapesEqual, sizeOf, stridesOf, type Shape } from '@keel/tensor';
+import { broadcastStrides, shapesEqual, sizeOf, stridesOf, type Shape } from '@keel/tensor';
+
+export { broadcastStrides };
 
 const INT32_MAX = 2 ** 31 - 1;
 const MAX_RANK = 16;
@@ -9,17 +11,6 @@ const MAX_RANK = 16;
  */
 const scratch = new Int32Array(1 + MAX_RANK * 4);
 
-/** Strides of `shape` aligned to `outShape`'s rank, with 0 on broadcast dimensions. */
-export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
-  const rank = outShape.length;
-  const strides = new Array<number>(rank).fill(0);
-  let stride = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[rank - shape.length + i] = shape[i] === 1 ? 0 : stride;
-    stride *= shape[i];
-  }
-  return strides;
-}
 
 /** The strides of reading `shape` with its axes in `perm` order (a transpose, no copy). */
 export function permutedStrides(shape: Shape, perm: readonly number[]): number[] {

@@ -10,15 +10,4 @@ export function jsTensor(values: TypedArray, shape: Shape, dtype: DType): Tensor
 
 export { allocate };
 
-/** Strides of `shape` aligned to `outShape`'s rank, with 0 on broadcast dims. */
-export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
-  const rank = outShape.length;
-  const strides = new Array<number>(rank).fill(0);
-  let stride = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const axis = rank - shape.length + i;
-    strides[axis] = shape[i] === 1 ? 0 : stride;
-    stride *= shape[i];
-  }
-  return strides;
-}
+export { broadcastStrides } from '../../shape.js';
