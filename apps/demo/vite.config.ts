@@ -33,6 +33,7 @@ export default defineConfig(({ command }) => ({
         index: resolve(import.meta.dirname, 'index.html'),
         xor: resolve(import.meta.dirname, 'xor/index.html'),
         mnist: resolve(import.meta.dirname, 'mnist/index.html'),
+        bench: resolve(import.meta.dirname, 'bench/index.html'),
       },
     },
   },

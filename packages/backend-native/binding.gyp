@@ -15,11 +15,14 @@
     {
       "target_name": "keel_native",
       "sources": [
+        "native/activation.c",
         "native/addon.c",
         "native/args.c",
         "native/binary.c",
         "native/blas.c",
         "native/conv.c",
+        "native/crossentropy.c",
+        "native/finite.c",
         "native/gemm.c",
         "native/layout.c",
         "native/memory.c",

@@ -6,8 +6,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM } from './chromium.js';
-import { serveStatic } from './server.js';
+import { CHROMIUM } from './chromium.mjs';
+import { serveStatic } from './server.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {

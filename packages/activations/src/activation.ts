@@ -1,4 +1,4 @@
-import type { Tensor } from '@keel/tensor';
+import type { FusedActivation, Tensor } from '@keel/tensor';
 
 /** Where an activation's gradient vanishes: used by diagnostics to spot saturated units. */
 export interface Saturation {
@@ -31,6 +31,12 @@ export interface ActivationMeta {
   readonly producesProbabilities?: boolean;
   /** True when the output of each row depends on the whole row (softmax), not elementwise. */
   readonly rowwise?: boolean;
+  /**
+   * The fused kernel of @keel/tensor's `dense` that computes exactly this activation: a Dense
+   * layer then runs matmul, bias and activation as two kernels instead of three ops. Only the
+   * built-in relu, sigmoid, tanh and linear set it; leave it unset for your own activations.
+   */
+  readonly fused?: FusedActivation;
 }
 
 /** What a backward written against named values receives. */

@@ -56,6 +56,7 @@ const reluEntry: ActivationEntry = {
   forward: (x) => maximum(x, 0),
   backward: ({ x, dy }) => mul(dy, step(x)),
   meta: {
+    fused: 'relu',
     gain: Math.SQRT2,
     recommendedInitializer: 'heNormal',
     outputRange: [0, INF],
@@ -264,6 +265,7 @@ const sigmoidEntry: ActivationEntry = {
   // σ'(x) = y·(1 − y), on the output.
   backward: ({ y, dy }) => mul(dy, mul(y, affine(y, -1, 1))),
   meta: {
+    fused: 'sigmoid',
     // PyTorch's value; the variance-preserving gain would be 1.846.
     gain: 1,
     gainIsConvention: true,
@@ -296,6 +298,7 @@ const tanhEntry: ActivationEntry = {
   // tanh'(x) = 1 − y², on the output.
   backward: ({ y, dy }) => mul(dy, affine(square(y), -1, 1)),
   meta: {
+    fused: 'tanh',
     // PyTorch's 5/3; the variance-preserving gain is 1.593 (4.7% lower).
     gain: 5 / 3,
     gainIsConvention: true,
@@ -367,6 +370,7 @@ const linearEntry: ActivationEntry = {
   description: 'the identity: raw outputs (logits for a from-logits loss)',
   forward: (x) => x,
   meta: {
+    fused: 'linear',
     gain: 1,
     recommendedInitializer: 'glorotUniform',
     outputRange: [-INF, INF],

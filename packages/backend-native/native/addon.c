@@ -45,6 +45,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"gather", NULL, keel_gather, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gatherGrad", NULL, keel_gather_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"windowOp", NULL, keel_window, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"biasActivation", NULL, keel_bias_activation, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"activationGrad", NULL, keel_activation_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"crossEntropy", NULL, keel_cross_entropy, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"crossEntropyGrad", NULL, keel_cross_entropy_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"allFinite", NULL, keel_all_finite, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) != napi_ok) return NULL;
   return exports;

@@ -1,7 +1,8 @@
-// Shared declarations of the addon's parts: argument checking, the thread pool, the BLAS.
+// Shared declarations of the addon's parts: argument checking, the thread pool, the BLAS, shared math.
 #ifndef KEEL_NATIVE_H
 #define KEEL_NATIVE_H
 
+#include <math.h>
 #include <node_api.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -49,6 +50,16 @@ void keel_blas_set_threads(int threads);
 /** A description of the BLAS the addon was linked against. */
 const char *keel_blas_name(void);
 
+// ---- shared math -----------------------------------------------------------------------------
+
+/** The logistic function in double precision (sigmoid and the fused activations). Stable by
+ *  construction: exp only ever sees a non-positive argument. */
+static inline double keel_sigmoid(double x) {
+  if (x >= 0) return 1 / (1 + exp(-x));
+  double e = exp(x);
+  return e / (1 + e);
+}
+
 // ---- N-API functions, one group per file -----------------------------------------------------
 
 napi_value keel_gemm(napi_env env, napi_callback_info info);
@@ -65,6 +76,11 @@ napi_value keel_one_hot(napi_env env, napi_callback_info info);
 napi_value keel_gather(napi_env env, napi_callback_info info);
 napi_value keel_gather_grad(napi_env env, napi_callback_info info);
 napi_value keel_window(napi_env env, napi_callback_info info);
+napi_value keel_bias_activation(napi_env env, napi_callback_info info);
+napi_value keel_activation_grad(napi_env env, napi_callback_info info);
+napi_value keel_cross_entropy(napi_env env, napi_callback_info info);
+napi_value keel_cross_entropy_grad(napi_env env, napi_callback_info info);
+napi_value keel_all_finite(napi_env env, napi_callback_info info);
 napi_value keel_tune_malloc(napi_env env, napi_callback_info info);
 
 #endif

@@ -10,13 +10,6 @@ enum {
   RELU, STEP, FLOOR, CEIL, ROUND, ERF, IS_FINITE, COPY, UNARY_COUNT
 };
 
-// Stable by construction: exp only ever sees a non-positive argument.
-static double sigmoid(double x) {
-  if (x >= 0) return 1 / (1 + exp(-x));
-  double e = exp(x);
-  return e / (1 + e);
-}
-
 static double softplus(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
 
 // JavaScript's Math.round: halves go up, and the sign of a zero result follows the input.
@@ -57,7 +50,7 @@ static void unary_range(void *context, size_t begin, size_t end) {
     case SIN: MAP((float)sin(v));
     case COS: MAP((float)cos(v));
     case TANH: MAP((float)tanh(v));
-    case SIGMOID: MAP((float)sigmoid(v));
+    case SIGMOID: MAP((float)keel_sigmoid(v));
     case SOFTPLUS: MAP((float)softplus(v));
     case RELU: MAP(v > 0 || v != v ? v : 0.0f);
     case STEP: MAP(v > 0 ? 1.0f : v != v ? v : 0.0f);

@@ -26,6 +26,16 @@ export interface NativeAddon {
   gatherGrad(dy: Float32Array, indices: Float32Array, out: Float32Array, outer: number, dim: number, inner: number): void;
   /** im2col, col2im, the poolings and their gradients (see WindowOp) over NHWC images; `x` is the pooled input for maxPoolGrad. */
   windowOp(op: number, input: Float32Array, x: Float32Array, out: Float32Array, geometry: Int32Array): void;
+  /** act(z + bias) (see Activation) with bias [units] repeated over z [rows, units]; null: act(z). */
+  biasActivation(activation: number, z: Float32Array, bias: Float32Array | null, out: Float32Array): void;
+  /** dy · act'(z), from the activation's output y. */
+  activationGrad(activation: number, y: Float32Array, dy: Float32Array, out: Float32Array): void;
+  /** Per-row softmax cross-entropy [rows] of logits [rows, classes] and labels [rows] (sparse) or targets [rows, classes]. */
+  crossEntropy(sparse: boolean, logits: Float32Array, labels: Float32Array, out: Float32Array, rows: number, classes: number): void;
+  /** Its gradient [rows, classes] for the per-row upstream gradient dy [rows]. */
+  crossEntropyGrad(sparse: boolean, logits: Float32Array, labels: Float32Array, dy: Float32Array, out: Float32Array, rows: number, classes: number): void;
+  /** Whether every value is finite. */
+  allFinite(x: Float32Array): boolean;
 }
 
 export type LoadResult = { readonly addon: NativeAddon; readonly reason?: undefined } | { readonly addon?: undefined; readonly reason: string };

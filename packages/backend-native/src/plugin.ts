@@ -18,7 +18,7 @@ export interface NativeBackendOptions {
 
 const nativeBackendEntry: BackendEntry = {
   id: 'native',
-  description: "N-API addon over the system's CBLAS (OpenBLAS): sgemm on the tensors' own buffers, C elementwise kernels, reductions and softmax; float64 runs on js",
+  description: "N-API addon over the system's CBLAS (OpenBLAS): sgemm on the tensors' own buffers, C elementwise kernels, reductions, softmax and the fused training-step kernels; float64 runs on js",
   // above 'wasm' (10): picked by bestBackend() wherever the addon loads
   priority: 20,
   create: () => nativeBackend(),

@@ -1,7 +1,7 @@
 import { conformanceCases, engine, getBackend, runConformance, setBackend } from '@keel/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nativeOps, sharedOps } from '../src/index.js';
-import { install, skipReason, titled } from './helpers.js';
+import { addonCalls, install, skipReason, titled } from './helpers.js';
 
 beforeAll(() => install());
 
@@ -11,6 +11,14 @@ describe.skipIf(skipReason !== undefined)(titled("runConformance('native')"), ()
     expect(results.length).toBe(conformanceCases.length);
     expect(results.filter((r) => !r.ok).map((r) => r.message)).toEqual([]);
     expect(getBackend()).toBe('js');
+  });
+
+  it('includes the fused hot-path cases (dense, cross-entropies, allFinite), which run the C kernels', () => {
+    const fused = ['dense relu', 'dense sigmoid', 'dense tanh [2,3,4]', 'dense linear, no bias', 'sparseSoftmaxCrossEntropy', 'sparseSoftmaxCrossEntropy extremes', 'softmaxCrossEntropy soft targets [2,3,4]', 'allFinite'];
+    const { result, calls } = addonCalls(() => runConformance('native').filter((r) => fused.includes(r.case)));
+    expect(result.map((r) => r.case).sort()).toEqual([...fused].sort());
+    expect(result.filter((r) => !r.ok).map((r) => r.message)).toEqual([]);
+    for (const fn of ['biasActivation', 'activationGrad', 'crossEntropy', 'crossEntropyGrad', 'allFinite']) expect(calls[fn], fn).toBeGreaterThan(0);
   });
 
   it('passes with other seeds too', () => {
@@ -23,7 +31,8 @@ describe.skipIf(skipReason !== undefined)(titled("runConformance('native')"), ()
   it("runs every op of the 'js' backend under its own name: in C, or the 'js' code sharing its arrays", () => {
     setBackend('native');
     try {
-      for (const op of ['matmul', 'add', 'mul', 'maximum', 'relu', 'step', 'affine', 'sum', 'softmax', 'logSoftmax', 'exp', 'tanh', 'oneHot', 'broadcastTo', 'where', 'argmax', 'gather', 'im2col', 'maxPool']) {
+      for (const op of ['matmul', 'add', 'mul', 'maximum', 'relu', 'step', 'affine', 'sum', 'softmax', 'logSoftmax', 'exp', 'tanh', 'oneHot', 'broadcastTo', 'where', 'argmax', 'gather', 'im2col', 'maxPool',
+        'biasActivation', 'activationGrad', 'sparseSoftmaxCrossEntropy', 'sparseSoftmaxCrossEntropyGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'allFinite']) {
         expect(nativeOps, op).toContain(op);
         expect(engine.kernel(op).backend, op).toBe('native');
       }

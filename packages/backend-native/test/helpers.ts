@@ -1,6 +1,7 @@
 import { defaultRegistry } from '@keel/registry';
 import { setBackend, type Tensor } from '@keel/tensor';
-import { installNativeBackend, nativeAvailability } from '../src/index.js';
+import type { NativeAddon } from '../src/addon.js';
+import { installNativeBackend, nativeAvailability, nativeBackend } from '../src/index.js';
 
 const availability = nativeAvailability();
 
@@ -45,4 +46,30 @@ export function identical(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!(a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i])))) return false;
   return true;
+}
+
+/**
+ * Counts the addon's calls while `fn` runs, by swapping the backend's addon for a counting
+ * wrapper: a kernel that fell back to the 'js' reference makes no call.
+ */
+export function addonCalls<T>(fn: () => T): { result: T; calls: Record<string, number> } {
+  const backend = nativeBackend();
+  const addon = backend.addon;
+  const calls: Record<string, number> = {};
+  // a plain object of wrappers: the addon's own properties are read-only, so no Proxy over it
+  const counting = Object.fromEntries(
+    Object.entries(addon).map(([name, method]) => [
+      name,
+      (...args: unknown[]): unknown => {
+        calls[name] = (calls[name] ?? 0) + 1;
+        return (method as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as NativeAddon;
+  (backend as { addon: NativeAddon }).addon = counting;
+  try {
+    return { result: fn(), calls };
+  } finally {
+    (backend as { addon: NativeAddon }).addon = addon;
+  }
 }

@@ -25,6 +25,12 @@ function work(): Tensor[] {
     T.softmax(x, 1),
     T.logSoftmax(x, 0),
     T.transpose(x),
+    // the fused kernels: elementwise ones split by elements (mid-row), the cross-entropy ones by rows
+    T.engine.run('biasActivation', [x, bias], { activation: 'relu' }),
+    T.engine.run('biasActivation', [x, bias], { activation: 'tanh' }),
+    T.engine.run('activationGrad', [T.sigmoid(x), x], { activation: 'sigmoid' }),
+    T.engine.run('sparseSoftmaxCrossEntropyGrad', [x, T.floor(T.uniform([512], 0, 600, { seed: 7 })), T.uniform([512], -1, 1, { seed: 8 })]),
+    T.engine.run('softmaxCrossEntropy', [x, T.softmax(T.uniform([512, 600], -2, 2, { seed: 9 }))]),
     T.matmul(x, x, { transposeA: true }),
   ];
 }

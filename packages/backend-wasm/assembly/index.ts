@@ -5,6 +5,10 @@ export { runPart } from './parallel';
 export { unary, affine, clip, binary, oneHot, transpose2d } from './elementwise';
 export { reduce, softmax } from './reduce';
 export { im2col, col2im, pool, poolGrad } from './conv';
+export {
+  biasActivation, activationGrad, allFinite,
+  sparseSoftmaxCrossEntropy, sparseSoftmaxCrossEntropyGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad,
+} from './fused';
 
 /** First byte after the module's static data: Keel's allocator manages memory from here on. */
 export function heapBase(): usize {

@@ -6,6 +6,7 @@
 import { gemm, MR, NR } from './gemm';
 import { unary, affine, binary, FULL, ROW, COLUMN } from './elementwise';
 import { im2col, col2im, pool, poolGrad } from './conv';
+import { biasActivation, activationGrad } from './fused';
 
 // job kinds, in word 0 of the job record (kept in sync with src/parallel-gemm.ts, src/parallel-map.ts)
 export const GEMM = 1;
@@ -13,6 +14,8 @@ export const UNARY = 2;
 export const AFFINE = 3;
 export const BINARY = 4;
 export const WINDOW = 5;
+export const BIAS_ACTIVATION = 6;
+export const ACTIVATION_GRAD = 7;
 
 // window kernels (word 1 of a WINDOW job)
 const IM2COL = 0;
@@ -107,6 +110,37 @@ function binaryPart(job: usize, chunk: i32, chunks: i32): void {
 }
 
 /**
+ * BIAS_ACTIVATION [kind, act, z, bias, out, rows, units]: whole rows, or a range of columns when
+ * there is one row (a bias of 0 stays 0: none).
+ */
+function biasActivationPart(job: usize, chunk: i32, chunks: i32): void {
+  const z = pointer(job, 2);
+  const bias = pointer(job, 3);
+  const out = pointer(job, 4);
+  const rows = word(job, 5);
+  const units = word(job, 6);
+  const byRows = rows > 1;
+  const lo = chunkStart(byRows ? rows : units, byRows ? 1 : LINE, chunk, chunks);
+  const hi = chunkStart(byRows ? rows : units, byRows ? 1 : LINE, chunk + 1, chunks);
+  if (byRows) {
+    const offset = usize(lo) * usize(units) * 4;
+    biasActivation(word(job, 1), z + offset, bias, out + offset, hi - lo, units);
+  } else {
+    const offset = usize(lo) * 4;
+    biasActivation(word(job, 1), z + offset, bias == 0 ? 0 : bias + offset, out + offset, 1, hi - lo);
+  }
+}
+
+/** ACTIVATION_GRAD [kind, act, y, dy, out, n]: a range of elements. */
+function activationGradPart(job: usize, chunk: i32, chunks: i32): void {
+  const n = word(job, 5);
+  const lo = chunkStart(n, LINE, chunk, chunks);
+  const hi = chunkStart(n, LINE, chunk + 1, chunks);
+  const offset = usize(lo) * 4;
+  activationGrad(word(job, 1), pointer(job, 2) + offset, pointer(job, 3) + offset, pointer(job, 4) + offset, hi - lo);
+}
+
+/**
  * WINDOW [kind, which, p0, p1, p2, batch, height, width, channels, kernelH, kernelW, strideH,
  * strideW, padTop, padLeft, outH, outW]: a range of whole images.
  */
@@ -153,4 +187,6 @@ export function runPart(job: usize, chunk: i32, chunks: i32, work: usize): void 
   else if (kind == UNARY || kind == AFFINE) mapPart(job, chunk, chunks);
   else if (kind == BINARY) binaryPart(job, chunk, chunks);
   else if (kind == WINDOW) windowPart(job, chunk, chunks);
+  else if (kind == BIAS_ACTIVATION) biasActivationPart(job, chunk, chunks);
+  else if (kind == ACTIVATION_GRAD) activationGradPart(job, chunk, chunks);
 }

@@ -1,5 +1,6 @@
 import { broadcastShapes, matmulBatches, sizeOf, type KernelEntry, type KernelFn, type Shape } from '@keel/tensor';
 import { convKernels } from './conv-kernels.js';
+import { fusedKernels } from './fused-kernels.js';
 import { call, kernel, reference } from './kernel.js';
 import { Binary, Layout, Reduce, Unary, type LayoutCode } from './ops.js';
 import { affine, binary, unary } from './parallel-map.js';
@@ -232,6 +233,7 @@ const kernels: Record<string, KernelFn> = {
   oneHot: oneHotKernel,
   cast: castKernel,
   ...convKernels,
+  ...fusedKernels,
 };
 
 /** Every kernel of the 'wasm' backend, as registry entries. Ops not listed run on 'js'. */

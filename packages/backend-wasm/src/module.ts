@@ -23,6 +23,13 @@ export interface KernelExports {
   col2im(cols: number, out: number, ...geometry: Geometry): void;
   pool(kind: number, x: number, out: number, ...geometry: Geometry): void;
   poolGrad(kind: number, x: number, dy: number, out: number, ...geometry: Geometry): void;
+  biasActivation(act: number, z: number, bias: number, out: number, rows: number, units: number): void;
+  activationGrad(act: number, y: number, dy: number, out: number, n: number): void;
+  allFinite(x: number, out: number, n: number): void;
+  sparseSoftmaxCrossEntropy(x: number, labels: number, out: number, rows: number, classes: number): void;
+  sparseSoftmaxCrossEntropyGrad(x: number, labels: number, dy: number, out: number, rows: number, classes: number): void;
+  softmaxCrossEntropy(x: number, targets: number, out: number, rows: number, classes: number): void;
+  softmaxCrossEntropyGrad(x: number, targets: number, dy: number, out: number, rows: number, classes: number): void;
 }
 
 /** An instance of the kernels, and what a worker needs to run the same kernels on the same memory. */

@@ -1,4 +1,4 @@
-// Op codes of the AssemblyScript kernels (assembly/elementwise.ts, assembly/reduce.ts).
+// Op codes of the AssemblyScript kernels (assembly/elementwise.ts, assembly/reduce.ts, assembly/fused.ts).
 
 export const Unary = {
   neg: 0, abs: 1, sign: 2, exp: 3, expm1: 4, log: 5, log1p: 6, sqrt: 7, rsqrt: 8, square: 9, reciprocal: 10,
@@ -16,3 +16,6 @@ export const Layout = { full: 0, row: 1, column: 2, scalar: 3 } as const;
 export type LayoutCode = (typeof Layout)[keyof typeof Layout];
 
 export const Reduce = { sum: 0, max: 1, min: 2 } as const;
+
+/** The activations of the fused kernels (@keel/tensor's FusedActivation). */
+export const Activation = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 } as const;

@@ -1,4 +1,4 @@
-// Elementwise and window kernels, on as many threads as pays. They are memory-bound, so only
+// Elementwise, fused elementwise and window kernels, on as many threads as pays. They are memory-bound, so only
 // large ones are split: into ranges of elements (cache-line aligned), of rows of a broadcast, or of
 // whole images. Each output element is computed exactly as on one thread, so the bits are the same.
 import type { WasmBackend } from './backend.js';
@@ -9,6 +9,8 @@ const UNARY = 2;
 const AFFINE = 3;
 const BINARY = 4;
 const WINDOW = 5;
+const BIAS_ACTIVATION = 6;
+const ACTIVATION_GRAD = 7;
 
 /** Output floats below which a kernel stays on one thread (~20 µs of work). */
 export const MIN_SPLIT_FLOATS = 1 << 16;
@@ -46,6 +48,19 @@ export function binary(backend: WasmBackend, op: number, a: number, aLayout: num
   const chunks = chunksFor(backend, outer * inner, outer > 1 ? outer : Math.ceil(inner / 16));
   if (chunks === 1) backend.kernels.binary(op, a, aLayout, b, bLayout, out, outer, inner);
   else runJob(backend, chunks, [BINARY, op, a, aLayout, b, bLayout, out, outer, inner]);
+}
+
+/** act(z + bias) over rows × units (bias 0: none), split into whole rows, or ranges of one long row. */
+export function biasActivation(backend: WasmBackend, act: number, z: number, bias: number, out: number, rows: number, units: number): void {
+  const chunks = chunksFor(backend, rows * units, rows > 1 ? rows : Math.ceil(units / 16));
+  if (chunks === 1) backend.kernels.biasActivation(act, z, bias, out, rows, units);
+  else runJob(backend, chunks, [BIAS_ACTIVATION, act, z, bias, out, rows, units]);
+}
+
+export function activationGrad(backend: WasmBackend, act: number, y: number, dy: number, out: number, n: number): void {
+  const chunks = chunksFor(backend, n, Math.ceil(n / 16));
+  if (chunks === 1) backend.kernels.activationGrad(act, y, dy, out, n);
+  else runJob(backend, chunks, [ACTIVATION_GRAD, act, y, dy, out, n]);
 }
 
 /** The window kernels of assembly/parallel.ts (word 1 of a WINDOW job). */

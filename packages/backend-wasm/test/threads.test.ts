@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defaultRegistry } from '@keel/registry';
 import * as T from '@keel/tensor';
-import { setBackend, type Tensor } from '@keel/tensor';
+import { engine, setBackend, type Tensor } from '@keel/tensor';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gemmChunks, MIN_SPLIT_MACS } from '../src/parallel-gemm.js';
 import { configureWasmBackend, disposeWasmThreads, installWasmBackend, setWasmThreads, wasmBackend, wasmReady, wasmThreads, wasmThreadsUnavailableReason } from '../src/index.js';
@@ -149,6 +149,9 @@ describe('threaded matmul gives the bits of the single-threaded one', () => {
       ['divide a column', () => T.div(T.uniform([300, 1], 0.5, 2, { seed: 5 }), x()), [4]],
       ['maximum, one long row', () => T.maximum(flat(), T.neg(flat())), [4]],
       ['broadcastTo', () => T.broadcastTo(T.uniform([517], 0, 1, { seed: 8 }), [300, 517]), [4]],
+      ['biasActivation sigmoid', () => engine.run('biasActivation', [x(), T.uniform([517], -1, 1, { seed: 4 })], { activation: 'sigmoid' }), [6]],
+      ['biasActivation relu, one long row', () => engine.run('biasActivation', [flat()], { activation: 'relu' }), [6]],
+      ['activationGrad tanh', () => engine.run('activationGrad', [T.tanh(x()), x()], { activation: 'tanh' }), [7]],
       ['im2col', () => T.im2col(image(), T.windowGeometry('conv2d', [70, 32, 32, 4], [3, 3], { padding: 'same' }, [1, 1])), [5, 0]],
       ['col2im', gradient((t) => T.im2col(t, T.windowGeometry('conv2d', t.shape, [3, 3], { strides: 2, padding: 'same' }, [1, 1]))), [5, 1]],
       ['maxPool', () => T.maxPool2d(image(), 2), [5, 2]],

@@ -1,5 +1,5 @@
 import type { Activation } from '@keel/activations';
-import { add, matmul, type Tensor } from '@keel/tensor';
+import { add, dense, engine, matmul, type Tensor } from '@keel/tensor';
 import { expectRank, Layer, type BuildContext, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
 import type { ActivationSpec, InitializerSpec } from './specs.js';
 import { createWeights, weightedConfig, weightedDependencies } from './weights.js';
@@ -58,9 +58,13 @@ export class Dense extends Layer {
   }
 
   protected call(x: Tensor): Tensor {
-    let y = matmul(x, this.param('kernel'));
-    if (this.options.useBias !== false) y = add(y, this.param('bias'));
-    return this.activationFn!.apply(y);
+    const activation = this.activationFn!;
+    const bias = this.options.useBias !== false ? this.param('bias') : null;
+    // Fused (two kernels instead of three ops) unless an op hook watches: diagnostics read the
+    // pre-activation z, which the fused kernels never make into a tensor.
+    if (activation.fused !== undefined && engine.hooks.length === 0) return dense(x, this.param('kernel'), bias, activation.fused);
+    const z = matmul(x, this.param('kernel'));
+    return activation.apply(bias === null ? z : add(z, bias));
   }
 
   config(): LayerConfig {

@@ -144,6 +144,24 @@ export const conformanceCases: readonly ConformanceCase[] = [
   { name: 'matmul transposeA transposeB', op: (a, b) => ops.matmul(a, b, { transposeA: true, transposeB: true }), inputs: (r) => [values(r, [3, 5]), values(r, [9, 3])] },
   { name: 'matmul batch broadcast', op: (a, b) => ops.matmul(a, b), inputs: (r) => [values(r, [2, 1, 3, 4]), values(r, [3, 4, 2])] },
   { name: 'dense layer', op: (x, w, b) => ops.tanh(ops.add(ops.matmul(x, w), b)), inputs: (r) => [values(r, [4, 3]), values(r, [3, 5]), values(r, [5])] },
+  // the fused hot path of a training step (dense layer, cross-entropy, the guard's check)
+  { name: 'dense relu', op: (x, w, b) => ops.dense(x, w, b, 'relu'), inputs: (r) => [values(r, [5, 3]), values(r, [3, 4]), values(r, [4])] },
+  { name: 'dense sigmoid', op: (x, w, b) => ops.dense(x, w, b, 'sigmoid'), inputs: (r) => [values(r, [4, 3], -3, 3), values(r, [3, 5]), values(r, [5])] },
+  { name: 'dense tanh [2,3,4]', op: (x, w, b) => ops.dense(x, w, b, 'tanh'), inputs: (r) => [values(r, [2, 3, 4]), values(r, [4, 3]), values(r, [3])] },
+  { name: 'dense linear, no bias', op: (x, w) => ops.dense(x, w), inputs: (r) => [values(r, [3, 6]), values(r, [6, 2])] },
+  {
+    name: 'sparseSoftmaxCrossEntropy',
+    op: (x, labels) => ops.sparseSoftmaxCrossEntropyWithLogits(x, labels),
+    inputs: (r) => [values(r, [5, 4], -3, 3), ints(r, [5], 4)],
+    gradInputs: [0],
+  },
+  { name: 'sparseSoftmaxCrossEntropy extremes', op: (x, labels) => ops.sparseSoftmaxCrossEntropyWithLogits(x, labels), inputs: () => [ops.tensor([[1000, 0], [0, -1000]]), ops.tensor([1, 1])], gradInputs: [] },
+  {
+    name: 'softmaxCrossEntropy soft targets [2,3,4]',
+    op: (x, t) => ops.softmaxCrossEntropyWithLogits(x, t),
+    inputs: (r) => [values(r, [2, 3, 4], -3, 3), ops.softmax(values(r, [2, 3, 4]))],
+  },
+  { name: 'allFinite', op: (x) => ops.tensor([ops.allFinite(x) ? 1 : 0, ops.allFinite(ops.log(x)) ? 1 : 0, ops.allFinite(ops.sqrt(ops.neg(x))) ? 1 : 0]), inputs: () => [ops.tensor([3, 0, 2])], gradInputs: [] },
   // layout
   { name: 'transpose', op: (x) => ops.transpose(x), inputs: (r) => [values(r, [3, 4])] },
   { name: 'permute', op: (x) => ops.permute(x, [2, 0, 1]), inputs: (r) => [values(r, [2, 3, 4])] },

@@ -1,4 +1,5 @@
 import { defaultRegistry, kernelKey, type Registry } from '@keel/registry';
+import type { AllocationScope } from './allocation-scope.js';
 import type { Attrs, Backend, KernelFn } from './backend/backend.js';
 import { jsBackend } from './backend/js-backend.js';
 import { TensorError } from './errors.js';
@@ -34,6 +35,8 @@ export class Engine {
   gradEnabled = true;
   phase: 'forward' | 'backward' = 'forward';
   readonly hooks: OpHook[] = [];
+  /** Open allocation scopes, innermost last (see `tidy`). */
+  readonly allocationScopes: AllocationScope[] = [];
   private readonly scopes: string[] = [];
   private scopeName = '';
   private kernels = new Map<string, ResolvedKernel>();
@@ -59,6 +62,19 @@ export class Engine {
   popScope(): void {
     this.scopes.pop();
     this.scopeName = this.scopes.join('/');
+  }
+
+  /** Records a new tensor's storage with the innermost scope, unless it is paused or the GC owns the storage anyway. */
+  trackAllocation(handle: unknown, backend: Backend): void {
+    const scopes = this.allocationScopes;
+    if (scopes.length === 0 || backend.dispose === undefined) return;
+    const innermost = scopes[scopes.length - 1];
+    if (!innermost.paused) innermost.track(handle, backend);
+  }
+
+  /** Storage that moved into a tensor that outlives every open scope (`assign`): no scope may free it. */
+  escapeAllocation(handle: unknown): void {
+    for (const scope of this.allocationScopes) scope.escape(handle);
   }
 
   /** Runs a kernel of the current backend (or the 'js' one if the backend lacks it). */

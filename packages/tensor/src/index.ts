@@ -11,6 +11,8 @@ export { defineOp, type BackwardArgs, type OpDefinition } from './autograd/defin
 export type { GradNode } from './autograd/node.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckWorst } from './gradcheck.js';
 export { conformanceCases, runConformance, type ConformanceCase, type ConformanceOptions, type ConformanceResult } from './conformance.js';
+export { tidy, openAllocationScope } from './tidy.js';
+export { AllocationScope } from './allocation-scope.js';
 export { engine, type Engine, type OpEvent, type OpHook } from './engine.js';
 export type { Attrs, Backend, BackendEntry, KernelEntry, KernelFn } from './backend/backend.js';
 export { jsBackend } from './backend/js-backend.js';

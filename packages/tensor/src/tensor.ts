@@ -7,6 +7,8 @@ import { ShapeError } from './errors.js';
 import { formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 
 let nextId = 0;
+/** Set while a view is constructed: a view shares storage, so it is not a new allocation. */
+let constructingView = false;
 
 /** Nested arrays of numbers, as `toArray()` returns them. */
 export type NestedArray = number | NestedArray[];
@@ -43,6 +45,17 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = sizeOf(shape);
+    if (!constructingView) engine.trackAllocation(handle, backend);
+  }
+
+  /** A tensor of another shape (same size) sharing `source`'s storage: reshape, detach. */
+  static view(source: Tensor, shape: Shape = source.shape): Tensor {
+    constructingView = true;
+    try {
+      return new Tensor(source.storageHandle, shape, source.dtype, source.storageBackend);
+    } finally {
+      constructingView = false;
+    }
   }
 
   /** Wraps values (taking ownership of the array) on a backend, the current one by default. */
@@ -113,7 +126,7 @@ export class Tensor {
 
   /** The same values, cut off from the graph (storage is shared). */
   detach(): Tensor {
-    return new Tensor(this.storageHandle, this.shape, this.dtype, this.storageBackend);
+    return Tensor.view(this);
   }
 
   /**
@@ -126,6 +139,7 @@ export class Tensor {
     }
     const moved = source.dtype === this.dtype && source.backend === this.storageBackend ? source : source.to(this.storageBackend, this.dtype);
     this.storageHandle = moved.storageHandle;
+    engine.escapeAllocation(moved.storageHandle);
     return this;
   }
 

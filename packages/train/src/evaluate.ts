@@ -1,7 +1,7 @@
 import { DataLoader, type Dataset, type Example } from '@keel/data';
 import type { Module } from '@keel/layers';
 import { defaultRegistry, type Registry } from '@keel/registry';
-import { concat, noGrad, slice, type Tensor } from '@keel/tensor';
+import { concat, noGrad, slice, tidy, type Tensor } from '@keel/tensor';
 import { resolveMetric, type Metric } from './metrics/index.js';
 import type { LossArg } from './options.js';
 import { installTrain } from './plugin.js';
@@ -15,10 +15,13 @@ export function evaluateWith(model: Module, data: Dataset<Example>, loss: Resolv
   let count = 0;
   noGrad(() => {
     for (const batch of new DataLoader(data, { batchSize })) {
-      const output = model.apply(batch.x);
-      total += loss.fn(output, batch.y).item() * batch.size;
-      count += batch.size;
-      for (const m of metrics) m.update(output, batch.y);
+      // each batch's tensors are freed as soon as its numbers are read
+      tidy(() => {
+        const output = model.apply(batch.x);
+        total += loss.fn(output, batch.y).item() * batch.size;
+        count += batch.size;
+        for (const m of metrics) m.update(output, batch.y);
+      });
     }
   });
   const result: Record<string, number> = { loss: total / Math.max(count, 1) };
@@ -48,11 +51,12 @@ export function evaluate(model: Module, data: Dataset<Example>, options: Evaluat
 /** The model's outputs for a batch of inputs (evaluation mode, no gradients), in chunks of `batchSize`. */
 export function predict(model: Module, x: Tensor, batchSize = 256): Tensor {
   model.eval();
-  return noGrad(() => {
+  // tidy: the chunks' outputs (and their intermediates) are freed once concatenated
+  return tidy(() => noGrad(() => {
     const n = x.shape[0];
     if (n <= batchSize) return model.apply(x);
     const parts: Tensor[] = [];
     for (let start = 0; start < n; start += batchSize) parts.push(model.apply(slice(x, [start], [Math.min(batchSize, n - start)])));
     return concat(parts, 0);
-  });
+  }));
 }

@@ -2,7 +2,7 @@ import { DataLoader, type Dataset, type Example } from '@keel/data';
 import type { Module } from '@keel/layers';
 import { applyUpdates, type OptState, type Params } from '@keel/optimizers';
 import { defaultRegistry, type Registry } from '@keel/registry';
-import { noGrad, zerosLike, type Tensor } from '@keel/tensor';
+import { noGrad, openAllocationScope, zerosLike, type Tensor } from '@keel/tensor';
 import type { Logs, TrainingState } from './callbacks/callback.js';
 import { evaluateWith } from './evaluate.js';
 import { checkStep } from './guard.js';
@@ -95,28 +95,48 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
     let batchIndex = 0;
     for (const batch of loader.epoch(epoch)) {
       state.learningRate = nextLearningRate();
-      for (const p of params.values()) p.zeroGrad();
-      const output = model.apply(batch.x);
-      const value = loss.fn(output, batch.y);
-      value.backward();
-      const grads = new Map<string, Tensor | null>([...params].map(([name, p]) => [name, p.grad]));
-      if (guard) checkStep(value, grads, state.step, epoch, batchIndex);
-      // A parameter the loss does not reach gets a zero gradient (not its own value).
-      const gradRecord: Params = Object.fromEntries([...grads].map(([name, g]) => [name, g ?? zerosLike(params.get(name)!)]));
-      const { updates, state: next } = optimizer.transformation.update(gradRecord, optState, paramRecord);
-      optState = next;
-      state.optimizer.state = next;
-      applyUpdates(paramRecord, updates);
-      const batchLoss = value.item();
+      // The step's intermediates are freed when it is over (not when the GC gets to them), so a
+      // backend with its own memory reuses the same blocks every step. Kept: the optimizer state.
+      const scope = openAllocationScope();
+      let batchLoss: number;
+      try {
+        for (const p of params.values()) p.zeroGrad();
+        const output = model.apply(batch.x);
+        const value = loss.fn(output, batch.y);
+        value.backward();
+        const grads = new Map<string, Tensor | null>([...params].map(([name, p]) => [name, p.grad]));
+        if (guard) checkStep(value, grads, state.step, epoch, batchIndex);
+        // A parameter the loss does not reach gets a zero gradient (not its own value).
+        const gradRecord: Params = Object.fromEntries([...grads].map(([name, g]) => [name, g ?? zerosLike(params.get(name)!)]));
+        const { updates, state: next } = optimizer.transformation.update(gradRecord, optState, paramRecord);
+        optState = next;
+        state.optimizer.state = next;
+        applyUpdates(paramRecord, updates);
+        batchLoss = value.item();
+        noGrad(() => {
+          for (const m of metrics) m.update(output, batch.y);
+        });
+      } catch (error) {
+        // nothing is freed: an error handler (the doctor) may still read this step's tensors
+        scope.abandon();
+        throw error;
+      }
       lossSum += batchLoss * batch.size;
       seen += batch.size;
-      noGrad(() => {
-        for (const m of metrics) m.update(output, batch.y);
-      });
       state.step++;
       steps++;
       const logs: Logs = { loss: batchLoss, size: batch.size, lr: state.learningRate };
-      for (const cb of callbacks) await cb.onBatchEnd?.(batchIndex, logs, state);
+      // Callbacks may read this step's gradients and activations; what they allocate is theirs.
+      scope.paused = true;
+      try {
+        for (const cb of callbacks) await cb.onBatchEnd?.(batchIndex, logs, state);
+      } catch (error) {
+        scope.abandon();
+        throw error;
+      }
+      scope.close(optState);
+      // the gradients were freed with the step
+      for (const p of params.values()) p.zeroGrad();
       batchIndex++;
       // Let the event loop turn now and then: Ctrl-C and UI events are seen promptly, and backends
       // that free memory through FinalizationRegistry (wasm) get to run their cleanup.

@@ -1,4 +1,4 @@
-import type { Tensor } from '@keel/tensor';
+import { allFinite, type Tensor } from '@keel/tensor';
 
 /** Training stopped because a value became NaN or infinite; says where and what to try. */
 export class NumericsError extends Error {
@@ -26,7 +26,10 @@ function firstNonFinite(values: ArrayLike<number>): number {
   return -1;
 }
 
-/** The cheap guard `fit` runs each step: the loss and every gradient must be finite. */
+/**
+ * The cheap guard `fit` runs each step: the loss and every gradient must be finite. The check runs
+ * on the gradients' backend (one scalar back per parameter); values are read only to explain a failure.
+ */
 export function checkStep(loss: Tensor, grads: ReadonlyMap<string, Tensor | null>, step: number, epoch: number, batch: number): void {
   const value = loss.values[0];
   const where = `step ${step} (epoch ${epoch + 1}, batch ${batch + 1})`;
@@ -34,7 +37,7 @@ export function checkStep(loss: Tensor, grads: ReadonlyMap<string, Tensor | null
     throw new NumericsError(`${where}: the loss is ${value}. ${advice}`, step, epoch, 'loss');
   }
   for (const [name, grad] of grads) {
-    if (grad === null) continue;
+    if (grad === null || allFinite(grad)) continue;
     const values = grad.values;
     const index = firstNonFinite(values);
     if (index >= 0) {

@@ -19,8 +19,13 @@ describe('an MLP on the real MNIST', () => {
       seed: 3,
       registry,
     });
+    // SGD with momentum, its learning rate decayed to 0 over the epoch (cosine): seeds 1–5 reach
+    // 97.3–97.5% on 'native'. A constant rate ends the epoch wherever its noise leaves it
+    // (94.9–96.7% over the same seeds), too close to the bar to be a test.
+    const steps = Math.ceil(60_000 / 32);
+    const cosine = (step: number): number => 0.05 * 0.5 * (1 + Math.cos((Math.PI * Math.min(step, steps)) / steps));
     const started = performance.now();
-    await fit(model, train, { loss: 'sparseSoftmaxCrossEntropy', optimizer: { id: 'sgd', lr: 0.05, momentum: 0.9 }, epochs: 1, batchSize: 32, seed: 3, registry });
+    await fit(model, train, { loss: 'sparseSoftmaxCrossEntropy', optimizer: { id: 'sgd', lr: cosine, momentum: 0.9 }, epochs: 1, batchSize: 32, seed: 3, registry });
     const seconds = (performance.now() - started) / 1000;
     const { accuracy } = evaluate(model, test, { loss: 'sparseSoftmaxCrossEntropy', registry });
     console.log(`MNIST 784-256-256-10, 1 epoch: test accuracy ${(accuracy * 100).toFixed(2)}% in ${seconds.toFixed(1)} s`);

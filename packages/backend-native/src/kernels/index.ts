@@ -2,6 +2,10 @@ import type { KernelEntry, KernelFn } from '@keel/tensor';
 import { Binary, Unary } from './codes.js';
 import { avgPoolGradKernel, col2imKernel, im2colKernel, maxPoolGradKernel, poolKernel } from './conv.js';
 import { affineKernel, binaryKernel, clipKernel, unaryKernel, whereKernel } from './elementwise.js';
+import {
+  activationGradKernel, allFiniteKernel, biasActivationKernel, softmaxCrossEntropyGradKernel, softmaxCrossEntropyKernel,
+  sparseSoftmaxCrossEntropyGradKernel, sparseSoftmaxCrossEntropyKernel,
+} from './fused.js';
 import { reference, referenceOps } from './kernel.js';
 import { broadcastToKernel, castKernel, gatherGradKernel, gatherKernel, oneHotKernel, sliceKernel, transposeKernel } from './layout.js';
 import { matmulKernel } from './matmul.js';
@@ -37,6 +41,13 @@ const native: Record<string, KernelFn> = {
   maxPoolGrad: maxPoolGradKernel,
   avgPool: poolKernel('avgPool'),
   avgPoolGrad: avgPoolGradKernel,
+  biasActivation: biasActivationKernel,
+  activationGrad: activationGradKernel,
+  sparseSoftmaxCrossEntropy: sparseSoftmaxCrossEntropyKernel,
+  sparseSoftmaxCrossEntropyGrad: sparseSoftmaxCrossEntropyGradKernel,
+  softmaxCrossEntropy: softmaxCrossEntropyKernel,
+  softmaxCrossEntropyGrad: softmaxCrossEntropyGradKernel,
+  allFinite: allFiniteKernel,
 };
 
 /** Ops that run in C. */

@@ -8,3 +8,6 @@ export * from './reduce.js';
 export { sumTo } from './reduce-to.js';
 export * from './softmax.js';
 export * from './unary.js';
+export * from './dense.js';
+export * from './cross-entropy.js';
+export * from './all-finite.js';

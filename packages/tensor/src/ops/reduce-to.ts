@@ -26,5 +26,5 @@ export function sumTo(grad: Tensor, shape: Shape): Tensor {
 
 /** The same storage under another shape of equal size (no copy; the caller checked the size). */
 export function reshapeView(t: Tensor, shape: Shape): Tensor {
-  return new Tensor(t.handle, shape, t.dtype, t.backend);
+  return Tensor.view(t, shape);
 }

@@ -4,6 +4,7 @@ import { parseBackend } from '../../shared/backend.js';
 import { byId } from '../../shared/dom.js';
 import { installErrorBanner, showError } from '../../shared/errors.js';
 import { count, fmt, pct } from '../../shared/format.js';
+import { mnistDataUrl } from '../../shared/mnist.js';
 import type { RunState } from '../protocol.js';
 import { BugsPanel } from './bugs-panel.js';
 import { WorkerClient } from './client.js';
@@ -207,4 +208,4 @@ byId('test-digit', HTMLButtonElement).addEventListener('click', () => client.sen
 // ---- start -----------------------------------------------------------------------------------
 
 setState('loading');
-client.send({ type: 'init', backend: parseBackend(params.get('backend')), dataUrl: new URL(`${import.meta.env.BASE_URL}data/mnist/`, location.href).href });
+client.send({ type: 'init', backend: parseBackend(params.get('backend')), dataUrl: mnistDataUrl() });

@@ -1,25 +1,14 @@
-// MNIST in the worker: fetched from the site (gzipped IDX files, gunzipped by @keel/data with
-// DecompressionStream), then turned into the data sets a run needs. The training images are
-// split 55,000 / 5,000 into training and validation; the 10,000 test images stay for the end.
-import { ArrayDataset, idxClassificationFromUrl, oneHotLabels, type ClassificationSplit } from '@keel/data';
+// MNIST in the worker (loaded by src/shared/mnist.ts), turned into the data sets a run needs.
+// The training images are split 55,000 / 5,000 into training and validation; the 10,000 test
+// images stay for the end.
+import { ArrayDataset, oneHotLabels } from '@keel/data';
+import { scalePixels, type Mnist } from '../../shared/mnist.js';
 
 export const TRAIN_COUNT = 55_000;
 export const VALIDATION_COUNT = 5_000;
 /** Examples evaluated every few steps for the live charts (a fixed sample of each set). */
 export const SAMPLE_COUNT = 1_000;
 export const VALIDATION_SAMPLE = 2_000;
-
-export interface Mnist {
-  readonly train: ClassificationSplit;
-  readonly test: ClassificationSplit;
-  readonly seconds: number;
-}
-
-export async function loadMnist(url: string): Promise<Mnist> {
-  const started = performance.now();
-  const set = await idxClassificationFromUrl(url, undefined, { classes: 10 });
-  return { train: set.train, test: set.test, seconds: (performance.now() - started) / 1000 };
-}
 
 export interface RunData {
   readonly train: ArrayDataset;
@@ -37,12 +26,7 @@ function features(mnist: Mnist, normalize: boolean): { features: Float32Array; t
   if (cached?.normalize !== normalize) {
     cached = undefined; // let the other copy be collected before allocating this one
     const scale = normalize ? 1 / 255 : 1;
-    const convert = (images: Uint8Array): Float32Array => {
-      const out = new Float32Array(images.length);
-      for (let i = 0; i < images.length; i++) out[i] = images[i] * scale;
-      return out;
-    };
-    cached = { normalize, features: convert(mnist.train.images), testFeatures: convert(mnist.test.images) };
+    cached = { normalize, features: scalePixels(mnist.train.images, scale), testFeatures: scalePixels(mnist.test.images, scale) };
   }
   return cached;
 }

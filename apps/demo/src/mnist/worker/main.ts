@@ -9,7 +9,8 @@ import { chooseBackend, describeBackend } from '../../shared/backend.js';
 import { messageOf } from '../../shared/errors.js';
 import type { FromWorker, ToWorker, TrainConfig } from '../protocol.js';
 import { effectiveSetup } from '../setup.js';
-import { loadMnist, runData, TRAIN_COUNT, VALIDATION_COUNT, type Mnist } from './data.js';
+import { loadMnist, type Mnist } from '../../shared/mnist.js';
+import { runData, TRAIN_COUNT, VALIDATION_COUNT } from './data.js';
 import { buildModel, modelInfo } from './model.js';
 import { Session } from './session.js';
 

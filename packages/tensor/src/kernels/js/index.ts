@@ -4,6 +4,10 @@ import { avgPoolGradKernel, avgPoolKernel, col2imKernel, im2colKernel, maxPoolGr
 import {
   broadcastToKernel, castKernel, concatKernel, gatherGradKernel, gatherKernel, oneHotKernel, padKernel, sliceGradKernel, sliceKernel, transposeKernel,
 } from './layout.js';
+import {
+  activationGradKernel, allFiniteKernel, biasActivationKernel, softmaxCrossEntropyGradKernel, softmaxCrossEntropyKernel,
+  sparseSoftmaxCrossEntropyGradKernel, sparseSoftmaxCrossEntropyKernel,
+} from './fused.js';
 import { matmulKernel } from './matmul.js';
 import { argReduceKernel, reduceKernel } from './reduce.js';
 import { softmaxKernel } from './softmax.js';
@@ -42,6 +46,13 @@ const kernels: Record<string, KernelFn> = {
   maxPoolGrad: maxPoolGradKernel,
   avgPool: avgPoolKernel,
   avgPoolGrad: avgPoolGradKernel,
+  biasActivation: biasActivationKernel,
+  activationGrad: activationGradKernel,
+  sparseSoftmaxCrossEntropy: sparseSoftmaxCrossEntropyKernel,
+  sparseSoftmaxCrossEntropyGrad: sparseSoftmaxCrossEntropyGradKernel,
+  softmaxCrossEntropy: softmaxCrossEntropyKernel,
+  softmaxCrossEntropyGrad: softmaxCrossEntropyGradKernel,
+  allFinite: allFiniteKernel,
 };
 
 /** Every kernel of the reference 'js' backend, as registry entries. */

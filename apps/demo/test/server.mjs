@@ -1,12 +1,13 @@
 // A tiny static server for the built site (dist/), with the headers that make the page
 // cross-origin isolated (COOP/COEP, as the dev and preview servers send), on a free port.
+// Plain JavaScript (typed by JSDoc), so both the tests and `node bench/run.mjs` can import it.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
-const TYPES: Record<string, string> = {
+/** @type {Record<string, string>} */
+const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -24,14 +25,19 @@ const HEADERS = {
   'Cache-Control': 'no-store',
 };
 
-export interface StaticServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
+/**
+ * @typedef {object} StaticServer
+ * @property {string} url
+ * @property {() => Promise<void>} close
+ */
 
-/** Serves `root` on 127.0.0.1 at a port the OS picks; `/dir/` serves `/dir/index.html`. */
-export async function serveStatic(root: string): Promise<StaticServer> {
-  const server: Server = createServer((request, response) => {
+/**
+ * Serves `root` on 127.0.0.1 at a port the OS picks; `/dir/` serves `/dir/index.html`.
+ * @param {string} root
+ * @returns {Promise<StaticServer>}
+ */
+export async function serveStatic(root) {
+  const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     if (!file.startsWith(root + sep) && file !== root) {
@@ -47,8 +53,8 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       () => response.writeHead(404, HEADERS).end(`not found: ${path}`),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await /** @type {Promise<void>} */ (new Promise((resolve) => server.listen(0, '127.0.0.1', resolve)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),

@@ -1,0 +1,164 @@
+// The fused kernels of a training step's hot path, in their reference form. Each replaces a
+// chain of small ops with one pass, so a backend that implements them does one call instead of
+// several (and writes one array instead of several).
+import type { KernelFn } from '../../backend/backend.js';
+import { promote } from '../../dtype.js';
+import { allocate, jsTensor } from './util.js';
+
+/** The activations the fused dense kernels know; anything else runs unfused. */
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/**
+ * act(z + bias) over [..., units] with bias [units] (or act(z) without one). The sum is stored
+ * before the activation reads it, so float32 results equal add-then-activation exactly.
+ */
+export const biasActivationKernel: KernelFn = (inputs, attrs) => {
+  const [z, bias] = inputs;
+  const activation = attrs.activation as FusedActivation;
+  const dtype = bias === undefined ? z.dtype : promote(z.dtype, bias.dtype);
+  const zv = z.values;
+  const out = allocate(dtype, zv.length);
+  if (bias === undefined) out.set(zv);
+  else {
+    const bv = bias.values;
+    const units = bv.length;
+    for (let i = 0; i < zv.length; i += units) {
+      for (let j = 0; j < units; j++) out[i + j] = zv[i + j] + bv[j];
+    }
+  }
+  if (activation === 'relu') {
+    // NaN stays NaN: a diverged value must not silently become 0.
+    for (let i = 0; i < out.length; i++) if (!(out[i] > 0) && out[i] === out[i]) out[i] = 0;
+  } else if (activation === 'sigmoid') {
+    for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]);
+  } else if (activation === 'tanh') {
+    for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i]);
+  }
+  return jsTensor(out, z.shape, dtype);
+};
+
+/**
+ * dz = dy ⊙ act'(z), written with the activation's output y = act(z) — relu: [y > 0],
+ * sigmoid: y(1 − y), tanh: 1 − y² — so the derivative is never applied to the wrong value.
+ * NaN in y passes through as NaN.
+ */
+export const activationGradKernel: KernelFn = ([y, dy], attrs) => {
+  const activation = attrs.activation as FusedActivation;
+  const dtype = promote(y.dtype, dy.dtype);
+  const yv = y.values;
+  const dv = dy.values;
+  const out = allocate(dtype, yv.length);
+  if (activation === 'relu') {
+    for (let i = 0; i < out.length; i++) {
+      const v = yv[i];
+      out[i] = v > 0 ? dv[i] : v !== v ? v : 0;
+    }
+  } else if (activation === 'sigmoid') {
+    for (let i = 0; i < out.length; i++) out[i] = dv[i] * (yv[i] * (1 - yv[i]));
+  } else if (activation === 'tanh') {
+    for (let i = 0; i < out.length; i++) out[i] = dv[i] * (1 - yv[i] * yv[i]);
+  } else out.set(dv);
+  return jsTensor(out, y.shape, dtype);
+};
+
+/** The max and log Σ exp(x − max) of one row, so log-sum-exp = max + that (finite for finite rows). */
+function rowLogSumExp(x: ArrayLike<number>, start: number, classes: number): number {
+  let max = -Infinity;
+  for (let c = 0; c < classes; c++) {
+    const v = x[start + c];
+    if (v > max || v !== v) max = v;
+  }
+  let sum = 0;
+  for (let c = 0; c < classes; c++) sum += Math.exp(x[start + c] - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * Per-row −log softmax(x)[label] = logΣexp(x) − x[label] for logits [rows, classes] and labels
+ * [rows] (whole numbers; an out-of-range label gives NaN, never a silent 0).
+ */
+export const sparseSoftmaxCrossEntropyKernel: KernelFn = ([logits, labels]) => {
+  const [rows, classes] = logits.shape;
+  const x = logits.values;
+  const l = labels.values;
+  const out = allocate(logits.dtype, rows);
+  for (let r = 0; r < rows; r++) {
+    const label = l[r];
+    const start = r * classes;
+    out[r] = label >= 0 && label < classes && Number.isInteger(label) ? rowLogSumExp(x, start, classes) - x[start + label] : NaN;
+  }
+  return jsTensor(out, [rows], logits.dtype);
+};
+
+/** dlogits = dy · (softmax(x) − onehot(label)), per row. */
+export const sparseSoftmaxCrossEntropyGradKernel: KernelFn = ([logits, labels, dy]) => {
+  const [rows, classes] = logits.shape;
+  const x = logits.values;
+  const l = labels.values;
+  const d = dy.values;
+  const out = allocate(logits.dtype, rows * classes);
+  for (let r = 0; r < rows; r++) {
+    const start = r * classes;
+    const lse = rowLogSumExp(x, start, classes);
+    for (let c = 0; c < classes; c++) out[start + c] = d[r] * (Math.exp(x[start + c] - lse) - (c === l[r] ? 1 : 0));
+  }
+  return jsTensor(out, logits.shape, logits.dtype);
+};
+
+/** Per-row −Σ t·log softmax(x) = logΣexp(x)·Σt − Σ t·x, for logits and targets [rows, classes]. */
+export const softmaxCrossEntropyKernel: KernelFn = ([logits, targets]) => {
+  const [rows, classes] = logits.shape;
+  const x = logits.values;
+  const t = targets.values;
+  const dtype = promote(logits.dtype, targets.dtype);
+  const out = allocate(dtype, rows);
+  for (let r = 0; r < rows; r++) {
+    const start = r * classes;
+    const lse = rowLogSumExp(x, start, classes);
+    let loss = 0;
+    for (let c = 0; c < classes; c++) {
+      const target = t[start + c];
+      // a zero target contributes nothing, even where x − lse underflowed to −∞
+      if (target !== 0) loss -= target * (x[start + c] - lse);
+    }
+    out[r] = loss;
+  }
+  return jsTensor(out, [rows], dtype);
+};
+
+/** dlogits = dy · (softmax(x)·Σt − t), per row: softmax − t for targets that sum to 1. */
+export const softmaxCrossEntropyGradKernel: KernelFn = ([logits, targets, dy]) => {
+  const [rows, classes] = logits.shape;
+  const x = logits.values;
+  const t = targets.values;
+  const d = dy.values;
+  const out = allocate(logits.dtype, rows * classes);
+  for (let r = 0; r < rows; r++) {
+    const start = r * classes;
+    const lse = rowLogSumExp(x, start, classes);
+    let mass = 0;
+    for (let c = 0; c < classes; c++) mass += t[start + c];
+    for (let c = 0; c < classes; c++) out[start + c] = d[r] * (Math.exp(x[start + c] - lse) * mass - t[start + c]);
+  }
+  return jsTensor(out, logits.shape, logits.dtype);
+};
+
+/** A scalar: 1 when every value is finite, else 0 (the numerics guard's check, without a read-back of the values). */
+export const allFiniteKernel: KernelFn = ([x]) => {
+  const v = x.values;
+  let finite = 1;
+  for (let i = 0; i < v.length; i++) {
+    // x − x is 0 for finite x and NaN for ±Infinity and NaN
+    if (v[i] - v[i] !== 0) {
+      finite = 0;
+      break;
+    }
+  }
+  return jsTensor(allocate('float32', 1).fill(finite), [], 'float32');
+};

@@ -1,0 +1,138 @@
+// Allocation scopes: what tidy frees, what it keeps, and that a training loop in it stops growing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  add, engine, matmul, mean, mul, noGrad, openAllocationScope, reshape, setBackend, sigmoid, square, sub, tanh, tensor, tidy,
+  zeros, type Backend, type DType, type Tensor, type TypedArray,
+} from '../src/index.js';
+
+/** Storage that knows when it was freed: reading it afterwards throws, as the wasm backend's does. */
+class Cell {
+  freed = false;
+  constructor(readonly values: TypedArray) {}
+}
+
+const live = new Set<Cell>();
+const freeing: Backend = {
+  name: 'freeing',
+  upload(values: TypedArray): unknown {
+    const cell = new Cell(values);
+    live.add(cell);
+    return cell;
+  },
+  download(handle: unknown, _dtype: DType, _size: number): TypedArray {
+    const cell = handle as Cell;
+    if (cell.freed) throw new Error('read after free');
+    return cell.values;
+  },
+  dispose(handle: unknown): void {
+    const cell = handle as Cell;
+    if (cell.freed) throw new Error('freed twice');
+    cell.freed = true;
+    live.delete(cell);
+  },
+};
+
+// Every op falls back to the 'js' kernels; their results move onto this backend (allocations).
+beforeAll(() => engine.setBackend(freeing));
+afterAll(() => setBackend('js'));
+
+describe('tidy', () => {
+  it('frees the intermediates and keeps the result', () => {
+    const x = tensor([1, 2, 3]);
+    let intermediate: Tensor | undefined;
+    const before = live.size;
+    const y = tidy(() => {
+      intermediate = mul(x, 2);
+      return add(square(intermediate), 1);
+    });
+    expect(Array.from(y.values)).toEqual([5, 17, 37]);
+    expect(live.size).toBe(before + 1);
+    expect(() => intermediate!.values).toThrow('read after free');
+    expect(Array.from(x.values)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps tensors found in arrays, objects and Maps it returns', () => {
+    const x = tensor([1, 2]);
+    const out = tidy(() => ({ list: [mul(x, 3)], nested: { map: new Map([['a', add(x, 1)]]) }, n: 4 }));
+    expect(Array.from(out.list[0].values)).toEqual([3, 6]);
+    expect(Array.from(out.nested.map.get('a')!.values)).toEqual([2, 3]);
+  });
+
+  it('never frees storage assigned into a tensor from outside, nor views of outside tensors', () => {
+    const param = tensor([1, 1, 1, 1]);
+    tidy(() => {
+      noGrad(() => param.assign(sub(param, mul(tensor([1, 2, 3, 4]), 0.5))));
+      reshape(param, [2, 2]);
+    });
+    expect(Array.from(param.values)).toEqual([0.5, 0, -0.5, -1]);
+  });
+
+  it('hands a kept result to the enclosing scope, which frees it unless it keeps it too', () => {
+    const x = tensor([2]);
+    let inner: Tensor | undefined;
+    const outer = tidy(() => {
+      inner = tidy(() => mul(x, 5));
+      return add(inner, 1);
+    });
+    expect(outer.values[0]).toBe(11);
+    expect(() => inner!.values).toThrow('read after free');
+  });
+
+  it('frees nothing when the function throws, and refuses async functions', () => {
+    const x = tensor([3]);
+    let made: Tensor | undefined;
+    expect(() =>
+      tidy(() => {
+        made = mul(x, 2);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(made!.values[0]).toBe(6);
+    expect(() => tidy(() => Promise.resolve(1))).toThrow(/synchronous/);
+    expect(engine.allocationScopes).toHaveLength(0);
+  });
+
+  it('does not track what is allocated while its scope is paused', () => {
+    const scope = openAllocationScope();
+    const tracked = tensor([1]);
+    scope.paused = true;
+    const meanwhile = tensor([2]);
+    scope.paused = false;
+    expect(scope.close()).toBe(1);
+    expect(() => tracked.values).toThrow('read after free');
+    expect(meanwhile.values[0]).toBe(2);
+  });
+
+  it('a training loop in tidy holds a constant number of storages; without it they pile up until GC', () => {
+    const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const y = tensor([[0], [1], [1], [0]]);
+    const w1 = tensor([[0.5, -0.4, 0.3], [-0.2, 0.6, -0.7]]).requireGrad();
+    const b1 = zeros([3]).requireGrad();
+    const w2 = tensor([[0.4], [-0.5], [0.6]]).requireGrad();
+    const params = [w1, b1, w2];
+    const step = (): number => {
+      const loss = mean(square(sub(sigmoid(matmul(tanh(add(matmul(x, w1), b1)), w2)), y)));
+      loss.backward();
+      noGrad(() => {
+        for (const p of params) {
+          p.assign(sub(p, mul(p.grad!, 0.5)));
+          p.zeroGrad();
+        }
+      });
+      return loss.item();
+    };
+    const liveAfter = (steps: number, scoped: boolean): number => {
+      for (let i = 0; i < steps; i++) {
+        if (scoped) tidy(step);
+        else step();
+      }
+      return live.size;
+    };
+    const warm = liveAfter(5, true);
+    // In tidy only the parameters' replaced storage is left (this test backend has no GC to free it).
+    expect(liveAfter(100, true) - warm).toBe(params.length * 100);
+    const before = live.size;
+    expect(liveAfter(100, false) - before).toBeGreaterThan(20 * 100);
+    expect(step()).toBeLessThan(0.25);
+  });
+});
