@@ -58,20 +58,13 @@ export class AllocationScope {
     this.detach();
     const kept = new Set<unknown>(this.escaped);
     collectHandles(keep, kept, new Set());
-    const parent = this.parent();
     let freed = 0;
     for (let i = 0; i < this.handles.length; i++) {
-      const handle = this.handles[i];
-      if (kept.has(handle)) {
-        if (parent !== undefined && !this.escaped.has(handle)) parent.track(handle, this.backends[i]);
-        continue;
-      }
-      this.backends[i].dispose!(handle);
+      if (kept.has(this.handles[i])) continue;
+      this.backends[i].dispose!(this.handles[i]);
       freed++;
     }
-    for (const handle of this.escaped) parent?.escape(handle);
-    this.handles = [];
-    this.backends = [];
+    this.handOff((handle) => kept.has(handle) && !this.escaped.has(handle));
     return freed;
   }
 
@@ -79,9 +72,14 @@ export class AllocationScope {
   abandon(): void {
     if (!this.open) return;
     this.detach();
+    this.handOff((handle) => !this.escaped.has(handle));
+  }
+
+  /** Gives the enclosing scope the storage `stays` picks and the escaped handles, then forgets them all. */
+  private handOff(stays: (handle: unknown) => boolean): void {
     const parent = this.parent();
     if (parent !== undefined) {
-      for (let i = 0; i < this.handles.length; i++) parent.track(this.handles[i], this.backends[i]);
+      for (let i = 0; i < this.handles.length; i++) if (stays(this.handles[i])) parent.track(this.handles[i], this.backends[i]);
       for (const handle of this.escaped) parent.escape(handle);
     }
     this.handles = [];

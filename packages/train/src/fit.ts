@@ -98,7 +98,6 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
       // The step's intermediates are freed when it is over (not when the GC gets to them), so a
       // backend with its own memory reuses the same blocks every step. Kept: the optimizer state.
       const scope = openAllocationScope();
-      let batchLoss: number;
       try {
         for (const p of params.values()) p.zeroGrad();
         const output = model.apply(batch.x);
@@ -112,25 +111,20 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
         optState = next;
         state.optimizer.state = next;
         applyUpdates(paramRecord, updates);
-        batchLoss = value.item();
+        const batchLoss = value.item();
         noGrad(() => {
           for (const m of metrics) m.update(output, batch.y);
         });
-      } catch (error) {
-        // nothing is freed: an error handler (the doctor) may still read this step's tensors
-        scope.abandon();
-        throw error;
-      }
-      lossSum += batchLoss * batch.size;
-      seen += batch.size;
-      state.step++;
-      steps++;
-      const logs: Logs = { loss: batchLoss, size: batch.size, lr: state.learningRate };
-      // Callbacks may read this step's gradients and activations; what they allocate is theirs.
-      scope.paused = true;
-      try {
+        lossSum += batchLoss * batch.size;
+        seen += batch.size;
+        state.step++;
+        steps++;
+        const logs: Logs = { loss: batchLoss, size: batch.size, lr: state.learningRate };
+        // Callbacks may read this step's gradients and activations; what they allocate is theirs.
+        scope.paused = true;
         for (const cb of callbacks) await cb.onBatchEnd?.(batchIndex, logs, state);
       } catch (error) {
+        // nothing is freed: an error handler (the doctor) may still read this step's tensors
         scope.abandon();
         throw error;
       }

@@ -3,16 +3,11 @@
 // several (and writes one array instead of several).
 import type { KernelFn } from '../../backend/backend.js';
 import { promote } from '../../dtype.js';
+import { sigmoid } from './unary.js';
 import { allocate, jsTensor } from './util.js';
 
 /** The activations the fused dense kernels know; anything else runs unfused. */
 export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
-
-function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
 
 /**
  * act(z + bias) over [..., units] with bias [units] (or act(z) without one). The sum is stored

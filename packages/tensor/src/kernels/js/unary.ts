@@ -3,7 +3,7 @@ import type { TypedArray } from '../../dtype.js';
 import { allocate, jsTensor } from './util.js';
 
 /** Stable by construction: sigmoid and softplus branch on the sign of x, so exp never overflows. */
-function sigmoid(x: number): number {
+export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
