@@ -30,6 +30,7 @@
         "native/softmax.c",
         "native/threads.c",
         "native/unary.c",
+        "native/update.c",
         "native/walk.c"
       ],
       "defines": ["NAPI_VERSION=8", "KEEL_BLAS_<(blas_threads)"],

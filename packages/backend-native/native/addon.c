@@ -50,6 +50,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"crossEntropy", NULL, keel_cross_entropy, NULL, NULL, NULL, napi_enumerable, NULL},
       {"crossEntropyGrad", NULL, keel_cross_entropy_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"allFinite", NULL, keel_all_finite, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"axpby", NULL, keel_axpby, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) != napi_ok) return NULL;
   return exports;

@@ -8,6 +8,47 @@
 
 #include "keel.h"
 
+
+// With more than one thread the BLAS itself runs single-threaded and each product is split here:
+// every thread computes a slab of C's rows or columns (the longer side) with one BLAS call on the
+// same buffers. Measured on 2 cores, a training step's 64-row products ran 1.4–1.7x faster this
+// way than on OpenBLAS's own threads (which barely beat one thread there), and large ones
+// (512³, 1024x784x512) equally fast; a wide MLP's products (batch 128, 512 units) 1.6x faster
+// than on one thread.
+// Below this a product stays on the calling thread. Back to back, a 64x784x128 product (13 MFLOP)
+// ran 1.4x faster split; inside a training step, where the other thread has slept for a while,
+// waking it took ~60 µs and the split was no faster. 128x784x512 (103 MFLOP) gains 1.6x.
+#define KEEL_GEMM_SERIAL_FLOPS (1 << 24)
+#define KEEL_GEMM_MIN_SLAB 32            // rows or columns per thread
+
+typedef struct {
+  enum CBLAS_TRANSPOSE transpose_a, transpose_b;
+  int m, n, k, lda, ldb, ldc;
+  const float *a, *b;
+  float *c;
+  int by_rows;
+} gemm_split;
+
+static void gemm_slab(void *context, size_t begin, size_t end) {
+  const gemm_split *g = context;
+  const int first = (int)begin, count = (int)(end - begin);
+  if (g->by_rows) { // rows of C come from rows of op(A): rows of A, or columns of the stored [k, m]
+    const float *a = g->a + (g->transpose_a == CblasTrans ? (size_t)first : (size_t)first * g->lda);
+    cblas_sgemm(CblasRowMajor, g->transpose_a, g->transpose_b, count, g->n, g->k, 1.0f, a, g->lda, g->b, g->ldb, 0.0f, g->c + (size_t)first * g->ldc, g->ldc);
+  } else { // columns of C come from columns of op(B)
+    const float *b = g->b + (g->transpose_b == CblasTrans ? (size_t)first * g->ldb : (size_t)first);
+    cblas_sgemm(CblasRowMajor, g->transpose_a, g->transpose_b, g->m, count, g->k, 1.0f, g->a, g->lda, b, g->ldb, 0.0f, g->c + first, g->ldc);
+  }
+}
+
+/** C = op(A) · op(B), row-major, split over the addon's threads when it is large enough. */
+static void sgemm(int transpose_a, int transpose_b, int m, int n, int k, const float *a, int lda, const float *b, int ldb, float *c, int ldc) {
+  gemm_split g = {transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans, m, n, k, lda, ldb, ldc, a, b, c, m >= n};
+  size_t along = (size_t)(g.by_rows ? m : n);
+  if (2.0 * m * n * k < KEEL_GEMM_SERIAL_FLOPS) gemm_slab(&g, 0, along);
+  else keel_parallel_for(along, KEEL_GEMM_MIN_SLAB, gemm_slab, &g);
+}
+
 // gemm(a, aOffset, b, bOffset, c, cOffset, m, n, k, transposeA, transposeB)
 napi_value keel_gemm(napi_env env, napi_callback_info info) {
   const char *fn = "gemm";
@@ -38,7 +79,6 @@ napi_value keel_gemm(napi_env env, napi_callback_info info) {
   // Leading dimensions are the stored row lengths: A is [m, k] or, transposed, [k, m].
   int lda = transpose_a ? (int)m : (int)k;
   int ldb = transpose_b ? (int)k : (int)n;
-  cblas_sgemm(CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
-              1.0f, a + a_offset, lda, b + b_offset, ldb, 0.0f, out, (int)n);
+  sgemm(transpose_a, transpose_b, (int)m, (int)n, (int)k, a + a_offset, lda, b + b_offset, ldb, out, (int)n);
   return keel_undefined(env);
 }

@@ -37,7 +37,7 @@ typedef void (*keel_range_fn)(void *context, size_t begin, size_t end);
  * one thread in the same order as a serial loop, so results never depend on the thread count.
  */
 void keel_parallel_for(size_t total, size_t grain, keel_range_fn fn, void *context);
-/** Sets the addon's loop threads and the BLAS threads. */
+/** Sets the addon's threads, which run its loops and split BLAS products (the BLAS itself stays single-threaded). */
 void keel_set_threads(int threads);
 int keel_get_threads(void);
 /** Items per thread below which an elementwise loop stays serial (a wake-up costs a few µs). */
@@ -81,6 +81,7 @@ napi_value keel_activation_grad(napi_env env, napi_callback_info info);
 napi_value keel_cross_entropy(napi_env env, napi_callback_info info);
 napi_value keel_cross_entropy_grad(napi_env env, napi_callback_info info);
 napi_value keel_all_finite(napi_env env, napi_callback_info info);
+napi_value keel_axpby(napi_env env, napi_callback_info info);
 napi_value keel_tune_malloc(napi_env env, napi_callback_info info);
 
 #endif

@@ -104,7 +104,7 @@ void keel_set_threads(int wanted) {
   }
   threads = worker_count + 1;
   pthread_mutex_unlock(&job_lock);
-  keel_blas_set_threads(wanted);
+  keel_blas_set_threads(1); // products are split over these threads instead (gemm.c)
 }
 
 int keel_get_threads(void) {

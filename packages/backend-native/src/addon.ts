@@ -36,6 +36,8 @@ export interface NativeAddon {
   crossEntropyGrad(sparse: boolean, logits: Float32Array, labels: Float32Array, dy: Float32Array, out: Float32Array, rows: number, classes: number): void;
   /** Whether every value is finite. */
   allFinite(x: Float32Array): boolean;
+  /** out = a·x + b·y (an optimizer update), each product rounded to float before the sum. */
+  axpby(x: Float32Array, y: Float32Array, out: Float32Array, a: number, b: number): void;
 }
 
 export type LoadResult = { readonly addon: NativeAddon; readonly reason?: undefined } | { readonly addon?: undefined; readonly reason: string };

@@ -1,13 +1,13 @@
 import * as T from '@keel/tensor';
 import { engine, tensor, type Attrs, type Tensor } from '@keel/tensor';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { nativeBackend, nativeOps, sharedOps } from '../src/index.js';
+import { getNativeThreads, nativeBackend, nativeOps, setNativeThreads, sharedOps } from '../src/index.js';
 import { addonCalls, close, identical, install, on, skipReason, titled } from './helpers.js';
 
 beforeAll(() => install());
 
 const fusedOps = [
-  'biasActivation', 'activationGrad', 'sparseSoftmaxCrossEntropy', 'sparseSoftmaxCrossEntropyGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'allFinite',
+  'biasActivation', 'activationGrad', 'sparseSoftmaxCrossEntropy', 'sparseSoftmaxCrossEntropyGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'allFinite', 'axpby',
 ] as const;
 const activations = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
 
@@ -52,16 +52,19 @@ describe.skipIf(skipReason !== undefined)(titled('fused kernels run in C'), () =
       engine.run('sparseSoftmaxCrossEntropyGrad', [logits(8, 4), labels(8, 4), rowGrad(8)]);
       T.softmaxCrossEntropyWithLogits(logits(8, 4), targets(8, 4));
       engine.run('softmaxCrossEntropyGrad', [logits(8, 4), targets(8, 4), rowGrad(8)]);
+      T.axpby(z('float32'), z('float32'), 1, -0.1);
       return T.allFinite(z('float32'));
     }));
     expect(native.result).toBe(true);
-    expect(native.calls).toMatchObject({ biasActivation: 1, activationGrad: 1, crossEntropy: 2, crossEntropyGrad: 2, allFinite: 1 });
+    expect(native.calls).toMatchObject({ biasActivation: 1, activationGrad: 1, crossEntropy: 2, crossEntropyGrad: 2, allFinite: 1, axpby: 1 });
 
     const wide = addonCalls(() => on('native', () => [
       engine.run('biasActivation', [z('float64'), T.cast(tensor([1, 2, 3, 4]), 'float64')], { activation: 'sigmoid' }),
       engine.run('activationGrad', [z('float64'), z('float64')], { activation: 'relu' }),
       engine.run('allFinite', [z('float64')]),
+      engine.run('axpby', [z('float64'), z('float64')], { a: 1, b: 2 }),
     ]));
+    expect(wide.calls.axpby ?? 0).toBe(0);
     expect(wide.calls.biasActivation ?? 0).toBe(0);
     expect(wide.calls.activationGrad ?? 0).toBe(0);
     expect(wide.calls.allFinite ?? 0).toBe(0);
@@ -74,6 +77,26 @@ describe.skipIf(skipReason !== undefined)(titled('fused kernels run in C'), () =
 });
 
 describe.skipIf(skipReason !== undefined)(titled('fused kernels match js'), () => {
+  it('axpby equals js bit for bit (signed zeros too), on one thread and on two', () => {
+    const x = (): Tensor => T.uniform([100_003], -3, 3, { seed: 20 });
+    const y = (): Tensor => T.uniform([100_003], -3, 3, { seed: 21 });
+    const threads = getNativeThreads();
+    try {
+      for (const count of [1, 2]) {
+        setNativeThreads(count);
+        for (const [a, b] of [[1, -0.1], [0.9, 0.1], [0.999, 0.001], [-2.5, 1e-7]]) {
+          const { actual, expected } = both('axpby', () => [x(), y()], { a, b });
+          expect(identical(actual.values, expected.values), `${count} threads, a ${a}, b ${b}`).toBe(true);
+        }
+      }
+    } finally {
+      setNativeThreads(threads);
+    }
+    const zeros = both('axpby', () => [tensor([-0, -0, 0, 1]), tensor([-0, 0, -0, -1])], { a: 1, b: 1 });
+    expect([...zeros.actual.values].map((v) => Object.is(v, 0))).toEqual([...zeros.expected.values].map((v) => Object.is(v, 0)));
+    expect(Object.is(zeros.actual.values[0], 0)).toBe(true);
+  });
+
   it('biasActivation on [64, 128], with and without a bias, every activation', () => {
     const z = (): Tensor => T.uniform([64, 128], -4, 4, { seed: 10 });
     const bias = (): Tensor => T.uniform([128], -1, 1, { seed: 11 });

@@ -2,7 +2,7 @@ import * as T from '@keel/tensor';
 import { setBackend, type Tensor } from '@keel/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getNativeThreads, nativeBackend, setNativeThreads } from '../src/index.js';
-import { identical, install, on, skipReason, titled } from './helpers.js';
+import { close, identical, install, on, skipReason, titled } from './helpers.js';
 
 const initial = getNativeThreads();
 beforeAll(() => install());
@@ -70,5 +70,33 @@ describe.skipIf(skipReason !== undefined)(titled('threads'), () => {
     const actual = on('native', work);
     const expected = on('js', work);
     actual.slice(0, -1).forEach((t, i) => expect(identical(t.values, expected[i].values), `op ${i}`).toBe(true));
+  });
+
+  it('split matrix products (rows or columns per thread) are right, and repeatable at a given thread count', () => {
+    // each above the size that stays on one thread: [m, k] x [k, n], split along the longer of m and n
+    const products = (): Tensor[] => {
+      const a = T.uniform([300, 700], -1, 1, { seed: 11 });
+      const b = T.uniform([700, 90], -1, 1, { seed: 12 });
+      const c = T.uniform([90, 700], -1, 1, { seed: 13 });
+      return [
+        T.matmul(a, b), // by rows (300 > 90)
+        T.matmul(c, a, { transposeB: true }), // by columns: [90, 700] x [700, 300]
+        T.matmul(a, T.uniform([300, 90], -1, 1, { seed: 14 }), { transposeA: true }), // [700, 300] x [300, 90], by rows of Aᵀ
+        T.matmul(c, T.uniform([90, 300], -1, 1, { seed: 15 }), { transposeA: true, transposeB: false }), // [700, 90] x [90, 300]
+      ];
+    };
+    const reference = on('js', products);
+    for (const threads of [1, 2, 3]) {
+      setNativeThreads(threads);
+      const split = on('native', products);
+      const again = on('native', products);
+      split.forEach((t, i) => {
+        // the BLAS's edge blocks may round differently from one slab width to another: the same bits
+        // are promised per thread count, not across them
+        expect(identical(t.values, again[i].values), `product ${i} twice at ${threads} threads`).toBe(true);
+        const { ok, error } = close(t, reference[i], 1e-4, 1e-5);
+        expect(ok, `product ${i} against js: ${error}`).toBe(true);
+      });
+    }
   });
 });

@@ -1,8 +1,9 @@
 // The fused kernels of a training step's hot path (registered by src/fused-kernels.ts): a dense
 // layer's bias and activation in one call, the activation's gradient, softmax cross-entropy and
-// its gradient, and the numerics guard's finiteness check. Each computes what @keel/tensor's 'js'
-// reference (src/kernels/js/fused.ts) computes: arithmetic exact in float32 as f32x4, the rest in
-// float64 rounded once (f64x2 where it vectorises, float64 Math for exp, log, tanh, sigmoid).
+// its gradient, the numerics guard's finiteness check and an optimizer's a·x + b·y. Each computes
+// what @keel/tensor's 'js' reference (src/kernels/js/fused.ts) computes: arithmetic exact in
+// float32 as f32x4, the rest in float64 rounded once (f64x2 where it vectorises, float64 Math for
+// exp, log, tanh, sigmoid).
 import { unary, COPY, RELU as UNARY_RELU, SIGMOID as UNARY_SIGMOID, TANH as UNARY_TANH } from './elementwise';
 
 // activation codes (kept in sync with src/ops.ts)
@@ -31,6 +32,11 @@ class Lanes {
 
   @inline static join(lo: v128, hi: v128): v128 {
     return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+  }
+
+  /** Four float32 lanes times s (f64x2), each product in float64 rounded once to float32. */
+  @inline static scale(v: v128, s: v128): v128 {
+    return Lanes.join(f64x2.mul(Lanes.low(v), s), f64x2.mul(Lanes.high(v), s));
   }
 }
 
@@ -191,6 +197,51 @@ function finite(x: usize, n: i32): bool {
     if (v - v != 0) return false;
   }
   return true;
+}
+
+// ---- axpby: an optimizer's update a·x + b·y
+
+/** Whether a scale is a float32: its products with float32 values are then exact in float64. */
+function isFloat32(s: f64): bool {
+  return f64(f32(s)) == s;
+}
+
+/**
+ * out = f32(x·a) + f32(y·b) + 0 over n floats, as the reference: each product in float64 rounded
+ * to float32 (as `mul` stores it), then a float32 sum (one rounding, so the same as its float64 sum
+ * rounded); + 0 turns a −0 sum into +0. Separate multiply and add, never fused. The float64
+ * conversions cost more than the memory traffic, so a scale that is a float32 (1 in p − lr·g and
+ * in μ·v + g) is applied by one f32x4 multiply instead: its product is exact in float64 (24 + 24
+ * bits, far inside the range), and rounding it once to float32 is what that multiply does.
+ */
+export function axpby(x: usize, y: usize, out: usize, n: i32, a: f64, b: f64): void {
+  // the sum does not depend on the order of its terms: put a float32 scale first
+  if (!isFloat32(a) && isFloat32(b)) {
+    axpby(y, x, out, n, b, a);
+    return;
+  }
+  const fa = f32x4.splat(f32(a));
+  const va = f64x2.splat(a);
+  const vb = f64x2.splat(b);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  if (isFloat32(a)) {
+    for (; i + 4 <= n; i += 4) {
+      const o = usize(i) * 4;
+      const ax = f32x4.mul(v128.load(x + o), fa);
+      v128.store(out + o, f32x4.add(f32x4.add(ax, Lanes.scale(v128.load(y + o), vb)), zero));
+    }
+  } else {
+    for (; i + 4 <= n; i += 4) {
+      const o = usize(i) * 4;
+      const ax = Lanes.scale(v128.load(x + o), va);
+      v128.store(out + o, f32x4.add(f32x4.add(ax, Lanes.scale(v128.load(y + o), vb)), zero));
+    }
+  }
+  for (; i < n; i++) {
+    const o = usize(i) * 4;
+    store<f32>(out + o, f32(f64(load<f32>(x + o)) * a) + f32(f64(load<f32>(y + o)) * b) + f32(0));
+  }
 }
 
 // ---- softmax cross-entropy: one row of `classes` logits at a time, in float64 like the reference

@@ -6,7 +6,7 @@ export { unary, affine, clip, binary, oneHot, transpose2d } from './elementwise'
 export { reduce, softmax } from './reduce';
 export { im2col, col2im, pool, poolGrad } from './conv';
 export {
-  biasActivation, activationGrad, allFinite,
+  biasActivation, activationGrad, allFinite, axpby,
   sparseSoftmaxCrossEntropy, sparseSoftmaxCrossEntropyGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad,
 } from './fused';
 

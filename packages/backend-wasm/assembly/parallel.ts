@@ -6,7 +6,7 @@
 import { gemm, MR, NR } from './gemm';
 import { unary, affine, binary, FULL, ROW, COLUMN } from './elementwise';
 import { im2col, col2im, pool, poolGrad } from './conv';
-import { biasActivation, activationGrad } from './fused';
+import { biasActivation, activationGrad, axpby } from './fused';
 
 // job kinds, in word 0 of the job record (kept in sync with src/parallel-gemm.ts, src/parallel-map.ts)
 export const GEMM = 1;
@@ -16,6 +16,7 @@ export const BINARY = 4;
 export const WINDOW = 5;
 export const BIAS_ACTIVATION = 6;
 export const ACTIVATION_GRAD = 7;
+export const AXPBY = 8;
 
 // window kernels (word 1 of a WINDOW job)
 const IM2COL = 0;
@@ -140,6 +141,15 @@ function activationGradPart(job: usize, chunk: i32, chunks: i32): void {
   activationGrad(word(job, 1), pointer(job, 2) + offset, pointer(job, 3) + offset, pointer(job, 4) + offset, hi - lo);
 }
 
+/** AXPBY [kind, x, y, out, n, -, a: f64 at word 6, b: f64 at word 8]: a range of elements. */
+function axpbyPart(job: usize, chunk: i32, chunks: i32): void {
+  const n = word(job, 4);
+  const lo = chunkStart(n, LINE, chunk, chunks);
+  const hi = chunkStart(n, LINE, chunk + 1, chunks);
+  const offset = usize(lo) * 4;
+  axpby(pointer(job, 1) + offset, pointer(job, 2) + offset, pointer(job, 3) + offset, hi - lo, load<f64>(job + 24), load<f64>(job + 32));
+}
+
 /**
  * WINDOW [kind, which, p0, p1, p2, batch, height, width, channels, kernelH, kernelW, strideH,
  * strideW, padTop, padLeft, outH, outW]: a range of whole images.
@@ -189,4 +199,5 @@ export function runPart(job: usize, chunk: i32, chunks: i32, work: usize): void 
   else if (kind == WINDOW) windowPart(job, chunk, chunks);
   else if (kind == BIAS_ACTIVATION) biasActivationPart(job, chunk, chunks);
   else if (kind == ACTIVATION_GRAD) activationGradPart(job, chunk, chunks);
+  else if (kind == AXPBY) axpbyPart(job, chunk, chunks);
 }

@@ -1,11 +1,12 @@
 // The fused kernels of a training step's hot path (assembly/fused.ts): a dense layer's bias and
-// activation, its gradient, softmax cross-entropy and its gradient, and the numerics guard's
-// allFinite. Inputs come contiguous from @keel/tensor's ops (leading axes already flattened); a
-// layout or activation these kernels do not know runs on the 'js' reference, like float64 inputs.
+// activation, its gradient, softmax cross-entropy and its gradient, the numerics guard's
+// allFinite, and axpby (an optimizer's update). Inputs come contiguous from @keel/tensor's ops
+// (leading axes already flattened); a layout or activation these kernels do not know runs on the
+// 'js' reference, like float64 inputs.
 import type { Attrs, KernelFn, Tensor } from '@keel/tensor';
 import { kernel } from './kernel.js';
 import { Activation } from './ops.js';
-import { activationGrad, biasActivation } from './parallel-map.js';
+import { activationGrad, axpby, biasActivation } from './parallel-map.js';
 
 /** The code of attrs.activation, or undefined for one the kernels do not know. */
 function activationOf(attrs: Attrs): number | undefined {
@@ -86,6 +87,19 @@ const allFiniteKernel = kernel('allFinite', (backend, [x]) => {
   return tensor;
 });
 
+/**
+ * a·x + b·y for x and y of one shape (the op checks it; a mismatch goes to the reference). Large
+ * ones split across threads like add; the bits are the reference's on any number of threads.
+ */
+const axpbyKernel = kernel('axpby', (backend, [x, y], attrs) => {
+  if (x.size !== y.size) return undefined;
+  const px = backend.input(x);
+  const py = backend.input(y);
+  const { tensor, ptr } = backend.output(x.shape);
+  if (tensor.size > 0) axpby(backend, px, py, ptr, x.size, attrs.a as number, attrs.b as number);
+  return tensor;
+});
+
 export const fusedKernels: Record<string, KernelFn> = {
   biasActivation: biasActivationKernel,
   activationGrad: activationGradKernel,
@@ -94,4 +108,5 @@ export const fusedKernels: Record<string, KernelFn> = {
   softmaxCrossEntropy: crossEntropyKernel(false),
   softmaxCrossEntropyGrad: crossEntropyGradKernel(false),
   allFinite: allFiniteKernel,
+  axpby: axpbyKernel,
 };

@@ -26,6 +26,7 @@ export interface KernelExports {
   biasActivation(act: number, z: number, bias: number, out: number, rows: number, units: number): void;
   activationGrad(act: number, y: number, dy: number, out: number, n: number): void;
   allFinite(x: number, out: number, n: number): void;
+  axpby(x: number, y: number, out: number, n: number, a: number, b: number): void;
   sparseSoftmaxCrossEntropy(x: number, labels: number, out: number, rows: number, classes: number): void;
   sparseSoftmaxCrossEntropyGrad(x: number, labels: number, dy: number, out: number, rows: number, classes: number): void;
   softmaxCrossEntropy(x: number, targets: number, out: number, rows: number, classes: number): void;

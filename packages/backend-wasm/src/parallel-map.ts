@@ -11,6 +11,7 @@ const BINARY = 4;
 const WINDOW = 5;
 const BIAS_ACTIVATION = 6;
 const ACTIVATION_GRAD = 7;
+const AXPBY = 8;
 
 /** Output floats below which a kernel stays on one thread (~20 µs of work). */
 export const MIN_SPLIT_FLOATS = 1 << 16;
@@ -24,11 +25,15 @@ function chunksFor(backend: WasmBackend, floats: number, units: number): number 
   return Math.max(1, Math.min(units, threads * 4, Math.floor(floats / MIN_CHUNK_FLOATS)));
 }
 
-/** Writes the job record (words, then float64 values at word 4, 6, ...) and runs it in `chunks` chunks. */
+/**
+ * Writes the job record (words, then float64 values from the first 8-byte-aligned word after them:
+ * word 4 after four words, word 6 after five) and runs it in `chunks` chunks.
+ */
 function runJob(backend: WasmBackend, chunks: number, words: readonly number[], floats: readonly number[] = []): void {
   const pool = backend.pool as NonNullable<WasmBackend['pool']>;
   pool.jobWords.set(words);
-  floats.forEach((value, i) => (pool.jobFloats[2 + i] = value));
+  const first = Math.ceil(words.length / 2);
+  floats.forEach((value, i) => (pool.jobFloats[first + i] = value));
   pool.run(chunks, backend.gemmWork);
 }
 
@@ -61,6 +66,13 @@ export function activationGrad(backend: WasmBackend, act: number, y: number, dy:
   const chunks = chunksFor(backend, n, Math.ceil(n / 16));
   if (chunks === 1) backend.kernels.activationGrad(act, y, dy, out, n);
   else runJob(backend, chunks, [ACTIVATION_GRAD, act, y, dy, out, n]);
+}
+
+/** a·x + b·y over n floats (an optimizer's update), split into ranges of elements like add. */
+export function axpby(backend: WasmBackend, x: number, y: number, out: number, n: number, a: number, b: number): void {
+  const chunks = chunksFor(backend, n, Math.ceil(n / 16));
+  if (chunks === 1) backend.kernels.axpby(x, y, out, n, a, b);
+  else runJob(backend, chunks, [AXPBY, x, y, out, n], [a, b]);
 }
 
 /** The window kernels of assembly/parallel.ts (word 1 of a WINDOW job). */

@@ -22,16 +22,16 @@ describe("runConformance('wasm')", () => {
     }
   });
 
-  it('includes the fused hot-path cases (dense, cross-entropy, allFinite), now on wasm kernels', () => {
-    const names = runConformance('wasm', { only: /^(dense|sparseSoftmaxCrossEntropy|softmaxCrossEntropy|allFinite)/ }).map((r) => r.case);
-    expect(names).toEqual(expect.arrayContaining(['dense relu', 'dense sigmoid', 'dense tanh [2,3,4]', 'sparseSoftmaxCrossEntropy', 'softmaxCrossEntropy soft targets [2,3,4]', 'allFinite']));
+  it('includes the fused hot-path cases (dense, cross-entropy, allFinite, axpby), now on wasm kernels', () => {
+    const names = runConformance('wasm', { only: /^(dense|sparseSoftmaxCrossEntropy|softmaxCrossEntropy|allFinite|axpby)/ }).map((r) => r.case);
+    expect(names).toEqual(expect.arrayContaining(['dense relu', 'dense sigmoid', 'dense tanh [2,3,4]', 'sparseSoftmaxCrossEntropy', 'softmaxCrossEntropy soft targets [2,3,4]', 'allFinite', 'axpby', 'axpby a=1 (an update)']));
   });
 
   it('runs its own kernels for the hot ops and falls back to js for the rest', () => {
     setBackend('wasm');
     try {
       const own = ['matmul', 'add', 'mul', 'relu', 'step', 'affine', 'sum', 'softmax', 'logSoftmax', 'exp', 'tanh', 'sigmoid', 'oneHot', 'broadcastTo'];
-      const fused = ['biasActivation', 'activationGrad', 'sparseSoftmaxCrossEntropy', 'sparseSoftmaxCrossEntropyGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'allFinite'];
+      const fused = ['biasActivation', 'activationGrad', 'sparseSoftmaxCrossEntropy', 'sparseSoftmaxCrossEntropyGrad', 'softmaxCrossEntropy', 'softmaxCrossEntropyGrad', 'allFinite', 'axpby'];
       for (const op of [...own, ...fused, 'im2col', 'col2im', 'maxPool', 'maxPoolGrad', 'avgPool', 'avgPoolGrad']) {
         expect(engine.kernel(op).backend, op).toBe('wasm');
       }

@@ -233,6 +233,42 @@ describe('allFinite', () => {
   });
 });
 
+describe('axpby', () => {
+  // firstDifference without a tolerance compares bits (Object.is: -0 is not +0), NaN equal to NaN.
+  // Scales for every path of the kernel: a float32 a (p − lr·g), b (μ·v + g: swapped), both, neither (Adam's moments).
+  const scales: [number, number][] = [[1, -0.05], [0.9, 1], [0.5, -0.25], [0.9, -0.1], [0.999, 0.001], [-1.7, 3.3]];
+
+  it('gives the bits of js on random float32 arrays of odd lengths (SIMD body and scalar tail)', () => {
+    for (const n of [1, 7, 1000, 100_003]) {
+      for (const [a, b] of scales) {
+        const inputs: Inputs = () => [T.normal([n], 0, 3, { seed: n }), T.uniform([n], -1e3, 1e3, { seed: n + 1 })];
+        const { actual, expected } = both('axpby', inputs, { a, b });
+        expect(firstDifference(actual.values, expected.values), `n = ${n}, a = ${a}, b = ${b}`).toBe(-1);
+      }
+    }
+  });
+
+  it('zeros come out +0, overflow gives ±Infinity, NaN stays NaN: as js, in the SIMD body and the tail', () => {
+    const x = [-0, -0, 0, 1, 3e38, -3e38, NaN, 2, -0, 5, 1e-45];
+    const y = [-0, 0, -0, -1, 3e38, 1, 1, -0, -0, -5, -1e-45];
+    const inputs: Inputs = () => [tensor(x, undefined, { allowNonFinite: true }), tensor(y, undefined, { allowNonFinite: true })];
+    for (const [a, b] of [[1, 1], [1.1, 1], [1.1, 0.7]]) {
+      const { actual, expected } = both('axpby', inputs, { a, b });
+      expect(firstDifference(actual.values, expected.values), `a = ${a}, b = ${b}`).toBe(-1);
+      expect(Object.is(actual.values[0], 0) && Object.is(actual.values[8], 0)).toBe(true);
+      expect(actual.values[4]).toBe(Infinity);
+      expect(actual.values[6]).toBeNaN();
+    }
+  });
+
+  it('T.axpby on wasm equals add(mul(x, a), mul(y, b)) there, bit for bit, as the op promises', () => {
+    setBackend('wasm');
+    const x = T.uniform([784, 128], -1, 1, { seed: 1 });
+    const y = T.uniform([784, 128], -1, 1, { seed: 2 });
+    expect(firstDifference(T.axpby(x, y, 0.9, -0.01).values, T.add(T.mul(x, 0.9), T.mul(y, -0.01)).values)).toBe(-1);
+  });
+});
+
 describe('what falls back to js', () => {
   it('float64 inputs run on the js kernels, and the results come back as wasm tensors', () => {
     const f64 = { dtype: 'float64' } as const;
@@ -242,6 +278,7 @@ describe('what falls back to js', () => {
       ['sparseSoftmaxCrossEntropy', () => [T.uniform([5, 7], -2, 2, { seed: 1, ...f64 }), tensor([0, 6, 3, 2, 1], undefined, f64)], {}],
       ['softmaxCrossEntropyGrad', () => [T.uniform([5, 7], -2, 2, { seed: 1, ...f64 }), T.uniform([5, 7], 0, 1, { seed: 3, ...f64 }), T.ones([5], f64)], {}],
       ['allFinite', () => [T.uniform([9], -1, 1, { seed: 1, ...f64 })], {}],
+      ['axpby', () => [T.uniform([9], -1, 1, { seed: 1, ...f64 }), T.uniform([9], -1, 1, { seed: 2, ...f64 })], { a: 0.9, b: -0.1 }],
     ];
     for (const [op, inputs, attrs] of cases) {
       const expected = on('js', () => engine.run(op, inputs(), attrs));

@@ -152,6 +152,8 @@ describe('threaded matmul gives the bits of the single-threaded one', () => {
       ['biasActivation sigmoid', () => engine.run('biasActivation', [x(), T.uniform([517], -1, 1, { seed: 4 })], { activation: 'sigmoid' }), [6]],
       ['biasActivation relu, one long row', () => engine.run('biasActivation', [flat()], { activation: 'relu' }), [6]],
       ['activationGrad tanh', () => engine.run('activationGrad', [T.tanh(x()), x()], { activation: 'tanh' }), [7]],
+      ['axpby', () => T.axpby(x(), T.uniform([300, 517], -1, 1, { seed: 9 }), 0.9, -0.1), [8]],
+      ['axpby a = 1 (float32 path), an odd length', () => T.axpby(flat(), T.neg(flat()), 1, -0.05), [8]],
       ['im2col', () => T.im2col(image(), T.windowGeometry('conv2d', [70, 32, 32, 4], [3, 3], { padding: 'same' }, [1, 1])), [5, 0]],
       ['col2im', gradient((t) => T.im2col(t, T.windowGeometry('conv2d', t.shape, [3, 3], { strides: 2, padding: 'same' }, [1, 1]))), [5, 1]],
       ['maxPool', () => T.maxPool2d(image(), 2), [5, 2]],

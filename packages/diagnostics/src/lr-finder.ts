@@ -10,7 +10,7 @@
 // and moves the minimum to rates that already diverge.
 import { DataLoader, type Batch, type Dataset, type Example } from '@keel/data';
 import type { Module } from '@keel/layers';
-import { applyUpdates, type Params } from '@keel/optimizers';
+import { applyStep, type Params } from '@keel/optimizers';
 import { defaultRegistry, type Registry } from '@keel/registry';
 import { noGrad, zerosLike, type Tensor } from '@keel/tensor';
 import { installTrain, resolveLoss, resolveOptimizer, type LossArg, type OptimizerArg } from '@keel/train';
@@ -150,9 +150,7 @@ export function lrFinderSync(model: Module, data: Dataset<Example>, options: LrF
         stoppedEarly = true;
         break;
       }
-      const { updates, state: nextState } = optimizer.transformation.update(grads, state, paramRecord);
-      state = nextState;
-      applyUpdates(paramRecord, updates);
+      state = applyStep(optimizer.transformation, grads, state, paramRecord);
     }
   } finally {
     restoreWeights(params, savedParams);

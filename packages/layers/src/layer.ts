@@ -1,5 +1,5 @@
 import type { Registry } from '@keel/registry';
-import { formatShape, ShapeError, withScope, type DType, type Random, type Tensor } from '@keel/tensor';
+import { engine, formatShape, ShapeError, withScope, type DType, type Random, type Tensor } from '@keel/tensor';
 
 /** JSON-compatible values a layer's config may hold. */
 export type ConfigValue = string | number | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
@@ -115,10 +115,15 @@ export abstract class Layer {
     return this.name ?? this.type;
   }
 
-  /** Registers a trainable parameter under a local name (full name: `layer/local`). */
+  /**
+   * Registers a trainable parameter under a local name (full name: `layer/local`). Parameters and
+   * buffers outlive any allocation scope they are made in (a model built lazily inside `tidy` or
+   * a training step): their storage escapes it.
+   */
   protected addParam(localName: string, value: Tensor): Tensor {
     value.name = `${this.label}/${localName}`;
     value.requiresGrad = true;
+    engine.escapeAllocation(value.handle);
     this.ownParams.set(localName, value);
     return value;
   }
@@ -131,6 +136,7 @@ export abstract class Layer {
 
   protected addBuffer(localName: string, value: Tensor): Tensor {
     value.name = `${this.label}/${localName}`;
+    engine.escapeAllocation(value.handle);
     this.ownBuffers.set(localName, value);
     return value;
   }

@@ -1,5 +1,5 @@
 // The main entry: free of side effects. Nothing is registered until `registry.use(optimizersPlugin)`.
-export type { GradientTransformation, OptState, Params, Schedule, UpdateExtras, UpdateResult } from './types.js';
+export type { GradientTransformation, OptState, Params, Schedule, StepResult, UpdateExtras, UpdateResult } from './types.js';
 export { chain, type ChainState } from './transforms/chain.js';
 export { identity } from './transforms/identity.js';
 export { scaleByLearningRate, type LearningRateState } from './transforms/scale-by-learning-rate.js';
@@ -28,6 +28,7 @@ export { warmupCosineDecaySchedule, type WarmupCosineDecayOptions } from './sche
 export { oneCycleSchedule, type OneCycleOptions } from './schedules/one-cycle.js';
 export { piecewiseConstantSchedule, type PiecewiseConstantOptions } from './schedules/piecewise-constant.js';
 export { applyUpdates } from './apply-updates.js';
+export { applyStep } from './apply-step.js';
 export { gradsOf, optimizerStep } from './optimizer-step.js';
 export { serializeState, deserializeState, type SerializedState, type SerializedTensor, type SerializedNumber, type SerializedValue } from './serialize.js';
 export type { OptimizerConfig, OptimizerSpec } from './spec.js';

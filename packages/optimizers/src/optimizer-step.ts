@@ -1,5 +1,5 @@
 import type { Tensor } from '@keel/tensor';
-import { applyUpdates } from './apply-updates.js';
+import { applyStep } from './apply-step.js';
 import type { GradientTransformation, OptState, Params, UpdateExtras } from './types.js';
 
 /** The `.grad` of every parameter, after `loss.backward()`. */
@@ -19,12 +19,11 @@ export function gradsOf(params: Params): Record<string, Tensor> {
 }
 
 /**
- * One training step after `loss.backward()`: reads the gradients, computes the updates, applies
- * them in place and clears the gradients (backward adds to them). Returns the next state.
+ * One training step after `loss.backward()`: reads the gradients, updates the parameters in
+ * place (`applyStep`) and clears the gradients (backward adds to them). Returns the next state.
  */
 export function optimizerStep<S extends OptState>(optimizer: GradientTransformation<S>, params: Params, state: S, extras?: UpdateExtras): S {
-  const { updates, state: next } = optimizer.update(gradsOf(params), state, params, extras);
-  applyUpdates(params, updates);
+  const next = applyStep(optimizer, gradsOf(params), state, params, extras);
   for (const name of Object.keys(params)) params[name].zeroGrad();
   return next;
 }

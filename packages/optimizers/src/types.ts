@@ -23,6 +23,12 @@ export interface UpdateResult<S extends OptState = OptState> {
   readonly state: S;
 }
 
+export interface StepResult<S extends OptState = OptState> {
+  /** The parameters' new values (new tensors: `applyStep` assigns them). */
+  readonly params: Params;
+  readonly state: S;
+}
+
 /**
  * An optimizer, or a piece of one, as a pair of pure functions (the design of optax):
  * `init` makes the state for a set of parameters; `update` turns gradients into updates and
@@ -32,6 +38,12 @@ export interface UpdateResult<S extends OptState = OptState> {
 export interface GradientTransformation<S extends OptState = OptState> {
   init(params: Params): S;
   update(grads: Params, state: S, params?: Params, extras?: UpdateExtras): UpdateResult<S>;
+  /**
+   * Optional: `update` and `applyUpdates` in one, returning the parameters' new values instead of
+   * updates — the same values, computed with fewer passes (`scaleByLearningRate` does p − lr·u in
+   * one fused kernel). `applyStep` uses it when present. Pure like `update`.
+   */
+  step?(grads: Params, state: S, params: Params, extras?: UpdateExtras): StepResult<S>;
 }
 
 /** A learning-rate schedule: the rate at a step (0 for the first update). */

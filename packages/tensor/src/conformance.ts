@@ -161,6 +161,8 @@ export const conformanceCases: readonly ConformanceCase[] = [
     op: (x, t) => ops.softmaxCrossEntropyWithLogits(x, t),
     inputs: (r) => [values(r, [2, 3, 4], -3, 3), ops.softmax(values(r, [2, 3, 4]))],
   },
+  { name: 'axpby', op: (x, y) => ops.axpby(x, y, 0.9, -0.1), inputs: (r) => [values(r, [3, 5]), values(r, [3, 5])] },
+  { name: 'axpby a=1 (an update)', op: (p, u) => ops.axpby(p, u, 1, -0.05), inputs: (r) => [values(r, [7]), values(r, [7])] },
   { name: 'allFinite', op: (x) => ops.tensor([ops.allFinite(x) ? 1 : 0, ops.allFinite(ops.log(x)) ? 1 : 0, ops.allFinite(ops.sqrt(ops.neg(x))) ? 1 : 0]), inputs: () => [ops.tensor([3, 0, 2])], gradInputs: [] },
   // layout
   { name: 'transpose', op: (x) => ops.transpose(x), inputs: (r) => [values(r, [3, 4])] },

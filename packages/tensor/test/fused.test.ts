@@ -1,7 +1,7 @@
 // The fused kernels against the op chains they replace, closed-form values and finite differences.
 import { describe, expect, it } from 'vitest';
 import {
-  add, allFinite, dense, div, gradcheck, logSoftmax, matmul, mul, neg, oneHot, Random, relu, sigmoid, softmax, softmaxCrossEntropyWithLogits,
+  add, allFinite, axpby, dense, div, gradcheck, logSoftmax, matmul, mul, neg, oneHot, Random, relu, sigmoid, softmax, softmaxCrossEntropyWithLogits,
   sparseSoftmaxCrossEntropyWithLogits, sum, tanh, tensor, uniform, valueAndGrad, type Tensor,
 } from '../src/index.js';
 
@@ -117,5 +117,36 @@ describe('allFinite', () => {
     expect(allFinite(mul(values, 10))).toBe(false); // 3e39 overflows float32
     expect(allFinite(div(tensor([1, 0]), tensor([1, 0])))).toBe(false); // 0/0
     expect(allFinite(div(tensor([-1, 1]), tensor([0, 1])))).toBe(false);
+  });
+});
+
+describe('axpby', () => {
+  it('is bit-identical to add(mul(x, a), mul(y, b)) in float32, including the optimizer shapes a = 1 and signed zeros', () => {
+    const r = random(11);
+    const x = uniform([40, 30], -3, 3, { random: r });
+    const y = uniform([40, 30], -3, 3, { random: r });
+    for (const [a, b] of [[0.9, 0.1], [1, -0.1], [1, 0.9], [0.999, 0.001], [-1.5, 1e-3]]) {
+      const chain = a === 1 ? add(x, mul(y, b)) : add(mul(x, a), mul(y, b));
+      expect(Array.from(axpby(x, y, a, b).values)).toEqual(Array.from(chain.values));
+    }
+    // a zero result is +0 as from the op chain, even from −0 terms
+    const zeros = axpby(tensor([-0, -0, 0]), tensor([-0, 0, -0]), 1, 2);
+    expect(Array.from(zeros.values)).toEqual(Array.from(add(tensor([-0, -0, 0]), mul(tensor([-0, 0, -0]), 2)).values));
+    expect(Object.is(zeros.values[0], 0)).toBe(true);
+  });
+
+  it('has the closed-form value and passes finite differences in float64', () => {
+    expect(Array.from(axpby(tensor([1, 2]), tensor([10, 20]), 2, -0.5).values)).toEqual([-3, -6]);
+    const r = random(12);
+    const x = uniform([3, 4], -1, 1, { random: r, dtype: 'float64' });
+    const y = uniform([3, 4], -1, 1, { random: r, dtype: 'float64' });
+    const check = gradcheck((xx, yy) => axpby(xx, yy, 0.7, -1.3), [x, y]);
+    expect(check.ok, check.message).toBe(true);
+  });
+
+  it('refuses shapes that differ (no broadcasting), mixed dtypes and non-finite scales', () => {
+    expect(() => axpby(tensor([1, 2]), tensor([[1, 2]]), 1, 1)).toThrow(/x \[2\] and y \[1, 2\]/);
+    expect(() => axpby(tensor([1, 2]), tensor([1, 2], undefined, { dtype: 'float64' }), 1, 1)).toThrow(/float32 but y is float64/);
+    expect(() => axpby(tensor([1]), tensor([1]), Number.NaN, 1)).toThrow(/scale a = NaN is not finite/);
   });
 });

@@ -1,6 +1,6 @@
 import { DataLoader, type Dataset, type Example } from '@keel/data';
 import type { Module } from '@keel/layers';
-import { applyUpdates, type OptState, type Params } from '@keel/optimizers';
+import { applyStep, type OptState, type Params } from '@keel/optimizers';
 import { defaultRegistry, type Registry } from '@keel/registry';
 import { noGrad, openAllocationScope, zerosLike, type Tensor } from '@keel/tensor';
 import type { Logs, TrainingState } from './callbacks/callback.js';
@@ -107,10 +107,9 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
         if (guard) checkStep(value, grads, state.step, epoch, batchIndex);
         // A parameter the loss does not reach gets a zero gradient (not its own value).
         const gradRecord: Params = Object.fromEntries([...grads].map(([name, g]) => [name, g ?? zerosLike(params.get(name)!)]));
-        const { updates, state: next } = optimizer.transformation.update(gradRecord, optState, paramRecord);
-        optState = next;
-        state.optimizer.state = next;
-        applyUpdates(paramRecord, updates);
+        // the optimizer's fused step where it has one: new parameter values in one pass each
+        optState = applyStep(optimizer.transformation, gradRecord, optState, paramRecord);
+        state.optimizer.state = optState;
         const batchLoss = value.item();
         noGrad(() => {
           for (const m of metrics) m.update(output, batch.y);

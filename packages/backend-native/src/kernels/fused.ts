@@ -63,3 +63,10 @@ export const allFiniteKernel = kernel('allFinite', (backend, [x]) => {
   values[0] = backend.addon.allFinite(f32(x)) ? 1 : 0;
   return tensor;
 });
+
+/** a·x + b·y over two arrays of one length: an optimizer's update in one pass. */
+export const axpbyKernel = kernel('axpby', (backend, [x, y], attrs) => {
+  const { tensor, values } = backend.output(x.shape);
+  backend.addon.axpby(f32(x), f32(y), values, attrs.a as number, attrs.b as number);
+  return tensor;
+});

@@ -3,7 +3,7 @@ import { Binary, Unary } from './codes.js';
 import { avgPoolGradKernel, col2imKernel, im2colKernel, maxPoolGradKernel, poolKernel } from './conv.js';
 import { affineKernel, binaryKernel, clipKernel, unaryKernel, whereKernel } from './elementwise.js';
 import {
-  activationGradKernel, allFiniteKernel, biasActivationKernel, softmaxCrossEntropyGradKernel, softmaxCrossEntropyKernel,
+  activationGradKernel, allFiniteKernel, axpbyKernel, biasActivationKernel, softmaxCrossEntropyGradKernel, softmaxCrossEntropyKernel,
   sparseSoftmaxCrossEntropyGradKernel, sparseSoftmaxCrossEntropyKernel,
 } from './fused.js';
 import { reference, referenceOps } from './kernel.js';
@@ -48,6 +48,7 @@ const native: Record<string, KernelFn> = {
   softmaxCrossEntropy: softmaxCrossEntropyKernel,
   softmaxCrossEntropyGrad: softmaxCrossEntropyGradKernel,
   allFinite: allFiniteKernel,
+  axpby: axpbyKernel,
 };
 
 /** Ops that run in C. */

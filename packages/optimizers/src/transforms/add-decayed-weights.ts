@@ -1,4 +1,4 @@
-import { add, mul } from '@keel/tensor';
+import { axpby } from '@keel/tensor';
 import { entryOf, mapParams } from '../tree.js';
 import type { GradientTransformation } from '../types.js';
 import { nonNegative } from '../validate.js';
@@ -14,7 +14,7 @@ export function addDecayedWeights(weightDecay: number): GradientTransformation<n
     update: (grads, state, params) => {
       if (decay === 0) return { updates: grads, state };
       if (params === undefined) throw new TypeError('addDecayedWeights: needs the parameters; call update(grads, state, params)');
-      return { updates: mapParams(grads, (g, name) => add(g, mul(entryOf('addDecayedWeights', 'parameter', params, name), decay))), state };
+      return { updates: mapParams(grads, (g, name) => axpby(g, entryOf('addDecayedWeights', 'parameter', params, name), 1, decay)), state };
     },
   };
 }

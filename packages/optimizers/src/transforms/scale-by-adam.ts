@@ -1,4 +1,4 @@
-import { add, div, mul, sqrt, square } from '@keel/tensor';
+import { add, axpby, div, sqrt, square } from '@keel/tensor';
 import { entryOf, mapParams, zerosLikeParams } from '../tree.js';
 import type { GradientTransformation, Params } from '../types.js';
 import { positive, rate } from '../validate.js';
@@ -27,8 +27,9 @@ export function scaleByAdam(options: AdamOptions = {}): GradientTransformation<A
     init: (params) => ({ count: 0, mu: zerosLikeParams(params), nu: zerosLikeParams(params) }),
     update: (grads, state) => {
       const count = state.count + 1;
-      const mu = mapParams(grads, (g, name) => add(mul(entryOf('scaleByAdam', 'first moment', state.mu, name), b1), mul(g, 1 - b1)));
-      const nu = mapParams(grads, (g, name) => add(mul(entryOf('scaleByAdam', 'second moment', state.nu, name), b2), mul(square(g), 1 - b2)));
+      // each moment in one pass (axpby), the same values as add(mul(m, b1), mul(g, 1 − b1))
+      const mu = mapParams(grads, (g, name) => axpby(entryOf('scaleByAdam', 'first moment', state.mu, name), g, b1, 1 - b1));
+      const nu = mapParams(grads, (g, name) => axpby(entryOf('scaleByAdam', 'second moment', state.nu, name), square(g), b2, 1 - b2));
       const correction1 = 1 - b1 ** count;
       const correction2 = 1 - b2 ** count;
       const updates = mapParams(grads, (_g, name) => div(div(mu[name], correction1), add(sqrt(div(nu[name], correction2)), eps)));

@@ -1,4 +1,4 @@
-import { add, mul } from '@keel/tensor';
+import { axpby } from '@keel/tensor';
 import { entryOf, mapParams, zerosLikeParams } from '../tree.js';
 import type { GradientTransformation, Params } from '../types.js';
 import { flag, rate } from '../validate.js';
@@ -22,8 +22,9 @@ export function scaleByMomentum(options: MomentumOptions = {}): GradientTransfor
   return {
     init: (params) => ({ trace: zerosLikeParams(params) }),
     update: (grads, state) => {
-      const trace = mapParams(grads, (g, name) => add(g, mul(entryOf('scaleByMomentum', 'momentum trace', state.trace, name), momentum)));
-      const updates = nesterov ? mapParams(grads, (g, name) => add(g, mul(trace[name], momentum))) : trace;
+      // axpby: g + momentum·v in one pass (the same values as add(g, mul(v, momentum)))
+      const trace = mapParams(grads, (g, name) => axpby(g, entryOf('scaleByMomentum', 'momentum trace', state.trace, name), 1, momentum));
+      const updates = nesterov ? mapParams(grads, (g, name) => axpby(g, trace[name], 1, momentum)) : trace;
       return { updates, state: { trace } };
     },
   };

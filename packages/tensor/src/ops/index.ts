@@ -11,3 +11,4 @@ export * from './unary.js';
 export * from './dense.js';
 export * from './cross-entropy.js';
 export * from './all-finite.js';
+export * from './axpby.js';

@@ -157,3 +157,19 @@ export const allFiniteKernel: KernelFn = ([x]) => {
   }
   return jsTensor(allocate('float32', 1).fill(finite), [], 'float32');
 };
+
+/**
+ * a·x + b·y over two arrays of one shape and dtype. Each product is stored (rounded to the dtype)
+ * before the sum, as `mul` then `add` would, so the fused update equals the unfused one exactly.
+ */
+export const axpbyKernel: KernelFn = ([x, y], attrs) => {
+  const a = attrs.a as number;
+  const b = attrs.b as number;
+  const xv = x.values;
+  const yv = y.values;
+  const out = allocate(x.dtype, xv.length);
+  const round = x.dtype === 'float32' ? Math.fround : (v: number) => v;
+  // + 0: a zero comes out +0, as from the unfused ops (whose scaling is x·a + 0)
+  for (let i = 0; i < out.length; i++) out[i] = round(xv[i] * a) + round(yv[i] * b) + 0;
+  return jsTensor(out, x.shape, x.dtype);
+};

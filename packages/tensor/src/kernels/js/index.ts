@@ -5,7 +5,7 @@ import {
   broadcastToKernel, castKernel, concatKernel, gatherGradKernel, gatherKernel, oneHotKernel, padKernel, sliceGradKernel, sliceKernel, transposeKernel,
 } from './layout.js';
 import {
-  activationGradKernel, allFiniteKernel, biasActivationKernel, softmaxCrossEntropyGradKernel, softmaxCrossEntropyKernel,
+  activationGradKernel, allFiniteKernel, axpbyKernel, biasActivationKernel, softmaxCrossEntropyGradKernel, softmaxCrossEntropyKernel,
   sparseSoftmaxCrossEntropyGradKernel, sparseSoftmaxCrossEntropyKernel,
 } from './fused.js';
 import { matmulKernel } from './matmul.js';
@@ -53,6 +53,7 @@ const kernels: Record<string, KernelFn> = {
   softmaxCrossEntropy: softmaxCrossEntropyKernel,
   softmaxCrossEntropyGrad: softmaxCrossEntropyGradKernel,
   allFinite: allFiniteKernel,
+  axpby: axpbyKernel,
 };
 
 /** Every kernel of the reference 'js' backend, as registry entries. */
