@@ -160,6 +160,19 @@ describe('idxClassification', () => {
     expect(error.message).toBe(`${join(dir, 'train-labels-idx1-ubyte.gz')}: truncated at byte 15: header says 12 bytes of data (12 uint8), file has 7`);
   });
 
+  it('reports the first bad file in a fixed order (train before test), whichever read fails first', async () => {
+    const files = standardFiles();
+    // a large train file that fails only after decompressing, and a tiny test file that fails at once
+    const big = writeIdx('uint8', [4000, 28, 28], new Uint8Array(4000 * 784));
+    files['train-images-idx3-ubyte.gz'] = gz(big.subarray(0, big.length - 1));
+    files['t10k-images-idx3-ubyte.gz'] = Uint8Array.from([1, 2, 3, 4]);
+    const dir = directory(files);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const error = await rejected(idxClassification(dir));
+      expect(error.message).toMatch(/train-images-idx3-ubyte\.gz: truncated/);
+    }
+  });
+
   it('rejects a class count labels cannot hold', async () => {
     const error = await rejected(idxClassification(directory(standardFiles()), { classes: 300 }));
     expect(error.message).toBe('classes must be an integer from 1 to 256 (labels are uint8), got 300');

@@ -72,6 +72,15 @@ function describe(idx: IdxArray): string {
   return `${idx.dtype} [${idx.shape.join(', ')}]`;
 }
 
+/** Every promise's value, once all have settled; throws the first rejection in array order. */
+async function settledInOrder<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  return settled.map((result) => {
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  });
+}
+
 /**
  * Reads the images and labels of every requested split (in parallel) through `read`, pairs and
  * checks them. Shared by the directory (Node) and URL (browser) loaders, so both fail the same way.
@@ -84,12 +93,14 @@ export async function assembleClassification<S extends SplitName>(
   if (declared !== undefined && !(Number.isInteger(declared) && declared >= 1 && declared <= 256)) {
     throw new RangeError(`classes must be an integer from 1 to 256 (labels are uint8), got ${declared}`);
   }
-  const loaded = await Promise.all(
-    splitsOf(options.split).map(async (split) => {
-      const [images, labels] = await Promise.all([read(split, 'images'), read(split, 'labels')]);
-      return { split, name: labels.name, data: classificationSplit(split, images, labels) };
-    }),
-  );
+  const splits = splitsOf(options.split);
+  // read in parallel, but report the first bad file in a fixed order (train images, train labels,
+  // test images, ...): the same directory always gives the same error, whichever read ends first
+  const files = await settledInOrder(splits.flatMap((split) => [read(split, 'images'), read(split, 'labels')]));
+  const loaded = splits.map((split, i) => {
+    const [images, labels] = [files[2 * i], files[2 * i + 1]];
+    return { split, name: labels.name, data: classificationSplit(split, images, labels) };
+  });
   const classes = checkClasses(loaded.map(({ split, name, data }) => ({ split, name, labels: data.labels })), declared);
   const set: Record<string, unknown> = { classes };
   for (const { split, data } of loaded) set[split] = data;
