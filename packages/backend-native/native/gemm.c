@@ -9,17 +9,18 @@
 #include "keel.h"
 
 
-// With more than one thread the BLAS itself runs single-threaded and each product is split here:
-// every thread computes a slab of C's rows or columns (the longer side) with one BLAS call on the
-// same buffers. Measured on 2 cores, a training step's 64-row products ran 1.4–1.7x faster this
-// way than on OpenBLAS's own threads (which barely beat one thread there), and large ones
-// (512³, 1024x784x512) equally fast; a wide MLP's products (batch 128, 512 units) 1.6x faster
-// than on one thread.
-// Below this a product stays on the calling thread. Back to back, a 64x784x128 product (13 MFLOP)
-// ran 1.4x faster split; inside a training step, where the other thread has slept for a while,
-// waking it took ~60 µs and the split was no faster. 128x784x512 (103 MFLOP) gains 1.6x.
-#define KEEL_GEMM_SERIAL_FLOPS (1 << 24)
-#define KEEL_GEMM_MIN_SLAB 32            // rows or columns per thread
+// With more than one thread the BLAS itself runs single-threaded and each product is split here
+// into slabs of C's rows or columns (the longer side), one BLAS call each on the same buffers,
+// claimed by whichever thread is free (threads.c). Measured on 2 cores, a training step's 64-row
+// products ran 1.4–1.7x faster this way than on OpenBLAS's own threads (which barely beat one
+// thread there), and large ones (512³, 1024x784x512) equally fast.
+// Below this a product stays on the calling thread: a 64x784x128 product (13 MFLOP) gains ~1.4x
+// split in two, once the workers poll between jobs instead of sleeping; the output layer's
+// 64x128x10 (0.2 MFLOP) would gain nothing.
+#define KEEL_GEMM_SERIAL_FLOPS (1 << 22)
+// Rows or columns per slab: thinner slabs each repack the other operand, and ran slower
+// (64x784x128 in four 32-column slabs: 1.1x faster than one thread; in two: 1.4x).
+#define KEEL_GEMM_MIN_SLAB 64
 
 typedef struct {
   enum CBLAS_TRANSPOSE transpose_a, transpose_b;

@@ -99,4 +99,28 @@ describe.skipIf(skipReason !== undefined)(titled('threads'), () => {
       });
     }
   });
+
+  it('many jobs back to back, while workers poll and after they sleep, each give the serial bits', () => {
+    // Workers claim chunks from a shared counter and poll between jobs for a while: a job whose
+    // fields were read from the wrong generation, or a chunk run twice or never, shows up here.
+    const x = T.uniform([300, 900], -3, 3, { seed: 21 });
+    const sizes = [70_000, 140_000, 270_000]; // 1, 2 and 4 chunks' worth at 2–4 threads
+    const flat = T.reshape(x, [270_000]);
+    const views = sizes.map((n) => T.slice(flat, [0], [n]));
+    setNativeThreads(1);
+    // a chain: each job reads the previous one's output at once, so a job that returned before all
+    // of its chunks were written shows too
+    const chain = (v: Tensor): Tensor => T.affine(T.sqrt(T.affine(v, 1.5, 5)), -0.5, 0.25);
+    const serial = on('native', () => views.map(chain));
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (const threads of [2, 4]) {
+      setNativeThreads(threads);
+      for (let job = 0; job < 600; job++) {
+        const i = job % sizes.length;
+        const result = on('native', () => [chain(views[i])]);
+        expect(identical(result[0].values, serial[i].values), `job ${job} at ${threads} threads`).toBe(true);
+        if (job % 100 === 99) Atomics.wait(pause, 0, 0, 2); // long enough for the workers to go to sleep
+      }
+    }
+  });
 });
