@@ -68,16 +68,22 @@ static int read_gather(napi_env env, napi_callback_info info, const char *fn, in
   return 1;
 }
 
+/** Rows [begin, end) of the flattened [outer, count] picks, each a memcpy of `inner` values. */
+static void gather_range(void *context, size_t begin, size_t end) {
+  const gather_args *g = context;
+  for (size_t r = begin; r < end; r++) {
+    size_t o = r / g->count, k = r % g->count;
+    const float *source = g->x + (o * g->dim + (size_t)g->indices[k]) * g->inner;
+    memcpy(g->out + r * g->inner, source, g->inner * sizeof(float));
+  }
+}
+
 // gather(x, indices, out, outer, dim, inner)
 napi_value keel_gather(napi_env env, napi_callback_info info) {
   gather_args g;
   if (!read_gather(env, info, "gather", 0, &g)) return NULL;
-  for (size_t o = 0; o < g.outer; o++) {
-    for (size_t k = 0; k < g.count; k++) {
-      const float *source = g.x + (o * g.dim + (size_t)g.indices[k]) * g.inner;
-      memcpy(g.out + (o * g.count + k) * g.inner, source, g.inner * sizeof(float));
-    }
-  }
+  size_t rows = g.outer * g.count;
+  keel_parallel_for(rows, KEEL_GRAIN_CHEAP / (g.inner + 1) + 1, gather_range, &g);
   return keel_undefined(env);
 }
 

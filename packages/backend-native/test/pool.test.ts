@@ -1,10 +1,12 @@
 // The array pool behind 'native' outputs: what scopes free is reused, nothing else ever is.
+import { ArrayDataset } from '@keel/data';
 import { Dense, Sequential } from '@keel/layers';
 import * as T from '@keel/tensor';
 import { openAllocationScope, Tensor, tidy } from '@keel/tensor';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ArrayPool } from '../src/array-pool.js';
 import { nativeBackend } from '../src/index.js';
+import { fit } from '@keel/train';
 import { install, skipReason, titled } from './helpers.js';
 
 beforeAll(() => install());
@@ -107,5 +109,27 @@ describe.skipIf(skipReason !== undefined)(titled("'native' storage in allocation
     // the parameters' new values escape each step (assign), so each step takes one fresh array per parameter
     expect(pool.stats().allocated - allocatedAfterFirst).toBe(8 * params.length);
     expect(losses[9]).toBeLessThan(losses[0]);
+  });
+
+  it("fit's batches are gathered into pooled arrays and given back after each step", async () => {
+    T.setBackend('native');
+    const pool = nativeBackend().pool;
+    const features = T.uniform([96, 8], -1, 1, { seed: 5 }).values as Float32Array;
+    const labels = Float32Array.from({ length: 96 }, (_, i) => i % 3);
+    const model = new Sequential([new Dense({ units: 16, activation: 'relu' }), new Dense({ units: 3 })], { inputShape: [8], seed: 2 });
+    const marks: number[] = [];
+    const mark = (): void => void marks.push(pool.stats().allocated);
+    await fit(model, new ArrayDataset(features, [8], labels), {
+      loss: 'sparseSoftmaxCrossEntropy',
+      optimizer: { id: 'sgd', lr: 0.1 },
+      epochs: 3,
+      batchSize: 32,
+      metrics: [],
+      callbacks: [{ name: 'pool-marks', onEpochBegin: mark, onTrainEnd: mark }],
+    });
+    // epochs 2 and 3: 3 steps each, every one taking a fresh array only for each of the 4 parameters'
+    // new values (they escape the step); batches and intermediates all come back to the pool
+    expect(marks[2] - marks[1]).toBe(3 * 4);
+    expect(marks[3] - marks[2]).toBe(3 * 4);
   });
 });

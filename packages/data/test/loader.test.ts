@@ -56,6 +56,27 @@ describe('DataLoader', () => {
     expect(batch.y.toArray()).toEqual([[1, 0], [0, 1], [1, 0], [0, 1]]);
   });
 
+  it('gathers from an ArrayDataset or subsets of one exactly what the example-by-example path collates', () => {
+    const data = new ArrayDataset(Float32Array.from({ length: 40 }, (_, i) => i / 4), [2, 2], Float32Array.from({ length: 20 }, (_, i) => i % 7), [2]);
+    // map() hides the ArrayDataset, so its batches come one example at a time
+    const oneByOne = (d: Parameters<typeof map>[0]) => map(d, (e) => e);
+    const views = [data, skip(data, 3), take(skip(data, 2), 6), split(data, 0.5, { seed: 4 })[1]];
+    for (const view of views) {
+      const gathered = [...new DataLoader(view, { batchSize: 3, shuffle: true, seed: 5 })];
+      const collated = [...new DataLoader(oneByOne(view), { batchSize: 3, shuffle: true, seed: 5, featureShape: [2, 2] })];
+      expect(gathered.map((b) => b.size)).toEqual(collated.map((b) => b.size));
+      gathered.forEach((b, i) => {
+        expect(b.x.shape).toEqual([b.size, 2, 2]);
+        expect(b.x.toArray()).toEqual(collated[i].x.toArray());
+        expect(b.y.toArray()).toEqual(collated[i].y.toArray());
+      });
+    }
+    // class-index targets from a subset
+    const labels = [...new DataLoader(skip(toy(), 7), { batchSize: 3 })][0];
+    expect(labels.y.toArray()).toEqual([1, 2, 0]);
+    expect(labels.x.toArray()).toEqual([[7, 70], [8, 80], [9, 90]]);
+  });
+
   it('rejects a bad batch size', () => {
     expect(() => new DataLoader(toy(), { batchSize: 0 })).toThrow('batchSize must be a positive integer, got 0');
   });

@@ -22,6 +22,8 @@ export function evaluateWith(model: Module, data: Dataset<Example>, loss: Resolv
         count += batch.size;
         for (const m of metrics) m.update(output, batch.y);
       });
+      batch.x.dispose();
+      batch.y.dispose();
     }
   });
   const result: Record<string, number> = { loss: total / Math.max(count, 1) };

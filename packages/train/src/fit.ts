@@ -128,8 +128,10 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
         throw error;
       }
       scope.close(optState);
-      // the gradients were freed with the step
+      // the gradients were freed with the step; the batch is the loader's, made for this step only
       for (const p of params.values()) p.zeroGrad();
+      batch.x.dispose();
+      batch.y.dispose();
       batchIndex++;
       // Let the event loop turn now and then: Ctrl-C and UI events are seen promptly, and backends
       // that free memory through FinalizationRegistry (wasm) get to run their cleanup.

@@ -54,7 +54,8 @@ export class ArrayDataset implements Dataset<Example> {
   }
 }
 
-function checkIndex(index: number, length: number): void {
+/** Throws a RangeError unless `index` is a whole number in 0..length-1. */
+export function checkIndex(index: number, length: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= length) throw new RangeError(`index ${index} is outside the data set (0..${length - 1})`);
 }
 

@@ -1,5 +1,5 @@
-import { Random, Tensor } from '@keel/tensor';
-import { ArrayDataset, Subset, type Dataset, type Example } from './dataset.js';
+import { gather, jsBackend, Random, reshape, Tensor } from '@keel/tensor';
+import { ArrayDataset, checkIndex, Subset, type Dataset, type Example } from './dataset.js';
 
 export interface DataLoaderOptions {
   batchSize: number;
@@ -25,6 +25,8 @@ export class DataLoader implements Iterable<Batch> {
   private epochCount = 0;
   /** The shape of one example's features. */
   readonly featureShape: readonly number[];
+  /** Where batches are copied from when the data set is an ArrayDataset (or subsets of one). */
+  private readonly rows: RowSource | undefined;
 
   constructor(
     readonly dataset: Dataset<Example>,
@@ -34,8 +36,8 @@ export class DataLoader implements Iterable<Batch> {
       throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${String(options.batchSize)}`);
     }
     this.batchSize = options.batchSize;
-    const base = rootArrayDataset(dataset);
-    const shape = options.featureShape ?? base?.featureShape;
+    this.rows = rowSource(dataset);
+    const shape = options.featureShape ?? this.rows?.root.featureShape;
     if (shape === undefined) throw new TypeError('DataLoader: pass featureShape for a data set that is not an ArrayDataset');
     this.featureShape = shape;
   }
@@ -68,8 +70,13 @@ export class DataLoader implements Iterable<Batch> {
     }
   }
 
-  /** Copies the examples at `indices` into one batch of tensors. */
+  /**
+   * Copies the examples at `indices` into one batch of tensors. From an ArrayDataset the features
+   * are one `gather` of rows on the current backend (a native kernel writes straight into the
+   * batch's memory); the batch's tensors belong to the caller, who may dispose them.
+   */
   collate(indices: ArrayLike<number>): Batch {
+    if (this.rows !== undefined && indices.length > 0) return this.gatherRows(this.rows, indices);
     const n = indices.length;
     const first = this.dataset.get(indices[0]);
     const featureSize = first.x.length;
@@ -89,10 +96,51 @@ export class DataLoader implements Iterable<Batch> {
       size: n,
     };
   }
+
+  private gatherRows({ root, maps, features }: RowSource, indices: ArrayLike<number>): Batch {
+    const n = indices.length;
+    const rows = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let index = indices[i];
+      for (const map of maps) {
+        checkIndex(index, map.length);
+        index = map[index];
+      }
+      rows[i] = index;
+    }
+    const x = gather(features, Tensor.fromValues(rows, [n], 'float32', jsBackend));
+    const { targets, targetSize } = root;
+    const classIndices = targetSize === 1 && root.targetShape.length === 0;
+    const y = new Float32Array(n * targetSize);
+    for (let i = 0; i < n; i++) {
+      if (classIndices) y[i] = targets[rows[i]];
+      else y.set(targets.subarray(rows[i] * targetSize, (rows[i] + 1) * targetSize), i * targetSize);
+    }
+    return {
+      x: this.featureShape.length === 1 ? x : reshape(x, [n, ...this.featureShape]),
+      y: Tensor.fromValues(y, classIndices ? [n] : [n, targetSize], 'float32'),
+      size: n,
+    };
+  }
 }
 
-function rootArrayDataset(dataset: Dataset<Example>): ArrayDataset | undefined {
+/** An ArrayDataset under any number of Subsets, with the index maps from the outermost in. */
+interface RowSource {
+  readonly root: ArrayDataset;
+  readonly maps: readonly (readonly number[])[];
+  /** The root's features as one [length, featureSize] tensor over the same array (no copy). */
+  readonly features: Tensor;
+}
+
+function rowSource(dataset: Dataset<Example>): RowSource | undefined {
+  const maps: (readonly number[])[] = [];
   let current: Dataset<Example> = dataset;
-  while (current instanceof Subset) current = current.source as Dataset<Example>;
-  return current instanceof ArrayDataset ? current : undefined;
+  while (current instanceof Subset) {
+    maps.push(current.indices);
+    current = current.source as Dataset<Example>;
+  }
+  if (!(current instanceof ArrayDataset)) return undefined;
+  // a 'js' tensor wraps the array as it is; backends read it in place or gather on 'js'
+  const features = Tensor.fromValues(current.features, [current.length, current.featureSize], 'float32', jsBackend);
+  return { root: current, maps, features };
 }
