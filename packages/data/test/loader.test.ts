@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArrayDataset, concat, DataLoader, filter, imageDataset, map, prefetch, skip, split, take } from '../src/index.js';
+import { ArrayDataset, concat, DataLoader, filter, imageDataset, map, prefetch, skip, split, take, type Dataset, type Example } from '../src/index.js';
 
 /** 10 examples of 2 features: example i is [i, 10 i]; class i % 3. */
 function toy(n = 10): ArrayDataset {
@@ -59,7 +59,7 @@ describe('DataLoader', () => {
   it('gathers from an ArrayDataset or subsets of one exactly what the example-by-example path collates', () => {
     const data = new ArrayDataset(Float32Array.from({ length: 40 }, (_, i) => i / 4), [2, 2], Float32Array.from({ length: 20 }, (_, i) => i % 7), [2]);
     // map() hides the ArrayDataset, so its batches come one example at a time
-    const oneByOne = (d: Parameters<typeof map>[0]) => map(d, (e) => e);
+    const oneByOne = (d: Dataset<Example>): Dataset<Example> => map(d, (e) => e);
     const views = [data, skip(data, 3), take(skip(data, 2), 6), split(data, 0.5, { seed: 4 })[1]];
     for (const view of views) {
       const gathered = [...new DataLoader(view, { batchSize: 3, shuffle: true, seed: 5 })];
