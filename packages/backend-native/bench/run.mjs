@@ -167,11 +167,18 @@ async function epoch(train, test, backend, hidden, batchSize) {
   return { seconds: result.seconds, cpuSeconds: (cpuUsed.user + cpuUsed.system) / 1e6, loss: result.history.epochs[0].loss, accuracy };
 }
 
-/** PyTorch's figures for the same epochs, when Debian's python3-torch is installed. */
+/**
+ * PyTorch's figures for the same epochs, when Debian's python3-torch is installed: its own ops on
+ * one thread, OpenBLAS's products on `threads` (OpenBLAS ignores torch.set_num_threads; this is
+ * PyTorch's fastest setting here — torch's own threads on top oversubscribed the cores).
+ */
 function torchEpoch(hidden, batchSize, threads) {
   // The script is shared with `keel bench` (apps/cli/bench).
   const script = fileURLToPath(new URL('../../../apps/cli/bench/torch_mnist.py', import.meta.url));
-  const run = spawnSync('python3', [script, mnistDirectory(), 'mlp', hidden.join(','), String(batchSize), String(threads)], { encoding: 'utf8' });
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: '1' };
+  // the first python3 that has torch (a virtualenv's python3 on PATH may not)
+  const python = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) ?? 'python3';
+  const run = spawnSync(python, [script, mnistDirectory(), 'mlp', hidden.join(','), String(batchSize), '1'], { encoding: 'utf8', env });
   if (run.status !== 0) {
     const why = (run.stderr || run.error?.message || 'python3 failed').trim().split('\n').pop();
     return { missing: why.includes("No module named 'torch'") ? 'python3-torch is not installed (apt-get install python3-torch)' : why };
@@ -217,7 +224,7 @@ if (withMnist) {
           mnistRows.push([`PyTorch: not run (${torch.missing})`, '', '', '', '', '']);
           break;
         }
-        mnistRows.push([`PyTorch ${torch.version}, ${threads} thread${threads > 1 ? 's' : ''}`, torch.seconds.toFixed(2), '', torch.cpuSeconds.toFixed(2), torch.accuracy.toFixed(4), torch.loss.toFixed(4)]);
+        mnistRows.push([`PyTorch ${torch.version}, ${threads > 1 ? `${threads} BLAS threads` : '1 thread'}`, torch.seconds.toFixed(2), '', torch.cpuSeconds.toFixed(2), torch.accuracy.toFixed(4), torch.loss.toFixed(4)]);
       }
     }
     table(

@@ -6,10 +6,10 @@ import type { Job, JobOutput } from './child.js';
 
 const childScript = fileURLToPath(new URL('./child.js', import.meta.url));
 
-/** Spawns `command args`, kills it after `timeoutSeconds`, and parses its last stdout line. */
-export function runProcess<T>(command: string, args: readonly string[], timeoutSeconds: number): Promise<T | { unavailable: string }> {
+/** Spawns `command args` (with `env` added to this process's), kills it after `timeoutSeconds`, and parses its last stdout line. */
+export function runProcess<T>(command: string, args: readonly string[], timeoutSeconds: number, env: Readonly<Record<string, string>> = {}): Promise<T | { unavailable: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

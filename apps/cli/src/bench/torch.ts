@@ -24,11 +24,16 @@ interface TorchOutput {
   readonly peakRssMB: number;
 }
 
-export async function torchEpoch(workload: Workload, threads: number, budgetSeconds: number): Promise<{ epoch: RunResult } | { unavailable: string }> {
+/**
+ * One epoch on PyTorch with `threads` for its own ops and `blasThreads` for OpenBLAS, which ignores
+ * torch.set_num_threads and would otherwise start one thread per core.
+ */
+export async function torchEpoch(workload: Workload, threads: number, blasThreads: number, budgetSeconds: number): Promise<{ epoch: RunResult } | { unavailable: string }> {
   const python = pythonWithTorch();
   if (python === null) return { unavailable: 'python3-torch is not installed (apt-get install python3-torch)' };
   const args = [script, mnistDirectory(), workload.architecture, workload.layers.join(','), String(workload.batchSize), String(threads), String(workload.lr), String(budgetSeconds)];
-  const out = await runProcess<TorchOutput>(python, args, budgetSeconds + 300);
+  const blas = String(blasThreads);
+  const out = await runProcess<TorchOutput>(python, args, budgetSeconds + 300, { OPENBLAS_NUM_THREADS: blas, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: blas });
   if ('unavailable' in out) return out;
   return { epoch: runResult({ ...out, testAccuracy: out.accuracy }, workload.batchSize, 60_000, out.peakRssMB) };
 }

@@ -61,7 +61,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   const rows: Row[] = [];
   for (const workload of workloads) {
     for (const engine of engines) {
-      const output = engine.library === 'torch' ? await torchEpoch(workload, engine.threads ?? 1, budget) : await runJob({ task: 'epoch', engine, workload, budgetSeconds: budget }, budget + 300);
+      const output = engine.library === 'torch' ? await torchEpoch(workload, engine.threads ?? 1, engine.blasThreads ?? 1, budget) : await runJob({ task: 'epoch', engine, workload, budgetSeconds: budget }, budget + 300);
       rows.push({ workload, engine, output });
       out.event('run', { workload: workload.id, engine: engine.id, ...output });
       const text = 'epoch' in output ? `${seconds(output.epoch.epochSeconds)} s per epoch, ${percent(output.epoch.testAccuracy)} test accuracy` : 'unavailable' in output ? `skipped: ${output.unavailable}` : '';
@@ -115,7 +115,8 @@ export const benchCommand: Command = {
   details: [
     'Each run is a separate process (so peak RSS is its own). TensorFlow.js runs when @tensorflow/tfjs',
     '(and @tensorflow/tfjs-backend-wasm) are installed next to the CLI, as they are in the Keel repository;',
-    "PyTorch when a python3 can import torch (Debian: apt-get install python3-torch).",
+    "PyTorch when a python3 can import torch (Debian: apt-get install python3-torch): 'pytorch' on one",
+    "thread throughout, 'pytorch-mt' with its own ops on one thread and OpenBLAS's products on all cores.",
     'Keel runs with its defaults (He initializers, the numerics guard on); tfjs with its own (Glorot).',
     '',
     'Examples:',
