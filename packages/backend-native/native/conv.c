@@ -36,20 +36,77 @@ static int read_window(napi_env env, const char *fn, napi_value value, window *g
 static size_t patch_size(const window *g) { return (size_t)(g->kernel_h * g->kernel_w * g->channels); }
 static size_t patch_rows(const window *g) { return (size_t)(g->batch * g->out_h * g->out_w); }
 
+/** Copies n floats; short runs (a few channels) inline, where a memcpy call costs more than the copy. */
+static inline void copy_floats(float *restrict target, const float *restrict source, size_t n) {
+  if (n >= 16) {
+    memcpy(target, source, n * sizeof(float));
+    return;
+  }
+  for (size_t i = 0; i < n; i++) target[i] = source[i];
+}
+
+static inline void zero_floats(float *target, size_t n) {
+  for (size_t i = 0; i < n; i++) target[i] = 0.0f;
+}
+
+/** The in-image part of output pixel (oy, ox)'s window: rows [y0, y1), columns [x0, x1). */
+static void window_of(const window *g, int64_t oy, int64_t ox, int64_t *y0, int64_t *y1, int64_t *x0, int64_t *x1) {
+  int64_t top = oy * g->stride_h - g->pad_top, left = ox * g->stride_w - g->pad_left;
+  *y0 = top < 0 ? 0 : top;
+  *y1 = top + g->kernel_h > g->height ? g->height : top + g->kernel_h;
+  *x0 = left < 0 ? 0 : left;
+  *x1 = left + g->kernel_w > g->width ? g->width : left + g->kernel_w;
+}
+
+typedef struct {
+  int64_t n, oy, ox, y0, y1, x0, x1;
+} pixel_window;
+
+/** Output pixel `pixel`'s coordinates and window (divisions: once per range, then `next_pixel`). */
+static pixel_window pixel_at(const window *g, size_t pixel) {
+  pixel_window w;
+  w.n = (int64_t)pixel / (g->out_h * g->out_w);
+  w.oy = ((int64_t)pixel / g->out_w) % g->out_h;
+  w.ox = (int64_t)pixel % g->out_w;
+  window_of(g, w.oy, w.ox, &w.y0, &w.y1, &w.x0, &w.x1);
+  return w;
+}
+
+/** Steps `w` to the next output pixel in row-major order. */
+static void next_pixel(const window *g, pixel_window *w) {
+  if (++w->ox == g->out_w) {
+    w->ox = 0;
+    if (++w->oy == g->out_h) {
+      w->oy = 0;
+      w->n++;
+    }
+  }
+  window_of(g, w->oy, w->ox, &w->y0, &w->y1, &w->x0, &w->x1);
+}
+
+static size_t image_offset(const window *g, int64_t n, int64_t y, int64_t x) {
+  return (size_t)(((n * g->height + y) * g->width + x) * g->channels);
+}
+
 static void im2col_range(void *context, size_t begin, size_t end) {
   const window_job *job = context;
   const window *g = &job->g;
-  const size_t patch = patch_size(g), c = (size_t)g->channels;
-  for (size_t row = begin; row < end; row++) {
-    int64_t n = (int64_t)row / (g->out_h * g->out_w), oy = ((int64_t)row / g->out_w) % g->out_h, ox = (int64_t)row % g->out_w;
+  const size_t patch = patch_size(g), c = (size_t)g->channels, kw = (size_t)g->kernel_w;
+  pixel_window w = pixel_at(g, begin);
+  for (size_t row = begin; row < end; row++, next_pixel(g, &w)) {
     float *target = job->out + row * patch;
-    for (int64_t ky = 0; ky < g->kernel_h; ky++) {
-      int64_t y = oy * g->stride_h + ky - g->pad_top;
-      for (int64_t kx = 0; kx < g->kernel_w; kx++, target += c) {
-        int64_t x = ox * g->stride_w + kx - g->pad_left;
-        if (y < 0 || y >= g->height || x < 0 || x >= g->width) memset(target, 0, c * sizeof(float)); // out of the image
-        else memcpy(target, job->in + ((n * g->height + y) * g->width + x) * (int64_t)c, c * sizeof(float));
+    int64_t left = w.ox * g->stride_w - g->pad_left;
+    // the taps of a window row inside the image are kx in [first, last), adjacent pixels
+    size_t first = (size_t)(w.x0 - left), last = w.x1 > w.x0 ? (size_t)(w.x1 - left) : first;
+    for (int64_t ky = 0; ky < g->kernel_h; ky++, target += kw * c) {
+      int64_t y = w.oy * g->stride_h + ky - g->pad_top;
+      if (y < w.y0 || y >= w.y1 || first == last) { // the whole window row is outside the image
+        zero_floats(target, kw * c);
+        continue;
       }
+      zero_floats(target, first * c);
+      copy_floats(target + first * c, job->in + image_offset(g, w.n, y, w.x0), (last - first) * c);
+      zero_floats(target + last * c, (kw - last) * c);
     }
   }
 }
@@ -78,47 +135,50 @@ static void col2im_range(void *context, size_t begin, size_t end) {
   }
 }
 
-/** The in-image taps of the window of pooled element `o` (indices into the image); returns their count. */
-static int taps_of(const window *g, size_t o, int64_t *taps) {
-  int64_t c = (int64_t)(o % (size_t)g->channels), rest = (int64_t)(o / (size_t)g->channels);
-  int64_t ox = rest % g->out_w, oy = (rest / g->out_w) % g->out_h, n = rest / (g->out_w * g->out_h);
-  int count = 0;
-  for (int64_t ky = 0; ky < g->kernel_h; ky++) {
-    int64_t y = oy * g->stride_h + ky - g->pad_top;
-    if (y < 0 || y >= g->height) continue;
-    for (int64_t kx = 0; kx < g->kernel_w; kx++) {
-      int64_t x = ox * g->stride_w + kx - g->pad_left;
-      if (x < 0 || x >= g->width) continue;
-      taps[count++] = ((n * g->height + y) * g->width + x) * g->channels + c;
-    }
-  }
-  return count;
-}
+// Pooling works a pixel at a time, over all its channels at once (contiguous in NHWC), visiting
+// the window's taps row by row as the reference does; per element the result is the reference's.
 
-#define MAX_TAPS 4096
+/** Channels handled per block where a pixel needs per-channel scratch (sums, best taps). */
+#define CHANNEL_BLOCK 256
 
 static void max_pool_range(void *context, size_t begin, size_t end) {
   const window_job *job = context;
-  int64_t taps[MAX_TAPS];
-  for (size_t o = begin; o < end; o++) {
-    int count = taps_of(&job->g, o, taps);
-    float best = -INFINITY;
-    for (int t = 0; t < count; t++) {
-      float v = job->in[taps[t]];
-      if (v > best || v != v) best = v;
+  const window *g = &job->g;
+  const size_t c = (size_t)g->channels;
+  pixel_window w = pixel_at(g, begin);
+  for (size_t pixel = begin; pixel < end; pixel++, next_pixel(g, &w)) {
+    float *restrict best = job->out + pixel * c;
+    for (size_t i = 0; i < c; i++) best[i] = -INFINITY;
+    for (int64_t y = w.y0; y < w.y1; y++) {
+      for (int64_t x = w.x0; x < w.x1; x++) {
+        const float *restrict tap = job->in + image_offset(g, w.n, y, x);
+        for (size_t i = 0; i < c; i++) best[i] = tap[i] > best[i] || tap[i] != tap[i] ? tap[i] : best[i]; // NaN wins
+      }
     }
-    job->out[o] = best;
   }
 }
 
 static void avg_pool_range(void *context, size_t begin, size_t end) {
   const window_job *job = context;
-  int64_t taps[MAX_TAPS];
-  for (size_t o = begin; o < end; o++) {
-    int count = taps_of(&job->g, o, taps);
-    double sum = 0;
-    for (int t = 0; t < count; t++) sum += job->in[taps[t]];
-    job->out[o] = count > 0 ? (float)(sum / count) : 0.0f;
+  const window *g = &job->g;
+  const size_t c = (size_t)g->channels;
+  double sum[CHANNEL_BLOCK];
+  pixel_window w = pixel_at(g, begin);
+  for (size_t pixel = begin; pixel < end; pixel++, next_pixel(g, &w)) {
+    int64_t count = (w.y1 - w.y0) * (w.x1 - w.x0);
+    if (count < 0) count = 0;
+    for (size_t first = 0; first < c; first += CHANNEL_BLOCK) {
+      size_t block = c - first < CHANNEL_BLOCK ? c - first : CHANNEL_BLOCK;
+      for (size_t i = 0; i < block; i++) sum[i] = 0;
+      for (int64_t y = w.y0; y < w.y1; y++) {
+        for (int64_t x = w.x0; x < w.x1; x++) {
+          const float *tap = job->in + image_offset(g, w.n, y, x) + first;
+          for (size_t i = 0; i < block; i++) sum[i] += tap[i];
+        }
+      }
+      float *out = job->out + pixel * c + first;
+      for (size_t i = 0; i < block; i++) out[i] = count > 0 ? (float)(sum[i] / (double)count) : 0.0f;
+    }
   }
 }
 
@@ -126,18 +186,44 @@ static void avg_pool_range(void *context, size_t begin, size_t end) {
 static void pool_grad_range(void *context, size_t begin, size_t end, int max) {
   const window_job *job = context;
   const window *g = &job->g;
-  int64_t taps[MAX_TAPS];
-  const size_t pixels = (size_t)(g->height * g->width * g->channels), pooled = (size_t)(g->out_h * g->out_w * g->channels);
+  const size_t c = (size_t)g->channels;
+  const size_t pixels = (size_t)(g->height * g->width) * c, per_image = (size_t)(g->out_h * g->out_w);
+  float best_value[CHANNEL_BLOCK];
+  size_t best_tap[CHANNEL_BLOCK];
   memset(job->out + begin * pixels, 0, (end - begin) * pixels * sizeof(float));
-  for (size_t o = begin * pooled; o < end * pooled; o++) {
-    int count = taps_of(g, o, taps);
-    if (max) { // to the first maximal tap
-      if (count == 0) continue;
-      int64_t best = taps[0];
-      for (int t = 1; t < count; t++) if (job->x[taps[t]] > job->x[best]) best = taps[t];
-      job->out[best] += job->in[o];
-    } else {
-      for (int t = 0; t < count; t++) job->out[taps[t]] = (float)((double)job->out[taps[t]] + (double)job->in[o] / count);
+  pixel_window w = pixel_at(g, begin * per_image);
+  for (size_t pixel = begin * per_image; pixel < end * per_image; pixel++, next_pixel(g, &w)) {
+    int64_t count = (w.y1 - w.y0) * (w.x1 - w.x0);
+    if (count <= 0) continue;
+    const float *dy = job->in + pixel * c;
+    if (!max) { // an equal share to every tap
+      for (int64_t y = w.y0; y < w.y1; y++) {
+        for (int64_t x = w.x0; x < w.x1; x++) {
+          float *tap = job->out + image_offset(g, w.n, y, x);
+          for (size_t i = 0; i < c; i++) tap[i] = (float)((double)tap[i] + (double)dy[i] / (double)count);
+        }
+      }
+      continue;
+    }
+    for (size_t first = 0; first < c; first += CHANNEL_BLOCK) { // all to the first maximal tap
+      size_t block = c - first < CHANNEL_BLOCK ? c - first : CHANNEL_BLOCK;
+      size_t start = image_offset(g, w.n, w.y0, w.x0) + first;
+      for (size_t i = 0; i < block; i++) {
+        best_value[i] = job->x[start + i];
+        best_tap[i] = start + i;
+      }
+      for (int64_t y = w.y0; y < w.y1; y++) {
+        for (int64_t x = w.x0; x < w.x1; x++) {
+          size_t tap = image_offset(g, w.n, y, x) + first;
+          for (size_t i = 0; i < block; i++) { // branch-free: on random data a branch mispredicts
+            float v = job->x[tap + i];
+            size_t better = -(size_t)(v > best_value[i]);
+            best_value[i] = v > best_value[i] ? v : best_value[i];
+            best_tap[i] = (best_tap[i] & ~better) | ((tap + i) & better);
+          }
+        }
+      }
+      for (size_t i = 0; i < block; i++) job->out[best_tap[i]] += dy[first + i];
     }
   }
 }
@@ -161,10 +247,6 @@ napi_value keel_window(napi_env env, napi_callback_info info) {
     return NULL;
   }
   const window *g = &job.g;
-  if (g->kernel_h * g->kernel_w > MAX_TAPS) {
-    keel_range_error(env, fn, "windows of more than 4096 taps are not supported");
-    return NULL;
-  }
   const int64_t image_dims[4] = {g->batch, g->height, g->width, g->channels};
   const int64_t pooled_dims[4] = {g->batch, g->out_h, g->out_w, g->channels};
   const int64_t patch_dims[6] = {g->batch, g->out_h, g->out_w, g->kernel_h, g->kernel_w, g->channels};
@@ -181,11 +263,12 @@ napi_value keel_window(napi_env env, napi_callback_info info) {
     return NULL;
   }
   size_t per_image = image / (g->batch > 0 ? (size_t)g->batch : 1);
+  size_t channels = g->channels > 0 ? (size_t)g->channels : 1;
   switch (op) {
     case IM2COL: keel_parallel_for(patch_rows(g), KEEL_GRAIN_CHEAP / (patch_size(g) + 1) + 1, im2col_range, &job); break;
     case COL2IM: keel_parallel_for((size_t)g->batch, KEEL_GRAIN_CHEAP / (per_image + 1) + 1, col2im_range, &job); break;
-    case MAX_POOL: keel_parallel_for(pooled, KEEL_GRAIN_COSTLY, max_pool_range, &job); break;
-    case AVG_POOL: keel_parallel_for(pooled, KEEL_GRAIN_COSTLY, avg_pool_range, &job); break;
+    case MAX_POOL: keel_parallel_for(pooled / channels, KEEL_GRAIN_CHEAP / channels + 1, max_pool_range, &job); break;
+    case AVG_POOL: keel_parallel_for(pooled / channels, KEEL_GRAIN_CHEAP / channels + 1, avg_pool_range, &job); break;
     case MAX_POOL_GRAD: keel_parallel_for((size_t)g->batch, KEEL_GRAIN_CHEAP / (per_image + 1) + 1, max_pool_grad_range, &job); break;
     case AVG_POOL_GRAD: keel_parallel_for((size_t)g->batch, KEEL_GRAIN_CHEAP / (per_image + 1) + 1, avg_pool_grad_range, &job); break;
   }

@@ -190,6 +190,30 @@ describe.skipIf(skipReason !== undefined)(titled('reductions, softmax and layout
     }
   });
 
+  it('pooling with ties, NaN and more channels than one block of scratch (256) matches js bit for bit', () => {
+    // whole numbers 0..2: many ties, where the max gradient must go to the first maximal tap
+    const tied = (shape: number[]): Tensor => T.floor(T.uniform(shape, 0, 3, { seed: 17 }));
+    const withNaN = (): Tensor => {
+      const values = tied([1, 4, 4, 3]).data();
+      values[5] = Number.NaN;
+      return T.tensor(Array.from(values), [1, 4, 4, 3], { allowNonFinite: true });
+    };
+    for (const [name, input] of [['ties', () => tied([2, 6, 6, 300])], ['NaN', withNaN]] as const) {
+      for (const pool of ['maxPool2d', 'avgPool2d'] as const) {
+        const run = (): Tensor[] => {
+          const x = input().requireGrad();
+          const y = T[pool](x, [3, 3], { padding: 'same', strides: 2 });
+          T.sum(T.mul(y, T.uniform(y.shape, -1, 1, { seed: 18 }))).backward();
+          return [y, x.grad as Tensor];
+        };
+        const [ey, edx] = on('js', run);
+        const [ay, adx] = on('native', run);
+        expect(identical(ay.values, ey.values), `${pool} ${name}`).toBe(true);
+        expect(identical(adx.values, edx.values), `${pool} gradient ${name}`).toBe(true);
+      }
+    }
+  });
+
   it('indices out of range are errors in the raw kernels, not stray writes', () => {
     const { addon } = nativeBackend();
     expect(() => addon.oneHot(Float32Array.from([0, 5]), new Float32Array(10), 5)).toThrow(/index 5 at position 1 is not a whole number in 0\.\.4/);

@@ -1,5 +1,5 @@
 import type { Activation } from '@keel/activations';
-import { add, avgPool2d, conv2d, maxPool2d, windowGeometry, type Padding, type Tensor } from '@keel/tensor';
+import { add, avgPool2d, biasActivation, conv2d, engine, maxPool2d, windowGeometry, type Padding, type Tensor } from '@keel/tensor';
 import { expectRank, Layer, type BuildContext, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
 import type { ActivationSpec, InitializerSpec } from './specs.js';
 import { createWeights, weightedConfig, weightedDependencies } from './weights.js';
@@ -60,9 +60,13 @@ export class Conv2D extends Layer {
   }
 
   protected call(x: Tensor): Tensor {
-    let y = conv2d(x, this.param('kernel'), { strides: this.options.strides ?? 1, padding: this.options.padding ?? 'valid' });
-    if (this.options.useBias !== false) y = add(y, this.param('bias'));
-    return this.activationFn!.apply(y);
+    const activation = this.activationFn!;
+    const z = conv2d(x, this.param('kernel'), { strides: this.options.strides ?? 1, padding: this.options.padding ?? 'valid' });
+    const bias = this.options.useBias !== false ? this.param('bias') : null;
+    // Bias and activation in one pass (as Dense fuses them) unless an op hook watches: diagnostics
+    // read the pre-activation, which the fused kernel never makes into a tensor.
+    if (activation.fused !== undefined && engine.hooks.length === 0) return biasActivation(z, bias, activation.fused);
+    return activation.apply(bias === null ? z : add(z, bias));
   }
 
   config(): LayerConfig {

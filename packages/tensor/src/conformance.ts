@@ -148,6 +148,10 @@ export const conformanceCases: readonly ConformanceCase[] = [
   { name: 'dense relu', op: (x, w, b) => ops.dense(x, w, b, 'relu'), inputs: (r) => [values(r, [5, 3]), values(r, [3, 4]), values(r, [4])] },
   { name: 'dense sigmoid', op: (x, w, b) => ops.dense(x, w, b, 'sigmoid'), inputs: (r) => [values(r, [4, 3], -3, 3), values(r, [3, 5]), values(r, [5])] },
   { name: 'dense tanh [2,3,4]', op: (x, w, b) => ops.dense(x, w, b, 'tanh'), inputs: (r) => [values(r, [2, 3, 4]), values(r, [4, 3]), values(r, [3])] },
+  // a convolution's bias and activation, over the last axis of an NHWC map
+  { name: 'biasActivation relu [2,3,2,4]', op: (z, b) => ops.biasActivation(z, b, 'relu'), inputs: (r) => [offKink(r, [2, 3, 2, 4]), values(r, [4], -0.1, 0.1)] },
+  { name: 'biasActivation sigmoid', op: (z, b) => ops.biasActivation(z, b, 'sigmoid'), inputs: (r) => [values(r, [3, 5], -3, 3), values(r, [5])] },
+  { name: 'biasActivation tanh, no bias', op: (z) => ops.biasActivation(z, null, 'tanh'), inputs: (r) => [values(r, [2, 2, 3])] },
   { name: 'dense linear, no bias', op: (x, w) => ops.dense(x, w), inputs: (r) => [values(r, [3, 6]), values(r, [6, 2])] },
   {
     name: 'sparseSoftmaxCrossEntropy',

@@ -24,8 +24,9 @@ export function allEngines(cores = availableParallelism()): EngineSpec[] {
     { id: 'tfjs-cpu', label: "tfjs 'cpu'", library: 'tfjs', backend: 'cpu' },
     { id: 'tfjs-wasm', label: "tfjs 'wasm'", library: 'tfjs', backend: 'wasm' },
     { id: 'pytorch', label: 'PyTorch 1 thread', library: 'torch', backend: 'cpu', threads: 1, blasThreads: 1 },
-    // PyTorch's fastest setting on 2 cores: its own ops on one thread, OpenBLAS's products on all
-    // cores. torch.set_num_threads(2) on top of OpenBLAS's threads oversubscribed the cores (3–4x slower).
+    // PyTorch's fastest setting for the MLPs on 2 cores: its own ops on one thread, OpenBLAS's
+    // products on all cores (torch.set_num_threads(2) on top of OpenBLAS's threads oversubscribed
+    // the cores: 3–4x slower). Its convolutions do not use OpenBLAS: the CNN is fastest on 'pytorch'.
     ...(cores > 1 ? [{ id: 'pytorch-mt', label: `PyTorch ${cores} threads (BLAS)`, library: 'torch', backend: 'cpu', threads: 1, blasThreads: cores } as const] : []),
   ];
 }

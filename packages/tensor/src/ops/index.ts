@@ -9,6 +9,7 @@ export { sumTo } from './reduce-to.js';
 export * from './softmax.js';
 export * from './unary.js';
 export * from './dense.js';
+export * from './bias-activation.js';
 export * from './cross-entropy.js';
 export * from './all-finite.js';
 export * from './axpby.js';
