@@ -18,8 +18,10 @@
 // split in two, once the workers poll between jobs instead of sleeping; the output layer's
 // 64x128x10 (0.2 MFLOP) would gain nothing.
 #define KEEL_GEMM_SERIAL_FLOPS (1 << 22)
-// Rows or columns per slab: thinner slabs each repack the other operand, and ran slower
-// (64x784x128 in four 32-column slabs: 1.1x faster than one thread; in two: 1.4x).
+// Rows or columns per slab at least: thinner slabs each repack the other operand, and ran slower
+// (64x784x128 in four 32-column slabs: 1.1x faster than one thread; in two: 1.4x). Above it, two
+// slabs per thread: the wide MLP's 128x784x512 in eight slabs ran 1.13x slower than in four, in
+// two (one per thread) 1.1x slower, since a late worker's slab then has to be waited for.
 #define KEEL_GEMM_MIN_SLAB 64
 
 typedef struct {
@@ -47,7 +49,10 @@ static void sgemm(int transpose_a, int transpose_b, int m, int n, int k, const f
   gemm_split g = {transpose_a ? CblasTrans : CblasNoTrans, transpose_b ? CblasTrans : CblasNoTrans, m, n, k, lda, ldb, ldc, a, b, c, m >= n};
   size_t along = (size_t)(g.by_rows ? m : n);
   if (2.0 * m * n * k < KEEL_GEMM_SERIAL_FLOPS) gemm_slab(&g, 0, along);
-  else keel_parallel_for(along, KEEL_GEMM_MIN_SLAB, gemm_slab, &g);
+  else {
+    size_t slab = along / (2 * (size_t)keel_get_threads());
+    keel_parallel_for(along, slab > KEEL_GEMM_MIN_SLAB ? slab : KEEL_GEMM_MIN_SLAB, gemm_slab, &g);
+  }
 }
 
 // gemm(a, aOffset, b, bOffset, c, cOffset, m, n, k, transposeA, transposeB)
