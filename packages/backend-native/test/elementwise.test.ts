@@ -15,6 +15,20 @@ function both(fn: () => Tensor): { actual: Tensor; expected: Tensor } {
   return { actual, expected };
 }
 
+/** A pooling op and its gradient on 'native' give the 'js' reference's bits. */
+function expectPoolingLikeJs(pool: 'maxPool2d' | 'avgPool2d', input: () => Tensor, size: [number, number], options: T.WindowOptions, label: string): void {
+  const run = (): Tensor[] => {
+    const x = input().requireGrad();
+    const y = T[pool](x, size, options);
+    T.sum(T.mul(y, T.uniform(y.shape, -1, 1, { seed: 15 }))).backward();
+    return [y, x.grad as Tensor];
+  };
+  const [ey, edx] = on('js', run);
+  const [ay, adx] = on('native', run);
+  expect(identical(ay.values, ey.values), `${pool} ${label}`).toBe(true);
+  expect(identical(adx.values, edx.values), `${pool} gradient ${label}`).toBe(true);
+}
+
 describe.skipIf(skipReason !== undefined)(titled('elementwise ops match js bit for bit, special values included'), () => {
   const special = [0, -0, 1, -1, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997, 1e-30, -1e-30, 88, -88, 100, -100, 1e30, -1e30, Infinity, -Infinity, NaN, 3.4e38];
   const ops = ['neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'relu', 'step', 'floor', 'ceil', 'round', 'erf', 'isFinite'] as const;
@@ -170,18 +184,7 @@ describe.skipIf(skipReason !== undefined)(titled('reductions, softmax and layout
       const [actualY, actualDx] = on('native', conv);
       expect(close(actualY, expectedY).ok, `conv2d ${label}`).toBe(true); // sgemm's float32 accumulation
       expect(close(actualDx, expectedDx).ok, `conv2d gradient ${label}`).toBe(true);
-      for (const pool of ['maxPool2d', 'avgPool2d'] as const) {
-        const run = (): Tensor[] => {
-          const x = image().requireGrad();
-          const y = T[pool](x, [kh, kw], options);
-          T.sum(T.mul(y, T.uniform(y.shape, -1, 1, { seed: 15 }))).backward();
-          return [y, x.grad as Tensor];
-        };
-        const [ey, edx] = on('js', run);
-        const [ay, adx] = on('native', run);
-        expect(identical(ay.values, ey.values), `${pool} ${label}`).toBe(true);
-        expect(identical(adx.values, edx.values), `${pool} gradient ${label}`).toBe(true);
-      }
+      for (const pool of ['maxPool2d', 'avgPool2d'] as const) expectPoolingLikeJs(pool, image, [kh, kw], options, label);
       const g = T.windowGeometry('im2col', shape, [kh, kw], options, [1, 1]);
       const cols = both(() => T.im2col(image(), g));
       expect(identical(cols.actual.values, cols.expected.values), `im2col ${label}`).toBe(true);
@@ -199,18 +202,7 @@ describe.skipIf(skipReason !== undefined)(titled('reductions, softmax and layout
       return T.tensor(Array.from(values), [1, 4, 4, 3], { allowNonFinite: true });
     };
     for (const [name, input] of [['ties', () => tied([2, 6, 6, 300])], ['NaN', withNaN]] as const) {
-      for (const pool of ['maxPool2d', 'avgPool2d'] as const) {
-        const run = (): Tensor[] => {
-          const x = input().requireGrad();
-          const y = T[pool](x, [3, 3], { padding: 'same', strides: 2 });
-          T.sum(T.mul(y, T.uniform(y.shape, -1, 1, { seed: 18 }))).backward();
-          return [y, x.grad as Tensor];
-        };
-        const [ey, edx] = on('js', run);
-        const [ay, adx] = on('native', run);
-        expect(identical(ay.values, ey.values), `${pool} ${name}`).toBe(true);
-        expect(identical(adx.values, edx.values), `${pool} gradient ${name}`).toBe(true);
-      }
+      for (const pool of ['maxPool2d', 'avgPool2d'] as const) expectPoolingLikeJs(pool, input, [3, 3], { padding: 'same', strides: 2 }, name);
     }
   });
 
