@@ -1,8 +1,8 @@
-import { Tensor, TensorError, type Backend, type DType, type Shape, type TypedArray } from '@keel/tensor';
+import { Tensor, type Backend, type DType, type Shape, type TypedArray } from '@keel/tensor';
 import { addonOnce, type NativeAddon } from './addon.js';
 import { ArrayPool } from './array-pool.js';
 import { unavailableReason } from './availability.js';
-import { NativeStorage } from './storage.js';
+import { NativeStorage, storageValues } from './storage.js';
 import { getNativeThreads } from './threads.js';
 
 /** The pool keeps at most this many MB of waiting arrays (`KEEL_NATIVE_POOL_MB`, default 512; 0 turns reuse off). */
@@ -37,9 +37,7 @@ export class NativeBackend implements Backend {
   }
 
   download(handle: unknown, _dtype: DType, _size: number): TypedArray {
-    const { values } = handle as NativeStorage;
-    if (values === null) throw new TensorError('values', 'this tensor was disposed (its allocation scope closed); its values are gone');
-    return values;
+    return storageValues(handle as NativeStorage);
   }
 
   /** Frees a storage early: its array goes back to the pool. Disposing twice is harmless. */

@@ -1,4 +1,4 @@
-import type { TypedArray } from '@keel/tensor';
+import { TensorError, type TypedArray } from '@keel/tensor';
 
 /**
  * The handle of a 'native' tensor's storage: its array until the storage is disposed (then null,
@@ -6,4 +6,12 @@ import type { TypedArray } from '@keel/tensor';
  */
 export class NativeStorage {
   constructor(public values: TypedArray | null) {}
+}
+
+/** The storage's array; throws if it was disposed. */
+export function storageValues(storage: NativeStorage): TypedArray {
+  if (storage.values === null) {
+    throw new TensorError('values', 'this tensor was disposed (its allocation scope closed, or Tensor.replace freed it); its values are gone');
+  }
+  return storage.values;
 }

@@ -16,7 +16,8 @@ export function applyStep<S extends OptState>(transformation: GradientTransforma
   const { params: values, state: next } = transformation.step(grads, state, params, extras);
   checkSameNames('applyStep', params, values, 'new value');
   noGrad(() => {
-    for (const name of Object.keys(params)) params[name].assign(values[name]);
+    // the step's new values are moved in (`replace`): the previous storage can be reused at once
+    for (const name of Object.keys(params)) params[name].replace(values[name]);
   });
   return next;
 }

@@ -13,12 +13,13 @@ export function checkSameNames(caller: string, params: Params, values: Params, w
 }
 
 /**
- * p ← p + u for every named parameter, in place (`assign`), so layers holding the parameter
- * tensors see the new values. Runs under `noGrad`: an update is not part of any graph.
+ * p ← p + u for every named parameter, in place, so layers holding the parameter tensors see the
+ * new values. The sum's storage moves into the parameter (`replace`), which lets a backend reuse
+ * the parameter's previous storage. Runs under `noGrad`: an update is not part of any graph.
  */
 export function applyUpdates(params: Params, updates: Params): void {
   checkSameNames('applyUpdates', params, updates, 'update');
   noGrad(() => {
-    for (const name of Object.keys(params)) params[name].assign(add(params[name], updates[name]));
+    for (const name of Object.keys(params)) params[name].replace(add(params[name], updates[name]));
   });
 }

@@ -24,7 +24,11 @@ export interface UpdateResult<S extends OptState = OptState> {
 }
 
 export interface StepResult<S extends OptState = OptState> {
-  /** The parameters' new values (new tensors: `applyStep` assigns them). */
+  /**
+   * The parameters' new values: new tensors that nothing else holds (not the state, not a
+   * parameter), since `applyStep` moves their storage into the parameters (`Tensor.replace`) and
+   * empties them. Returning a parameter itself, unchanged, is fine.
+   */
   readonly params: Params;
   readonly state: S;
 }

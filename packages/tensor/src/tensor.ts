@@ -3,12 +3,30 @@ import type { GradNode } from './autograd/node.js';
 import type { Backend } from './backend/backend.js';
 import type { DType, TypedArray } from './dtype.js';
 import { engine } from './engine.js';
-import { ShapeError } from './errors.js';
+import { ShapeError, TensorError } from './errors.js';
 import { formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 
 let nextId = 0;
 /** Set while a view is constructed: a view shares storage, so it is not a new allocation. */
 let constructingView = false;
+
+// What `replace` may free. Only storages of backends that can free early (`dispose`) are tracked.
+/** Storages some code outside their tensor can reach: a view shares them, or `.values` handed out the array. */
+const exposedStorage = new WeakSet<object>();
+/** Storages a tensor took over with `replace`, whose source tensor was emptied: no other Tensor holds them. */
+const movedInStorage = new WeakSet<object>();
+
+function markExposed(handle: unknown, backend: Backend): void {
+  if (backend.dispose !== undefined && typeof handle === 'object' && handle !== null) exposedStorage.add(handle);
+}
+
+/** The backend of a tensor whose storage `replace` moved into another: every read says so. */
+function movedBackend(into: string): Backend {
+  const fail = (): never => {
+    throw new TensorError('values', `this tensor's storage was moved into ${into} (replace); use that tensor instead`);
+  };
+  return { name: 'moved', upload: fail, download: fail };
+}
 
 /** Nested arrays of numbers, as `toArray()` returns them. */
 export type NestedArray = number | NestedArray[];
@@ -50,6 +68,7 @@ export class Tensor {
 
   /** A tensor of another shape (same size) sharing `source`'s storage: reshape, detach. */
   static view(source: Tensor, shape: Shape = source.shape): Tensor {
+    markExposed(source.storageHandle, source.storageBackend);
     constructingView = true;
     try {
       return new Tensor(source.storageHandle, shape, source.dtype, source.storageBackend);
@@ -84,6 +103,7 @@ export class Tensor {
    * Read-only by contract: use `data()` for a copy you may change.
    */
   get values(): TypedArray {
+    markExposed(this.storageHandle, this.storageBackend);
     return this.storageBackend.download(this.storageHandle, this.dtype, this.size);
   }
 
@@ -140,6 +160,28 @@ export class Tensor {
     const moved = source.dtype === this.dtype && source.backend === this.storageBackend ? source : source.to(this.storageBackend, this.dtype);
     this.storageHandle = moved.storageHandle;
     engine.escapeAllocation(moved.storageHandle);
+    return this;
+  }
+
+  /**
+   * `assign` for a value nobody else will use: moves `source`'s storage into this tensor and
+   * empties `source` (reading it afterwards throws). This tensor's previous storage is freed at
+   * once (back to the backend's pool) when it too came in by `replace` and was never exposed — no
+   * view of it was made and `.values` never handed out its array; otherwise the GC frees it as
+   * after `assign`. Optimizer steps use it, so a steady training step allocates no new storage.
+   */
+  replace(source: Tensor): this {
+    if (source === this) return this;
+    if (source.dtype !== this.dtype || source.storageBackend !== this.storageBackend) return this.assign(source);
+    const previous = this.storageHandle;
+    this.assign(source);
+    const handle = this.storageHandle;
+    source.storageHandle = undefined;
+    source.storageBackend = movedBackend(this.name ?? 'another tensor');
+    if (typeof handle === 'object' && handle !== null && this.storageBackend.dispose !== undefined) movedInStorage.add(handle);
+    if (previous !== handle && typeof previous === 'object' && previous !== null && movedInStorage.has(previous) && !exposedStorage.has(previous)) {
+      this.storageBackend.dispose?.(previous);
+    }
     return this;
   }
 

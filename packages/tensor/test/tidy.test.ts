@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   add, engine, matmul, mean, mul, noGrad, openAllocationScope, reshape, setBackend, sigmoid, square, sub, tanh, tensor, tidy,
-  zeros, type Backend, type DType, type Tensor, type TypedArray,
+  Tensor, zeros, type Backend, type DType, type TypedArray,
 } from '../src/index.js';
 
 /** Storage that knows when it was freed: reading it afterwards throws, as the wasm backend's does. */
@@ -134,5 +134,53 @@ describe('tidy', () => {
     const before = live.size;
     expect(liveAfter(100, false) - before).toBeGreaterThan(20 * 100);
     expect(step()).toBeLessThan(0.25);
+  });
+});
+
+describe('replace', () => {
+  const cellOf = (values: number[]): Tensor => Tensor.fromValues(Float32Array.from(values), [values.length], 'float32', freeing);
+  const handleOf = (t: Tensor): Cell => t.handle as Cell;
+
+  it('moves the storage in and empties the source, whose reads then say where it went', () => {
+    const p = cellOf([1, 2]);
+    p.name = 'dense_1/kernel';
+    const v = cellOf([3, 4]);
+    const moved = handleOf(v);
+    p.replace(v);
+    expect(handleOf(p)).toBe(moved);
+    expect(Array.from(p.values)).toEqual([3, 4]);
+    expect(() => v.values).toThrow("this tensor's storage was moved into dense_1/kernel (replace)");
+    expect(p.replace(p)).toBe(p);
+    expect(Array.from(p.values)).toEqual([3, 4]);
+  });
+
+  it('frees the previous storage at once when it came in by replace and nothing else can reach it', () => {
+    const p = cellOf([1, 2]);
+    const initial = handleOf(p);
+    const first = cellOf([3, 4]);
+    const firstCell = handleOf(first);
+    p.replace(first);
+    // the initial storage did not come in by replace: someone may still hold a tensor over it
+    expect(initial.freed).toBe(false);
+    p.replace(cellOf([5, 6]));
+    expect(firstCell.freed).toBe(true);
+    expect(Array.from(p.values)).toEqual([5, 6]);
+  });
+
+  it('keeps a previous storage that a view shares or whose values were read', () => {
+    const p = cellOf([1, 2]);
+    p.replace(cellOf([3, 4]));
+    const view = p.detach();
+    const viewed = handleOf(p);
+    p.replace(cellOf([5, 6]));
+    expect(viewed.freed).toBe(false);
+    expect(Array.from(view.values)).toEqual([3, 4]);
+
+    p.replace(cellOf([7, 8]));
+    const read = p.values;
+    const readCell = handleOf(p);
+    p.replace(cellOf([9, 10]));
+    expect(readCell.freed).toBe(false);
+    expect(Array.from(read)).toEqual([7, 8]);
   });
 });
