@@ -111,7 +111,7 @@ describe('keel bench', () => {
       for (const g of m.gflops) expect(g).toBeGreaterThan(0.05);
     }
     expect(events.at(-1)).toMatchObject({ event: 'done', runs: 2 });
-  });
+  }, 180_000); // four processes (two epochs, two matmul runs): ~20 s alone, far more on a loaded machine
 
   it('PyTorch runs when a python3 can import torch, and is listed with the reason when not', async () => {
     const result = await keel(['bench', '--workloads', 'mlp', '--engines', 'pytorch', '--budget', '2', '--no-matmul', '--json'], { timeoutMs: 120_000 });
