@@ -9,7 +9,7 @@ export const HELP_FLAG: FlagSpec = { name: 'help', short: 'h', type: 'boolean', 
 
 export const COMMON_FLAGS: readonly FlagSpec[] = [
   { name: 'plugin', type: 'string', value: 'module', repeatable: true, description: 'import a plugin package or file and registry.use() every Plugin it exports (repeatable)' },
-  { name: 'backend', type: 'string', value: 'name', description: "the tensor backend: wasm or js (default: the fastest that runs here)" },
+  { name: 'backend', type: 'string', value: 'name', description: "the tensor backend: native (when it built here), wasm or js (default: the fastest that runs here)" },
   { name: 'threads', type: 'integer', value: 'n', description: 'threads for the wasm and native backends (default: one per core; 1 is deterministic)' },
   { name: 'json', type: 'boolean', description: 'print one JSON object per line instead of text' },
   { name: 'verbose', type: 'boolean', description: 'print more detail, and stack traces on errors' },
