@@ -1,5 +1,4 @@
 import { defaultRegistry } from '@keel/registry';
-import { setBackend, type Tensor } from '@keel/tensor';
 import type { NativeAddon } from '../src/addon.js';
 import { installNativeBackend, nativeAvailability, nativeBackend } from '../src/index.js';
 
@@ -16,30 +15,8 @@ export function install(): void {
   installNativeBackend(defaultRegistry);
 }
 
-/** Runs `fn` with `name` as the current backend, restoring 'js' after. */
-export function on<T>(name: 'js' | 'native', fn: () => T): T {
-  setBackend(name);
-  try {
-    return fn();
-  } finally {
-    setBackend('js');
-  }
-}
-
-/** The largest |a − b| over two tensors' values, and whether all are within atol + rtol·|b|. */
-export function close(a: Tensor, b: Tensor, rtol = 1e-4, atol = 1e-5): { ok: boolean; error: number } {
-  const x = a.values;
-  const y = b.values;
-  if (x.length !== y.length) return { ok: false, error: Infinity };
-  let error = 0;
-  let ok = true;
-  for (let i = 0; i < x.length; i++) {
-    const d = Math.abs(x[i] - y[i]);
-    if (!(d <= atol + rtol * Math.abs(y[i])) && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) ok = false;
-    if (!(d <= error) && !Number.isNaN(d)) error = d;
-  }
-  return { ok, error };
-}
+// the same backend-vs-js helpers every backend's tests use (@keel/testkit)
+export { compareValues as close, onBackend as on } from '@keel/testkit';
 
 /** Same values bit for bit (NaN equal to NaN, -0 equal to +0). */
 export function identical(a: ArrayLike<number>, b: ArrayLike<number>): boolean {

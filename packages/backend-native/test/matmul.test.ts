@@ -1,34 +1,23 @@
-import { matmul, uniform, type Tensor } from '@keel/tensor';
+import { matmul, uniform } from '@keel/tensor';
+import { checkMatmulAgainstJs, MATMUL_CHECK_SIZES, type MatmulCheck } from '@keel/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nativeBackend } from '../src/index.js';
 import { close, install, on, skipReason, titled } from './helpers.js';
 
 beforeAll(() => install());
 
-/** The same seeded operands on both backends; the product on 'native' against 'js' (which accumulates in float64). */
-function compare(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean, seed = 1): { ok: boolean; error: number } {
-  const make = (): [Tensor, Tensor] => [uniform(aShape, -1, 1, { seed }), uniform(bShape, -1, 1, { seed: seed + 1 })];
-  const expected = on('js', () => matmul(...make(), { transposeA, transposeB }));
-  return on('native', () => {
-    const actual = matmul(...make(), { transposeA, transposeB });
-    expect(actual.backend.name).toBe('native');
-    expect(actual.shape).toEqual(expected.shape);
-    const k = transposeA ? aShape[aShape.length - 2] : aShape[aShape.length - 1];
-    return close(actual, expected, 1e-4, 8e-6 * Math.max(1, Math.sqrt(k)));
-  });
-}
+/** The product on 'native' against 'js', for the same seeded operands. */
+const compare = (aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean, seed = 1): MatmulCheck =>
+  checkMatmulAgainstJs('native', aShape, bShape, { transposeA, transposeB, seed });
 
 const shape = (rows: number, cols: number, transposed: boolean): number[] => (transposed ? [cols, rows] : [rows, cols]);
 
 describe.skipIf(skipReason !== undefined)(titled("matmul on 'native' (cblas_sgemm) against 'js'"), () => {
-  const sizes: [number, number, number][] = [
-    [1, 1, 1], [1, 7, 1], [3, 5, 2], [5, 7, 9], [13, 17, 11], [31, 33, 65], [64, 784, 128], [129, 257, 130], [200, 513, 9], [7, 1, 300], [1, 600, 1030],
-  ];
-  for (const [m, k, n] of sizes) {
+  for (const [m, k, n] of MATMUL_CHECK_SIZES) {
     for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
       it(`${m}x${k}x${n}${transposeA ? ' transposeA' : ''}${transposeB ? ' transposeB' : ''}`, () => {
         const result = compare(shape(m, k, transposeA), shape(k, n, transposeB), transposeA, transposeB, m + k + n);
-        expect(result.ok, `max error ${result.error}`).toBe(true);
+        expect(result.ok, result.message).toBe(true);
       });
     }
   }

@@ -1,39 +1,22 @@
-import { matmul, normal, uniform, type Tensor } from '@keel/tensor';
+import { matmul, normal, uniform } from '@keel/tensor';
+import { checkMatmulAgainstJs, MATMUL_CHECK_SIZES, type MatmulCheck } from '@keel/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { close, install, on } from './helpers.js';
+import { install, on } from './helpers.js';
 
 beforeAll(() => install());
 
-/** The same seeded operands on both backends; the product on 'wasm' against 'js' (which accumulates in float64). */
-function compare(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean, seed = 1): { ok: boolean; error: number } {
-  const make = (): [Tensor, Tensor] => [uniform(aShape, -1, 1, { seed }), uniform(bShape, -1, 1, { seed: seed + 1 })];
-  const expected = on('js', () => {
-    const [a, b] = make();
-    return matmul(a, b, { transposeA, transposeB });
-  });
-  return on('wasm', () => {
-    const [a, b] = make();
-    const actual = matmul(a, b, { transposeA, transposeB });
-    expect(actual.backend.name).toBe('wasm');
-    expect(actual.shape).toEqual(expected.shape);
-    const k = transposeA ? aShape[aShape.length - 2] : aShape[aShape.length - 1];
-    return close(actual, expected, 1e-4, 2e-6 * Math.max(1, Math.sqrt(k)) * 4);
-  });
-}
+/** The product on 'wasm' against 'js', for the same seeded operands. */
+const compare = (aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean, seed = 1): MatmulCheck =>
+  checkMatmulAgainstJs('wasm', aShape, bShape, { transposeA, transposeB, seed });
 
 const shape = (rows: number, cols: number, transposed: boolean): number[] => (transposed ? [cols, rows] : [rows, cols]);
 
 describe('matmul on wasm against js', () => {
-  // odd sizes around the micro-tile (4×8) and the cache blocks (k 256, m 128, n 512)
-  const sizes: [number, number, number][] = [
-    [1, 1, 1], [1, 7, 1], [3, 5, 2], [4, 8, 8], [5, 7, 9], [13, 17, 11], [31, 33, 65], [64, 784, 128],
-    [129, 257, 130], [130, 300, 520], [200, 513, 9], [7, 1, 300], [1, 600, 1030],
-  ];
-  for (const [m, k, n] of sizes) {
+  for (const [m, k, n] of MATMUL_CHECK_SIZES) {
     for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
       it(`${m}x${k}x${n}${transposeA ? ' transposeA' : ''}${transposeB ? ' transposeB' : ''}`, () => {
         const result = compare(shape(m, k, transposeA), shape(k, n, transposeB), transposeA, transposeB, m + k + n);
-        expect(result.ok, `max error ${result.error}`).toBe(true);
+        expect(result.ok, result.message).toBe(true);
       });
     }
   }

@@ -4,4 +4,5 @@ export { checkLoss, type KnownLossValue, type LossCheckOptions } from './check-l
 export { checkOptimizer, type OptimizerCheckOptions } from './check-optimizer.js';
 export { formatReport, type CheckReport, type CheckResult } from './report.js';
 export { maxRelativeDifference, numericGradient } from './numeric.js';
+export { checkMatmulAgainstJs, compareValues, MATMUL_CHECK_SIZES, onBackend, sgdTrajectory, type MatmulCheck } from './check-backend.js';
 export { VERSION } from './version.js';
