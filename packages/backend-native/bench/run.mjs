@@ -58,17 +58,7 @@ function timeTogether(...fns) {
   for (const fn of fns) for (let i = 0; i < 3; i++) fn();
   const rounds = fns.map(() => []);
   for (let r = 0; r < 7; r++) {
-    fns.forEach((fn, i) => {
-      let calls = 0;
-      const start = performance.now();
-      let elapsed = 0;
-      do {
-        fn();
-        calls++;
-        elapsed = (performance.now() - start) / 1000;
-      } while (elapsed < minSeconds / 10);
-      rounds[i].push(elapsed / calls);
-    });
+    fns.forEach((fn, i) => rounds[i].push(keel.secondsPerCall(fn, minSeconds / 10)));
   }
   return rounds.map((xs) => ({ wall: xs.sort((a, b) => a - b)[3] }));
 }

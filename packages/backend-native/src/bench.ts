@@ -1,4 +1,4 @@
-import { engine, matmul, Tensor } from '@keel/tensor';
+import { engine, matmul, Tensor, timeCalls } from '@keel/tensor';
 import { nativeBackend } from './backend.js';
 import { installNativeBackend } from './plugin.js';
 import { getNativeThreads } from './threads.js';
@@ -23,23 +23,6 @@ export interface MatmulBenchmark {
   readonly blas: string;
 }
 
-/** Seconds per call of fn: the median of 3 rounds of at least seconds / 3 each, after a warm-up. */
-function time(fn: () => void, seconds: number): number {
-  for (let i = 0; i < 3; i++) fn();
-  const rounds: number[] = [];
-  for (let r = 0; r < 3; r++) {
-    let calls = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
-      fn();
-      calls++;
-      elapsed = (performance.now() - start) / 1000;
-    } while (elapsed < seconds / 3);
-    rounds.push(elapsed / calls);
-  }
-  return rounds.sort((a, b) => a - b)[1];
-}
 
 /**
  * Measures an m×k · k×n float32 product on the 'native' backend against the raw BLAS call it
@@ -59,14 +42,14 @@ export function benchmarkMatmul(m: number, k: number, n: number, options: Matmul
   const av = random(m * k);
   const bv = random(k * n);
   const cv = new Float32Array(m * n);
-  const raw = time(() => backend.addon.gemm(av, 0, bv, 0, cv, 0, m, n, k, transposeA, transposeB), seconds);
+  const raw = timeCalls(() => backend.addon.gemm(av, 0, bv, 0, cv, 0, m, n, k, transposeA, transposeB), seconds).median;
   const a = Tensor.fromValues(av, transposeA ? [k, m] : [m, k], 'float32', backend);
   const b = Tensor.fromValues(bv, transposeB ? [n, k] : [k, n], 'float32', backend);
   const previous = engine.backend;
   engine.setBackend(backend);
   let viaTensors: number;
   try {
-    viaTensors = time(() => matmul(a, b, { transposeA, transposeB }), seconds);
+    viaTensors = timeCalls(() => matmul(a, b, { transposeA, transposeB }), seconds).median;
   } finally {
     engine.setBackend(previous);
   }

@@ -92,15 +92,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Calls per second of fn over `seconds` of wall-clock time (after a warm-up call). */
 function rate(fn, seconds) {
   fn();
-  let calls = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  do {
-    fn();
-    calls++;
-    elapsed = (performance.now() - start) / 1000;
-  } while (elapsed < seconds);
-  return calls / elapsed;
+  return 1 / keel.secondsPerCall(fn, seconds);
 }
 
 /**

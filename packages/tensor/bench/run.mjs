@@ -7,23 +7,8 @@ import * as keel from '@keel/tensor';
 const quick = process.argv.includes('--quick');
 const minSeconds = quick ? 0.2 : 1;
 
-/** Median seconds per call over 3 rounds, each repeating fn for at least `minSeconds`. */
-function time(fn) {
-  for (let i = 0; i < 3; i++) fn(); // warm up (JIT)
-  const rounds = [];
-  for (let r = 0; r < 3; r++) {
-    let calls = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
-      fn();
-      calls++;
-      elapsed = (performance.now() - start) / 1000;
-    } while (elapsed < minSeconds / 3);
-    rounds.push(elapsed / calls);
-  }
-  return rounds.sort((a, b) => a - b)[1];
-}
+/** Median seconds per call over 3 rounds, each repeating fn for at least `minSeconds / 3`. */
+const time = (fn) => keel.timeCalls(fn, minSeconds).median;
 
 function table(title, header, rows) {
   console.log(`\n${title}`);

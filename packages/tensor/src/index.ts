@@ -18,4 +18,5 @@ export type { Attrs, Backend, BackendEntry, KernelEntry, KernelFn } from './back
 export { jsBackend } from './backend/js-backend.js';
 export { setBackend, getBackend, listBackends, bestBackend, backendUnavailableReason, useRegistry } from './backends.js';
 export { tensorPlugin, installTensorPlugin } from './plugin.js';
+export { secondsPerCall, timeCalls } from './timing.js';
 export { VERSION } from './version.js';

@@ -1,5 +1,5 @@
 // matmul GFLOP/s per shape, forward and the transposed shapes a dense layer's backward pass needs.
-import { matmul, randn, setBackend } from '@keel/tensor';
+import { matmul, randn, setBackend, timeCalls } from '@keel/tensor';
 import type { Tf } from './tfjs.js';
 
 export interface MatmulShape {
@@ -22,23 +22,8 @@ export const MATMUL_SHAPES: readonly MatmulShape[] = [
   shape('dX 128x512x784 (Bᵀ)', 128, 512, 784, false, true),
 ];
 
-/** Calls per second of `fn`: the best of 3 rounds of at least `minSeconds / 3` each, after a warm-up. */
-function rate(fn: () => void, minSeconds: number): number {
-  for (let i = 0; i < 3; i++) fn();
-  let best = 0;
-  for (let round = 0; round < 3; round++) {
-    let calls = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    do {
-      fn();
-      calls++;
-      elapsed = (performance.now() - start) / 1000;
-    } while (elapsed < minSeconds / 3);
-    best = Math.max(best, calls / elapsed);
-  }
-  return best;
-}
+/** Calls per second of `fn`: its best of 3 rounds of at least `minSeconds / 3` each, after a warm-up. */
+const rate = (fn: () => void, minSeconds: number): number => 1 / timeCalls(fn, minSeconds).best;
 
 const flop = (s: MatmulShape): number => 2 * s.m * s.k * s.n;
 
