@@ -1,5 +1,6 @@
 import { defineProject } from 'vitest/config';
+import { HANG_TIMEOUT_MS } from '../vitest.shared.js';
 
 export default defineProject({
-  test: { name: 'workspace', include: ['**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 },
+  test: { name: 'workspace', include: ['**/*.test.ts'], testTimeout: HANG_TIMEOUT_MS, hookTimeout: HANG_TIMEOUT_MS },
 });

@@ -1,4 +1,4 @@
 import { keelProject } from '../../vitest.shared.js';
 
-// The tests run the built CLI as subprocesses (MNIST training among them): give each one time.
-export default keelProject('cli', { testTimeout: 60_000 });
+// The tests run the built CLI as subprocesses (MNIST training among them); the shared hang guard gives them time.
+export default keelProject('cli');

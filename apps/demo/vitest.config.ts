@@ -3,9 +3,7 @@ import { keelProject } from '../../vitest.shared.js';
 // End-to-end tests: Chromium (Debian's /usr/bin/chromium, driven by playwright-core) against the
 // built site (dist/, made by `vite build` in the turbo build task), served on a free localhost
 // port with the COOP/COEP headers cross-origin isolation needs. Training happens in the page, so
-// tests get minutes, not seconds.
+// tests get the shared hang guard's minutes, not seconds.
 export default keelProject('demo', {
   globalSetup: ['test/global-setup.ts'],
-  testTimeout: 120_000,
-  hookTimeout: 60_000,
 });

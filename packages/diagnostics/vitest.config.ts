@@ -1,3 +1,3 @@
 import { keelProject } from '../../vitest.shared.js';
 
-export default keelProject('diagnostics', { testTimeout: 120_000 });
+export default keelProject('diagnostics');

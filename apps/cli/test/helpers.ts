@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { HANG_TIMEOUT_MS } from '../../../vitest.shared.js';
 
 export const cliDir = fileURLToPath(new URL('..', import.meta.url));
 export const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -23,6 +24,7 @@ export interface RunResult {
 
 export interface RunOptions {
   readonly cwd?: string;
+  /** Kills the process after this long (a hang guard; default the suite's HANG_TIMEOUT_MS). */
   readonly timeoutMs?: number;
   /** Called with each complete stdout line as it arrives (to send a signal at the right moment). */
   readonly onLine?: (line: string, child: ChildProcess) => void;
@@ -37,8 +39,8 @@ export function keel(args: readonly string[], options: RunOptions = {}): Promise
     let pending = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`keel ${args.join(' ')} timed out after ${options.timeoutMs ?? 60_000} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, options.timeoutMs ?? 60_000);
+      reject(new Error(`keel ${args.join(' ')} timed out after ${options.timeoutMs ?? HANG_TIMEOUT_MS} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, options.timeoutMs ?? HANG_TIMEOUT_MS);
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {

@@ -11,7 +11,7 @@ describe('Speed page', () => {
     const { page, problems } = await openPage('/bench/');
     await page.waitForSelector('#bench-result[data-status="idle"]');
     await page.click('#run-wasm-1');
-    await page.waitForSelector('#bench-result[data-run="1"]:is([data-status="done"], [data-status="failed"])', { timeout: 90_000 });
+    await page.waitForSelector('#bench-result[data-run="1"]:is([data-status="done"], [data-status="failed"])');
     const result = await page.locator('#bench-result').evaluate((element) => ({ ...(element as HTMLElement).dataset }));
     console.log(`speed page: one epoch on ${result.backend}, ${result.threads} thread(s): ${Number(result.seconds).toFixed(2)} s, ${Math.round(Number(result.samplesPerSecond))} images/s, test accuracy ${result.accuracy}`);
     expect(result.error).toBeUndefined();

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { HANG_TIMEOUT_MS } from '../../../vitest.shared.js';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 
 export const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'screenshots');
@@ -41,6 +42,8 @@ export function siteUrl(path: string): string {
 /** A new page that fails the test on any console error or uncaught exception in the page or its workers. */
 export async function openPage(path: string, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; problems: string[] }> {
   const context = await (await browser()).newContext({ viewport, acceptDownloads: true });
+  // Waits end on the page's own signals (a state attribute, an event); the limit only guards against a hang.
+  context.setDefaultTimeout(HANG_TIMEOUT_MS);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

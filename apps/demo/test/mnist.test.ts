@@ -13,7 +13,7 @@ afterAll(closeBrowser);
 
 async function openTrainer(viewport?: { width: number; height: number }): Promise<{ page: Page; problems: string[] }> {
   const opened = await openPage('/mnist/', viewport);
-  await opened.page.waitForSelector('#mnist-status[data-ready="true"]', { timeout: 60_000 });
+  await opened.page.waitForSelector('#mnist-status[data-ready="true"]');
   return opened;
 }
 
@@ -40,7 +40,7 @@ describe('MNIST trainer', () => {
     await page.waitForFunction(() => {
       const s = document.getElementById('mnist-status')!.dataset;
       return Number(s.evalStep) >= 300 && Number(s.valAccuracy) > 0.85;
-    }, undefined, { timeout: 90_000 });
+    }, undefined);
     const status = await statusOf(page);
     console.log(`MNIST: validation accuracy ${status.valAccuracy} at step ${status.evalStep} (${((Date.now() - started) / 1000).toFixed(1)} s after Train)`);
     expect(Number(status.valAccuracy)).toBeGreaterThan(0.85);
@@ -85,7 +85,7 @@ describe('MNIST trainer', () => {
     expect((await readFile(file)).length).toBeGreaterThan(100_000); // 784·128 + 128·10 float32 weights and more
 
     await page.reload();
-    await page.waitForSelector('#mnist-status[data-ready="true"]', { timeout: 60_000 });
+    await page.waitForSelector('#mnist-status[data-ready="true"]');
     expect(await page.textContent('#model-info')).toBe('No model yet.');
     await page.click('#load');
     await page.waitForSelector('#model-status[data-state="loaded"]');
@@ -135,7 +135,7 @@ describe('MNIST trainer', () => {
   it('runs the LR finder: plots loss against learning rate and offers its suggestion', async () => {
     const { page, problems } = await openTrainer();
     await page.click('#lr-find');
-    await page.waitForSelector('#lr-figure[data-suggested]', { timeout: 60_000 });
+    await page.waitForSelector('#lr-figure[data-suggested]');
     const suggested = Number(await page.getAttribute('#lr-figure', 'data-suggested'));
     console.log(`LR finder (SGD with momentum): suggests ${suggested}`);
     expect(suggested).toBeGreaterThan(1e-3);

@@ -33,7 +33,7 @@ describe('XOR playground', () => {
     expect(await page.textContent('#backend')).toMatch(/backend: (wasm|js)/);
     const before = await boundaryPixels(page);
     await page.click('#start');
-    await page.waitForFunction(() => document.getElementById('accuracy')?.dataset.accuracy === '1', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById('accuracy')?.dataset.accuracy === '1', undefined);
     await page.click('#start'); // pause
     await page.waitForSelector('#xor-status[data-state="paused"]');
     const epoch = Number(await page.getAttribute('#xor-status', 'data-epoch'));

@@ -15,7 +15,7 @@ const TRAIN_PIXEL_STD = 0.3081;
 let set: ClassificationSet;
 beforeAll(async () => {
   set = await mnist();
-}, 60_000);
+});
 
 function histogram(labels: Uint8Array): number[] {
   const counts = new Array<number>(10).fill(0);

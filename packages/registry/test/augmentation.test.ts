@@ -16,5 +16,5 @@ describe('module augmentation', () => {
       output = String((error as { stdout?: string }).stdout ?? error);
     }
     expect(output).toBe('');
-  }, 60_000);
+  });
 });
