@@ -1,4 +1,4 @@
-import type { Registry } from '@keel/registry';
+import { nearestId, OptionsError, type Registry } from '@keel/registry';
 import type { ConfigValue, LayerConfig } from './layer.js';
 import { installLayers } from './plugin.js';
 import { Sequential } from './sequential.js';
@@ -23,9 +23,38 @@ export interface ModelConfig {
 }
 
 export class ModelConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The layer at fault, when one is: its index in `layers` and its name. */
+  readonly layer: { readonly index: number; readonly name: string } | undefined;
+  /** The option at fault, when one is. */
+  readonly option: string | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { layer?: { index: number; name: string }; option?: string }) {
+    super(message, options);
     this.name = 'ModelConfigError';
+    this.layer = options?.layer;
+    this.option = options?.option;
+  }
+}
+
+/** `model.layers[1] (dense_1)`: how messages name a layer of a config. */
+export function layerLabel(index: number, name: string): string {
+  return `model.layers[${index}] (${name})`;
+}
+
+/** The message of an error about one layer, without the layer's own name in front. */
+function problemOf(error: unknown, name: string): string {
+  if (error instanceof OptionsError) return error.problem;
+  const message = error instanceof Error ? error.message : String(error);
+  return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
+}
+
+/** Runs `fn` for one layer of a config, naming the layer (index and name) in any error. */
+function forLayer<T>(index: number, name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    const option = error instanceof OptionsError ? error.option : undefined;
+    throw new ModelConfigError(`${layerLabel(index, name)}: ${problemOf(error, name)}`, { cause: error, layer: { index, name }, ...(option === undefined ? {} : { option }) });
   }
 }
 
@@ -74,12 +103,47 @@ export function modelFromConfig(config: ModelConfig, registry: Registry): Sequen
     throw new ModelConfigError(`this model needs plugins that are not installed: ${list}. Install the package(s) and registry.use() their plugin.`);
   }
   const model = new Sequential([], { name: config.name, seed: config.seed, registry, ...(config.inputShape === null ? {} : { inputShape: config.inputShape }) });
-  for (const layer of config.layers) {
-    const created = registry.resolve('layer', layer.type).create(layer.config);
-    created.rename(layer.name);
-    model.add(created);
-  }
+  config.layers.forEach((layer, index) =>
+    forLayer(index, layer.name, () => {
+      if (!registry.has('layer', layer.type)) {
+        const near = nearestId(layer.type, registry.list('layer'));
+        throw new Error(`type '${layer.type}' is not a registered layer type${near === undefined ? '' : `; did you mean '${near}'?`} (registered: ${registry.list('layer').join(', ')})`);
+      }
+      const created = registry.resolve('layer', layer.type).create(layer.config);
+      created.checkReferences(registry);
+      created.rename(layer.name);
+      model.add(created);
+    }),
+  );
   return model;
 }
 
 export type { ConfigValue };
+
+/** One layer's weights as `build` would create them: full name to shape; undefined when the layer cannot tell. */
+export interface PlannedLayer {
+  readonly index: number;
+  readonly name: string;
+  readonly inputShape: readonly number[];
+  readonly weights: ReadonlyMap<string, readonly number[]> | undefined;
+}
+
+/**
+ * Every layer's parameter and buffer shapes for the model's input shape, computed from the layers'
+ * configs without allocating anything (so a saved config can be checked against its weights file
+ * before it is built). Throws naming the layer when an input shape does not fit it.
+ */
+export function planWeights(model: Sequential): PlannedLayer[] {
+  let shape = model.inputShape;
+  if (shape === undefined) throw new ModelConfigError(`${model.name}: the input shape is unknown, so its weights cannot be planned`);
+  return model.layers.map((layer, index) => {
+    const name = layer.name ?? layer.type;
+    const inputShape = shape!;
+    return forLayer(index, name, () => {
+      const local = layer.weightShapes(inputShape);
+      shape = layer.outputShape(inputShape);
+      const weights = local === undefined ? undefined : new Map(Object.entries(local).map(([key, dims]) => [`${name}/${key}`, dims]));
+      return { index, name, inputShape, weights };
+    });
+  });
+}

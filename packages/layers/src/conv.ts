@@ -2,7 +2,9 @@ import type { Activation } from '@keel/activations';
 import { add, avgPool2d, biasActivation, conv2d, engine, maxPool2d, windowGeometry, type Padding, type Tensor } from '@keel/tensor';
 import { expectRank, Layer, type BuildContext, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
 import type { ActivationSpec, InitializerSpec } from './specs.js';
-import { createWeights, weightedConfig, weightedDependencies } from './weights.js';
+import { checkLayerOptions, dimField, pairField, paddingField, WEIGHTED_FIELDS } from './fields.js';
+import { checkWeightedReferences, createWeights, weightedConfig, weightedDependencies } from './weights.js';
+import type { Registry } from '@keel/registry';
 
 type Pair = number | readonly [number, number];
 
@@ -23,6 +25,12 @@ export interface Conv2DOptions extends LayerOptions {
   useBias?: boolean;
 }
 
+/** The options a Conv2D layer accepts. */
+export const CONV2D_FIELDS = { filters: dimField(true), kernelSize: pairField(true), strides: pairField(), padding: paddingField, ...WEIGHTED_FIELDS };
+
+/** The options a pooling layer accepts. */
+export const POOL2D_FIELDS = { poolSize: pairField(), strides: pairField(), padding: paddingField };
+
 /** 2-D convolution over NHWC input [batch, height, width, channels]; kernel [kh, kw, in, filters]. */
 export class Conv2D extends Layer {
   readonly type = 'conv2d';
@@ -31,10 +39,8 @@ export class Conv2D extends Layer {
   kernelInitializerId: string | undefined;
 
   constructor(options: Conv2DOptions) {
+    checkLayerOptions('conv2d', options, CONV2D_FIELDS);
     super(options);
-    if (!Number.isInteger(options.filters) || options.filters <= 0) {
-      throw new RangeError(`${options.name ?? 'conv2d'}: filters must be a positive integer, got ${String(options.filters)}`);
-    }
     this.options = { ...options };
   }
 
@@ -46,6 +52,16 @@ export class Conv2D extends Layer {
     expectRank(this.label, inputShape, 3, 'images [batch, height, width, channels]');
     const g = windowGeometry(this.label, [1, ...inputShape], pair(this.options.kernelSize), { strides: this.options.strides ?? 1, padding: this.options.padding ?? 'valid' }, [1, 1]);
     return [g.outH, g.outW, this.options.filters];
+  }
+
+  override weightShapes(inputShape: readonly number[]): Record<string, number[]> {
+    const [kh, kw] = pair(this.options.kernelSize);
+    const { filters } = this.options;
+    return { kernel: [kh, kw, inputShape[2], filters], ...(this.options.useBias === false ? {} : { bias: [filters] }) };
+  }
+
+  override checkReferences(registry: Registry): void {
+    checkWeightedReferences(this.label, this.options, registry);
   }
 
   protected buildWeights(inputShape: readonly number[], context: BuildContext): void {
@@ -90,7 +106,8 @@ abstract class Pool2D extends Layer {
   protected readonly strides: [number, number];
   protected readonly padding: Padding;
 
-  constructor(options: Pool2DOptions = {}) {
+  constructor(type: string, options: Pool2DOptions = {}) {
+    checkLayerOptions(type, options, POOL2D_FIELDS);
     super(options);
     this.poolSize = pair(options.poolSize ?? 2);
     this.strides = pair(options.strides ?? this.poolSize);
@@ -101,6 +118,10 @@ abstract class Pool2D extends Layer {
     expectRank(this.label, inputShape, 3, 'images [batch, height, width, channels]');
     const g = windowGeometry(this.label, [1, ...inputShape], this.poolSize, { strides: this.strides, padding: this.padding }, this.poolSize);
     return [g.outH, g.outW, inputShape[2]];
+  }
+
+  override weightShapes(): Record<string, number[]> {
+    return {};
   }
 
   protected buildWeights(): void {}
@@ -114,6 +135,10 @@ abstract class Pool2D extends Layer {
 export class MaxPool2D extends Pool2D {
   readonly type = 'maxPool2d';
 
+  constructor(options: Pool2DOptions = {}) {
+    super('maxPool2d', options);
+  }
+
   protected call(x: Tensor): Tensor {
     return maxPool2d(x, this.poolSize, { strides: this.strides, padding: this.padding });
   }
@@ -122,6 +147,10 @@ export class MaxPool2D extends Pool2D {
 /** Mean over each window (NHWC). */
 export class AvgPool2D extends Pool2D {
   readonly type = 'avgPool2d';
+
+  constructor(options: Pool2DOptions = {}) {
+    super('avgPool2d', options);
+  }
 
   protected call(x: Tensor): Tensor {
     return avgPool2d(x, this.poolSize, { strides: this.strides, padding: this.padding });

@@ -2,7 +2,9 @@ import type { Activation } from '@keel/activations';
 import { add, dense, engine, matmul, type Tensor } from '@keel/tensor';
 import { expectRank, Layer, type BuildContext, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
 import type { ActivationSpec, InitializerSpec } from './specs.js';
-import { createWeights, weightedConfig, weightedDependencies } from './weights.js';
+import { checkLayerOptions, dimField, WEIGHTED_FIELDS } from './fields.js';
+import { checkWeightedReferences, createWeights, weightedConfig, weightedDependencies } from './weights.js';
+import type { Registry } from '@keel/registry';
 
 export interface DenseOptions extends LayerOptions {
   units: number;
@@ -20,6 +22,9 @@ export interface DenseOptions extends LayerOptions {
   useBias?: boolean;
 }
 
+/** The options a Dense layer accepts (its constructor and saved configs are checked against them). */
+export const DENSE_FIELDS = { units: dimField(true), ...WEIGHTED_FIELDS };
+
 /** A fully connected layer: activation(x · kernel + bias), kernel [in, units], bias [units]. */
 export class Dense extends Layer {
   readonly type = 'dense';
@@ -30,10 +35,8 @@ export class Dense extends Layer {
   kernelInitializerId: string | undefined;
 
   constructor(options: DenseOptions) {
+    checkLayerOptions('dense', options, DENSE_FIELDS);
     super(options);
-    if (!Number.isInteger(options.units) || options.units <= 0) {
-      throw new RangeError(`${options.name ?? 'dense'}: units must be a positive integer, got ${String(options.units)}`);
-    }
     this.units = options.units;
     this.options = { ...options };
   }
@@ -46,6 +49,15 @@ export class Dense extends Layer {
   outputShape(inputShape: readonly number[]): number[] {
     if (inputShape.length < 1) expectRank(this.label, inputShape, 1, 'features [batch, features]');
     return [...inputShape.slice(0, -1), this.units];
+  }
+
+  override weightShapes(inputShape: readonly number[]): Record<string, number[]> {
+    const features = inputShape[inputShape.length - 1];
+    return { kernel: [features, this.units], ...(this.options.useBias === false ? {} : { bias: [this.units] }) };
+  }
+
+  override checkReferences(registry: Registry): void {
+    checkWeightedReferences(this.label, this.options, registry);
   }
 
   protected buildWeights(inputShape: readonly number[], context: BuildContext): void {

@@ -1,11 +1,16 @@
 import type { Tensor} from '@keel/tensor';
 import { div, mul, noGrad, Random, uniform, greaterEqual } from '@keel/tensor';
+import { optionField } from '@keel/registry';
+import { checkLayerOptions } from './fields.js';
 import { Layer, type BuildContext, type LayerConfig, type LayerOptions } from './layer.js';
 
 export interface DropoutOptions extends LayerOptions {
   /** Fraction of units zeroed in training, in [0, 1). */
   rate: number;
 }
+
+/** The options a Dropout layer accepts. */
+export const DROPOUT_FIELDS = { rate: optionField.number((v) => v >= 0 && v < 1, 'in [0, 1)', true) };
 
 /**
  * Inverted dropout: in training, zeroes each unit with probability `rate` and scales the rest
@@ -17,13 +22,17 @@ export class Dropout extends Layer {
   private random = new Random(0);
 
   constructor(options: DropoutOptions) {
+    checkLayerOptions('dropout', options, DROPOUT_FIELDS);
     super(options);
-    if (!(options.rate >= 0 && options.rate < 1)) throw new RangeError(`dropout: rate must be in [0, 1), got ${options.rate}`);
     this.rate = options.rate;
   }
 
   outputShape(inputShape: readonly number[]): number[] {
     return [...inputShape];
+  }
+
+  override weightShapes(): Record<string, number[]> {
+    return {};
   }
 
   protected buildWeights(_inputShape: readonly number[], context: BuildContext): void {

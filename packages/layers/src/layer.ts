@@ -1,4 +1,5 @@
 import type { Registry } from '@keel/registry';
+import { checkReference } from './fields.js';
 import { engine, formatShape, ShapeError, withScope, type DType, type Random, type Tensor } from '@keel/tensor';
 
 /** JSON-compatible values a layer's config may hold. */
@@ -57,6 +58,24 @@ export abstract class Layer {
   abstract outputShape(inputShape: readonly number[]): number[];
   /** The options that rebuild this layer (no weights). */
   abstract config(): LayerConfig;
+
+  /**
+   * The shapes of the parameters and buffers `build` would create for a per-example input shape,
+   * by local name, without creating them; undefined when the layer cannot tell (a plugin layer
+   * that does not override this). Lets a loader check a saved config against its weights file
+   * before allocating anything.
+   */
+  weightShapes(_inputShape: readonly number[]): Record<string, number[]> | undefined {
+    return undefined;
+  }
+
+  /**
+   * Checks what the options refer to (an activation, initializers) against a registry, before any
+   * weight is made; throws naming the option. By default: every dependency is registered.
+   */
+  checkReferences(registry: Registry): void {
+    for (const { kind, id } of this.dependencies()) checkReference(this.label, kind, id, () => registry.resolve(kind, id));
+  }
 
   /** Plugins this layer needs beyond its own type (activation, initializers). */
   dependencies(): PluginDependency[] {

@@ -1,5 +1,15 @@
 import { add, div, mean, mul, noGrad, ones, sqrt, square, sub, zeros, type Tensor } from '@keel/tensor';
+import { optionField } from '@keel/registry';
+import { checkLayerOptions } from './fields.js';
 import { Layer, type BuildContext, type LayerConfig, type LayerOptions } from './layer.js';
+
+const epsilonField = optionField.number((v) => v > 0, '> 0');
+
+/** The options a BatchNorm layer accepts. */
+export const BATCH_NORM_FIELDS = { momentum: optionField.number((v) => v >= 0 && v < 1, 'in [0, 1)'), epsilon: epsilonField };
+
+/** The options a LayerNorm layer accepts. */
+export const LAYER_NORM_FIELDS = { epsilon: epsilonField };
 
 export interface BatchNormOptions extends LayerOptions {
   /** Weight of the old value in the running statistics (PyTorch's momentum 0.1 is 0.9 here). */
@@ -18,6 +28,7 @@ export class BatchNorm extends Layer {
   readonly epsilon: number;
 
   constructor(options: BatchNormOptions = {}) {
+    checkLayerOptions('batchNorm', options, BATCH_NORM_FIELDS);
     super(options);
     this.momentum = options.momentum ?? 0.9;
     this.epsilon = options.epsilon ?? 1e-5;
@@ -25,6 +36,11 @@ export class BatchNorm extends Layer {
 
   outputShape(inputShape: readonly number[]): number[] {
     return [...inputShape];
+  }
+
+  override weightShapes(inputShape: readonly number[]): Record<string, number[]> {
+    const channels = [inputShape[inputShape.length - 1]];
+    return { gamma: channels, beta: channels, movingMean: channels, movingVariance: channels };
   }
 
   protected buildWeights(inputShape: readonly number[], context: BuildContext): void {
@@ -73,12 +89,18 @@ export class LayerNorm extends Layer {
   readonly epsilon: number;
 
   constructor(options: LayerNormOptions = {}) {
+    checkLayerOptions('layerNorm', options, LAYER_NORM_FIELDS);
     super(options);
     this.epsilon = options.epsilon ?? 1e-5;
   }
 
   outputShape(inputShape: readonly number[]): number[] {
     return [...inputShape];
+  }
+
+  override weightShapes(inputShape: readonly number[]): Record<string, number[]> {
+    const features = [inputShape[inputShape.length - 1]];
+    return { gamma: features, beta: features };
   }
 
   protected buildWeights(inputShape: readonly number[], context: BuildContext): void {

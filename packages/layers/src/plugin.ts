@@ -11,14 +11,15 @@ import { BatchNorm, LayerNorm } from './normalization.js';
 import { Flatten, Reshape, type ReshapeOptions } from './shape-layers.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
-// Configs come from JSON the layer itself wrote; its constructor validates them again.
+// A config may come from an edited file: each constructor checks it against the layer's declared
+// fields (unknown option, wrong type, out of range) before using it, so the casts below are safe.
 const entries: LayerEntry[] = [
   { id: 'dense', description: 'fully connected: activation(x·W + b)', create: (c: LayerConfig) => new Dense(c as unknown as DenseOptions) },
   { id: 'activation', description: 'an activation on its own', create: (c) => new ActivationLayer(c as unknown as ActivationLayerOptions) },
   { id: 'dropout', description: 'inverted dropout (training only)', create: (c) => new Dropout(c as unknown as DropoutOptions) },
   { id: 'batchNorm', description: 'batch normalisation over the last axis', create: (c) => new BatchNorm(c) },
   { id: 'layerNorm', description: 'layer normalisation over the last axis', create: (c) => new LayerNorm(c) },
-  { id: 'flatten', description: 'flattens each example', create: () => new Flatten() },
+  { id: 'flatten', description: 'flattens each example', create: (c) => new Flatten(c) },
   { id: 'reshape', description: 'reshapes each example', create: (c) => new Reshape(c as unknown as ReshapeOptions) },
   { id: 'conv2d', description: '2-D convolution over NHWC images', create: (c) => new Conv2D(c as unknown as Conv2DOptions) },
   { id: 'maxPool2d', description: '2-D max pooling over NHWC images', create: (c) => new MaxPool2D(c) },

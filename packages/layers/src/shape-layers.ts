@@ -1,12 +1,32 @@
 import { formatShape, reshape, ShapeError, type Tensor } from '@keel/tensor';
+import { checkLayerOptions, MAX_DIM } from './fields.js';
 import { Layer, type LayerConfig, type LayerOptions } from './layer.js';
+
+/** The options a Reshape layer accepts: a target shape of sizes, one of which may be -1. */
+export const RESHAPE_FIELDS = {
+  targetShape: {
+    expected: `a list of positive integers up to ${MAX_DIM}, at most one of them -1`,
+    required: true,
+    accepts: (v: unknown) =>
+      Array.isArray(v) && v.every((d) => Number.isInteger(d) && (d === -1 || ((d as number) >= 1 && (d as number) <= MAX_DIM))) && v.filter((d) => d === -1).length <= 1,
+  },
+};
 
 /** [batch, ...] to [batch, product of the rest]: between conv and dense layers. */
 export class Flatten extends Layer {
   readonly type = 'flatten';
 
+  constructor(options: LayerOptions = {}) {
+    checkLayerOptions('flatten', options, {});
+    super(options);
+  }
+
   outputShape(inputShape: readonly number[]): number[] {
     return [inputShape.reduce((a, b) => a * b, 1)];
+  }
+
+  override weightShapes(): Record<string, number[]> {
+    return {};
   }
 
   protected buildWeights(): void {}
@@ -31,6 +51,7 @@ export class Reshape extends Layer {
   readonly targetShape: readonly number[];
 
   constructor(options: ReshapeOptions) {
+    checkLayerOptions('reshape', options, RESHAPE_FIELDS);
     super(options);
     this.targetShape = [...options.targetShape];
   }
@@ -43,6 +64,10 @@ export class Reshape extends Layer {
       throw new ShapeError(this.label, `cannot reshape examples of shape ${formatShape(inputShape)} to ${formatShape(this.targetShape)}`);
     }
     return out;
+  }
+
+  override weightShapes(): Record<string, number[]> {
+    return {};
   }
 
   protected buildWeights(): void {}

@@ -1,6 +1,8 @@
 import { createActivation, type Activation } from '@keel/activations';
 import { createInitializer } from '@keel/initializers';
+import type { Registry } from '@keel/registry';
 import type { Tensor } from '@keel/tensor';
+import { checkReference } from './fields.js';
 import type { BuildContext, LayerConfig, LayerOptions, PluginDependency } from './layer.js';
 import { specId, type ActivationSpec, type InitializerSpec } from './specs.js';
 
@@ -31,6 +33,19 @@ export function createWeights(options: WeightedOptions, context: BuildContext, s
   const kernel = createInitializer(context.registry, kernelSpec)(shapes.kernel, init);
   const bias = options.useBias === false ? undefined : createInitializer(context.registry, options.biasInitializer ?? 'zeros')(shapes.bias, init);
   return { activation, kernelInitializerId: specId(kernelSpec as InitializerSpec), kernel, bias };
+}
+
+/**
+ * Resolves and configures the activation and initializers the options name, without making any
+ * weights, so an unknown id or option is reported with the option it came from.
+ */
+export function checkWeightedReferences(owner: string, options: WeightedOptions, registry: Registry): void {
+  const activation = options.activation ?? 'linear';
+  checkReference(owner, 'activation', activation, () => createActivation(registry, activation));
+  for (const key of ['kernelInitializer', 'biasInitializer'] as const) {
+    const spec = options[key];
+    if (spec !== undefined) checkReference(owner, key, spec, () => createInitializer(registry, spec));
+  }
 }
 
 /** The config of a weighted layer: its options without name and input shape. */

@@ -57,7 +57,7 @@ describe('Dense', () => {
   });
 
   it('rejects bad options clearly', () => {
-    expect(() => new Dense({ units: 0 })).toThrow('dense: units must be a positive integer, got 0');
+    expect(() => new Dense({ units: 0 })).toThrow('dense: units is 0; expected an integer from 1 to 16777216');
     const model = new Sequential([new Dense({ units: 3, activation: 'rleu' as 'relu' })], { inputShape: [2], registry: freshRegistry() });
     expect(() => model.build()).toThrow("unknown activation 'rleu'; did you mean 'relu'?");
   });

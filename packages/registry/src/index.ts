@@ -15,3 +15,4 @@ export { RegistryError, UnknownIdError, type RegistryErrorCode } from './errors.
 export { editDistance, nearestId } from './nearest.js';
 export { defaultRegistry, loadedCopies, type LoadedCopy } from './default-registry.js';
 export { VERSION } from './version.js';
+export { checkOptions, describeValue, optionField, OptionsError, type OptionField, type OptionFields } from './options.js';
