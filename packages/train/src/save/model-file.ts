@@ -23,6 +23,17 @@ export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const MODEL_FORMAT = 'keel.model';
 export const MODEL_FORMAT_VERSION = 1;
 
+/**
+ * The tensor files of one save in a model directory: `weights.<n>.safetensors` and
+ * `optimizer.<n>.safetensors` (`@keel/train/node` writes each save under a new generation n, then
+ * points model.json at it). Strict, so a model.json can never name a path outside its directory.
+ */
+export const GENERATION_FILE = /^(weights|optimizer)\.([1-9][0-9]{0,15})\.safetensors$/;
+
+function isTensorFileName(name: unknown, kind: 'weights' | 'optimizer', canonical: string): boolean {
+  return name === canonical || (typeof name === 'string' && GENERATION_FILE.exec(name)?.[1] === kind);
+}
+
 /** Where training stood when the model was saved (resume from here). */
 export interface TrainingInfo {
   readonly epoch?: number;
@@ -214,7 +225,9 @@ export function parseModelJson(text: string, where: string = MODEL_JSON): ModelD
   }
   if (doc.formatVersion !== MODEL_FORMAT_VERSION) return bad(`unknown format version ${doc.formatVersion}`);
   if (doc.dtype !== 'float32' && doc.dtype !== 'float64') return bad(`dtype is ${JSON.stringify(doc.dtype) ?? 'missing'}, expected 'float32' or 'float64'`);
-  if (doc.weights !== WEIGHTS_FILE) return bad(`weights is ${JSON.stringify(doc.weights) ?? 'missing'}, expected '${WEIGHTS_FILE}'`);
+  if (!isTensorFileName(doc.weights, 'weights', WEIGHTS_FILE)) {
+    return bad(`weights is ${JSON.stringify(doc.weights) ?? 'missing'}, expected '${WEIGHTS_FILE}' or 'weights.<n>.safetensors'`);
+  }
 
   const model = doc.model;
   if (!isRecord(model)) return bad("the 'model' section (the layers' config) is missing");
@@ -239,7 +252,9 @@ export function parseModelJson(text: string, where: string = MODEL_JSON): ModelD
   if (doc.optimizer !== undefined) {
     const o = doc.optimizer;
     if (!isRecord(o) || typeof o.id !== 'string') return bad('optimizer must be an object with an id');
-    if (o.state !== null && o.state !== OPTIMIZER_FILE) bad(`optimizer.state is ${JSON.stringify(o.state) ?? 'missing'}, expected '${OPTIMIZER_FILE}' or null`);
+    if (o.state !== null && !isTensorFileName(o.state, 'optimizer', OPTIMIZER_FILE)) {
+      bad(`optimizer.state is ${JSON.stringify(o.state) ?? 'missing'}, expected '${OPTIMIZER_FILE}', 'optimizer.<n>.safetensors' or null`);
+    }
     if ((o.plugin !== undefined && typeof o.plugin !== 'string') || (o.version !== undefined && typeof o.version !== 'string')) {
       bad('optimizer.plugin and optimizer.version must be strings');
     }
@@ -259,8 +274,8 @@ function formatShape(shape: readonly number[]): string {
  */
 export function modelFromParts(parts: DecodedParts, registry: Registry, label: FileLabel = (file) => file): LoadedModel {
   const jsonWhere = label(MODEL_JSON);
-  const weightsWhere = label(WEIGHTS_FILE);
   const doc = parts.document;
+  const weightsWhere = label(doc.weights);
 
   let model = modelFromConfig(doc.model, registry);
   if (doc.dtype !== model.dtype) {
@@ -306,8 +321,8 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
   if (doc.optimizer !== undefined) {
     let state: StateTree | undefined;
     if (doc.optimizer.state !== null) {
-      const optimizerWhere = label(OPTIMIZER_FILE);
-      if (parts.optimizer === undefined) throw new ModelFileError(`says the optimizer state is in ${OPTIMIZER_FILE}, which is missing`, jsonWhere);
+      const optimizerWhere = label(doc.optimizer.state);
+      if (parts.optimizer === undefined) throw new ModelFileError(`says the optimizer state is in ${doc.optimizer.state}, which is missing`, jsonWhere);
       const skeletonText = parts.optimizer.metadata['keel.state'];
       if (skeletonText === undefined) throw new ModelFileError("not Keel optimizer state: its metadata has no 'keel.state'", optimizerWhere);
       let skeleton: unknown;
@@ -350,10 +365,12 @@ export function deserializeModel(files: Readonly<Record<string, Uint8Array>>, re
     throw new ModelFileError('not valid UTF-8 text; the file is corrupt', within(source, MODEL_JSON));
   }
   const document = parseModelJson(modelJson, within(source, MODEL_JSON));
-  const weightsBytes = files[WEIGHTS_FILE];
-  if (weightsBytes === undefined) throw new ModelFileError(`${MODEL_JSON} is there but ${WEIGHTS_FILE} is missing`, source);
-  const weights = decodeSafetensors(weightsBytes, within(source, WEIGHTS_FILE));
-  const optimizerBytes = files[OPTIMIZER_FILE];
-  const optimizer = optimizerBytes === undefined ? undefined : decodeSafetensors(optimizerBytes, within(source, OPTIMIZER_FILE));
+  // The files model.json names (a directory save names one generation's files; see GENERATION_FILE).
+  const weightsBytes = files[document.weights];
+  if (weightsBytes === undefined) throw new ModelFileError(`${MODEL_JSON} is there but ${document.weights} is missing`, source);
+  const weights = decodeSafetensors(weightsBytes, within(source, document.weights));
+  const optimizerFile = document.optimizer?.state ?? OPTIMIZER_FILE;
+  const optimizerBytes = files[optimizerFile];
+  const optimizer = optimizerBytes === undefined ? undefined : decodeSafetensors(optimizerBytes, within(source, optimizerFile));
   return modelFromParts({ document, weights, optimizer }, registry, (file) => within(source, file));
 }
