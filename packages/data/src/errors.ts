@@ -4,7 +4,10 @@ export type DataSourceErrorCode =
   | 'fetch-failed'
   | 'bad-shape'
   | 'count-mismatch'
-  | 'label-range';
+  | 'label-range'
+  | 'sparse-classes'
+  | 'duplicate-file'
+  | 'not-a-file';
 
 /** A data set that cannot be assembled from its files: something missing, or files that disagree. */
 export class DataSourceError extends Error {

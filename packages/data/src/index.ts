@@ -8,6 +8,7 @@ export { idxFileNames, type SplitName, type SplitPart } from './idx/file-names.j
 export type { ClassificationOptions, ClassificationSet, ClassificationSplit } from './idx/classification.js';
 export { idxClassificationFromUrl, type FetchLike } from './idx/from-url.js';
 export { DataSourceError, type DataSourceErrorCode } from './errors.js';
+export { SparseClassesError, RARE_CLASS_FRACTION } from './idx/sparse-classes.js';
 
 export { parseCsv, type CsvColumn, type CsvOptions, type CsvTable, type CsvType } from './csv/parse.js';
 export { csvMatrix, type Matrix } from './csv/matrix.js';

@@ -1,11 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataSourceError, IdxFormatError, type ClassificationSplit } from '../src/index.js';
+import { DataSourceError, IdxFormatError, SparseClassesError, type ClassificationSplit } from '../src/index.js';
+import { MAX_IDX_FILE_BYTES } from '../src/idx/dtype.js';
 import { idxClassification, readIdxFile } from '../src/node/index.js';
-import { rejected, writeIdx } from './helpers/idx-writer.js';
+import { rejected, thrown, writeIdx } from './helpers/idx-writer.js';
+import { cappedGunzipSync, gunzipOrThrow, gunzipStream } from '../src/idx/gzip.js';
 
 const root = mkdtempSync(join(tmpdir(), 'keel-idx-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -176,5 +179,152 @@ describe('idxClassification', () => {
   it('rejects a class count labels cannot hold', async () => {
     const error = await rejected(idxClassification(directory(standardFiles()), { classes: 300 }));
     expect(error.message).toBe('classes must be an integer from 1 to 256 (labels are uint8), got 300');
+  });
+});
+
+describe('idxClassification: an inferred class count that a stray label would make', () => {
+  /** MNIST-like counts: 10 classes of `perClass` each, in order 0..9 repeated. */
+  const tenClasses = (perClass: number) => Uint8Array.from({ length: 10 * perClass }, (_, i) => i % 10);
+  const setWith = (trainLabels: Uint8Array, testLabels = tenClasses(2)): string =>
+    directory({
+      'train-images-idx3-ubyte': writeIdx('uint8', [trainLabels.length, 1, 1], new Uint8Array(trainLabels.length)),
+      'train-labels-idx1-ubyte': writeIdx('uint8', [trainLabels.length], trainLabels),
+      't10k-images-idx3-ubyte': writeIdx('uint8', [testLabels.length, 1, 1], new Uint8Array(testLabels.length)),
+      't10k-labels-idx1-ubyte': writeIdx('uint8', [testLabels.length], testLabels),
+    });
+
+  it('refuses a single label 12 (classes 10..11 never occur), naming the file, index, label and counts', async () => {
+    const labels = tenClasses(20);
+    labels[37] = 12;
+    const dir = setWith(labels);
+    const error = await rejected(idxClassification(dir));
+    expect(error).toBeInstanceOf(SparseClassesError);
+    const sparse = error as SparseClassesError;
+    expect(sparse.code).toBe('sparse-classes');
+    expect({ split: sparse.split, file: sparse.file, index: sparse.index, label: sparse.label, suggested: sparse.suggestedClasses }).toEqual({
+      split: 'train',
+      file: join(dir, 'train-labels-idx1-ubyte'),
+      index: 37,
+      label: 12,
+      suggested: 10,
+    });
+    expect(error.message).toBe(
+      `train label at index 37 (${join(dir, 'train-labels-idx1-ubyte')}) is 12: the largest label, 12, would make 13 classes, but classes 10..11 never occur ` +
+        '(labels seen, with counts: 0: 22, 1: 22, 2: 22, 3: 22, 4: 22, 5: 22, 6: 22, 7: 21, 8: 22, 9: 22, 12: 1). ' +
+        'Pass `classes: 10` (labels outside it are then errors), or `allowSparseClasses: true` if these classes are real',
+    );
+  });
+
+  it('refuses a label 255 in the test split', async () => {
+    const test = tenClasses(2);
+    test[5] = 255;
+    const error = (await rejected(idxClassification(setWith(tenClasses(20), test)))) as SparseClassesError;
+    expect({ split: error.split, index: error.index, label: error.label, suggested: error.suggestedClasses }).toEqual({ split: 'test', index: 5, label: 255, suggested: 10 });
+    expect(error.message).toContain('classes 10..254 never occur');
+  });
+
+  it('refuses a class with a stray example or two (under 1% of an even share), even without a gap', async () => {
+    const labels = tenClasses(200); // 2,000 examples
+    labels[1234] = 10; // one example of an 11th class; an even share is ~182
+    const error = (await rejected(idxClassification(setWith(labels)))) as SparseClassesError;
+    expect({ index: error.index, label: error.label, suggested: error.suggestedClasses }).toEqual({ index: 1234, label: 10, suggested: 10 });
+    expect(error.message).toContain('10 (1 examples) has under 1% of an even share');
+  });
+
+  it('points at the labels, without a count to suggest, when class 0 is the one missing (1-based labels)', async () => {
+    const labels = Uint8Array.from(tenClasses(20), (l) => l + 1);
+    const error = (await rejected(idxClassification(setWith(labels, Uint8Array.from(tenClasses(2), (l) => l + 1))))) as SparseClassesError;
+    expect(error.suggestedClasses).toBeUndefined();
+    expect(error.message).toContain('but class 0 never occurs');
+    expect(error.message).toContain('Pass `classes: <the number of classes>`');
+  });
+
+  it('accepts the same labels with the class count declared (a label outside it is an error) or with allowSparseClasses', async () => {
+    const labels = tenClasses(20);
+    labels[37] = 12;
+    const dir = setWith(labels);
+    expect((await rejected(idxClassification(dir, { classes: 10 }))).message).toBe(
+      `train label at index 37 (${join(dir, 'train-labels-idx1-ubyte')}) is 12, outside the declared 10 classes (0..9)`,
+    );
+    expect((await idxClassification(dir, { classes: 13 })).classes).toBe(13);
+    expect((await idxClassification(dir, { allowSparseClasses: true })).classes).toBe(13);
+  });
+
+  it('infers an even or merely unbalanced set as before', async () => {
+    const labels = tenClasses(20);
+    labels.fill(3, 0, 100); // class 3 dominates; every class still has examples
+    expect((await idxClassification(setWith(labels))).classes).toBe(10);
+  });
+});
+
+describe('idxClassification: a plain and a gzipped copy of one file', () => {
+  it('refuses copies whose content differs, naming both paths', async () => {
+    const files = standardFiles();
+    const other = Uint8Array.from(train.labels, (l) => (l + 1) % 3);
+    files['train-labels-idx1-ubyte'] = writeIdx('uint8', [12], other);
+    const dir = directory(files);
+    const error = await rejected(idxClassification(dir));
+    expect((error as DataSourceError).code).toBe('duplicate-file');
+    expect(error.message).toBe(
+      `${join(dir, 'train-labels-idx1-ubyte')} and ${join(dir, 'train-labels-idx1-ubyte.gz')} are two copies of one file with different content ` +
+        '(20 and 20 bytes after decompressing); remove or rename the stale one',
+    );
+  });
+
+  it('also compares the dotted name variant', async () => {
+    const files = standardFiles();
+    files['t10k-images.idx3-ubyte'] = writeIdx('uint8', [6, 4, 3], new Uint8Array(72));
+    const dir = directory(files);
+    expect((await rejected(idxClassification(dir))).message).toContain(`${join(dir, 't10k-images-idx3-ubyte.gz')} and ${join(dir, 't10k-images.idx3-ubyte')} are two copies`);
+  });
+
+  it('uses one of two copies that are the same after decompressing', async () => {
+    const files = standardFiles();
+    files['train-images-idx3-ubyte'] = writeIdx('uint8', [12, 4, 3], train.images);
+    const set = await idxClassification(directory(files));
+    expectSplit(set.train, train, 12);
+  });
+});
+
+describe('readIdxFile: only regular files of a possible size', () => {
+  it('refuses a directory, a device and a FIFO at once, naming the path', async () => {
+    const dir = directory({});
+    expect((await rejected(readIdxFile(dir))).message).toBe(`${dir} is a directory, not a regular file; give the path of an IDX file`);
+    expect((await rejected(readIdxFile('/dev/zero'))).message).toBe('/dev/zero is a device, not a regular file; give the path of an IDX file');
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    // with no writer, reading a FIFO would block forever; this must come back
+    expect((await rejected(readIdxFile(fifo))).message).toBe(`${fifo} is a FIFO (named pipe), not a regular file; give the path of an IDX file`);
+  });
+
+  it('names the path of a file it may not read, and of a missing one', async () => {
+    const missing = join(root, 'missing.idx');
+    expect((await rejected(readIdxFile(missing))).message).toBe(`cannot read IDX file ${missing}: no such file`);
+    if (process.getuid?.() === 0) return; // root reads anything
+    const dir = directory({ 'locked.idx': writeIdx('uint8', [1], [1]) });
+    chmodSync(join(dir, 'locked.idx'), 0o000);
+    expect((await rejected(readIdxFile(join(dir, 'locked.idx')))).message).toBe(`cannot read IDX file ${join(dir, 'locked.idx')}: permission denied`);
+  });
+
+  it('refuses a file larger than an IDX file can be, before reading it', async () => {
+    const dir = directory({});
+    const huge = join(dir, 'huge-idx3-ubyte');
+    writeFileSync(huge, new Uint8Array(0));
+    truncateSync(huge, MAX_IDX_FILE_BYTES + 1); // sparse: takes no disk space
+    expect((await rejected(readIdxFile(huge))).message).toBe(
+      `${huge} is ${(MAX_IDX_FILE_BYTES + 1).toLocaleString('en-US')} bytes, more than the ${MAX_IDX_FILE_BYTES.toLocaleString('en-US')} an IDX file may have`,
+    );
+  });
+
+  it('stops a gzip bomb at a size cap instead of inflating it all (sync and stream)', async () => {
+    const bomb = gz(new Uint8Array(8 * 2 ** 20)); // 8 MiB of zeros: ~8 KB of gzip
+    const cap = 2 ** 20;
+    const sync = thrown(() => gunzipOrThrow(cappedGunzipSync(gunzipSync, cap), bomb, 'bomb.gz'));
+    const expected = new RegExp(`^bomb\\.gz: decompresses to more than 1,048,576 bytes \\(from [\\d,]+ compressed\\), more than an IDX file can hold here$`);
+    expect(sync.message).toMatch(expected);
+    expect((await rejected(gunzipStream(bomb, 'bomb.gz', cap))).message).toMatch(expected);
+    // within the cap both decompress
+    expect(gunzipOrThrow(cappedGunzipSync(gunzipSync, cap), gz(Uint8Array.of(1, 2, 3)))).toEqual(Uint8Array.of(1, 2, 3));
+    expect(await gunzipStream(gz(Uint8Array.of(1, 2, 3)), 'x', cap)).toEqual(Uint8Array.of(1, 2, 3));
   });
 });

@@ -1,6 +1,7 @@
 import { DataSourceError } from '../errors.js';
 import type { IdxArray } from './dtype.js';
 import { splitsOf, type SplitName, type SplitPart } from './file-names.js';
+import { checkInferredClasses, type LabelFile } from './sparse-classes.js';
 
 /** One split of an image classification set: `count` images of `rows` x `cols` uint8 pixels, row-major. */
 export interface ClassificationSplit {
@@ -19,8 +20,14 @@ export type ClassificationSet<S extends SplitName = SplitName> = { readonly [K i
 export interface ClassificationOptions<S extends SplitName = SplitName> {
   /** Which splits to load; both when left out. */
   readonly split?: S | readonly S[];
-  /** The number of classes; labels must be below it. Inferred as the largest label + 1 when left out. */
+  /**
+   * The number of classes; labels must be below it. Inferred as the largest label + 1 when left out,
+   * unless that leaves classes no example has, or one so rare it looks like a stray label
+   * (a SparseClassesError, naming the file, index and label).
+   */
   readonly classes?: number;
+  /** Infer the class count even when some classes never occur or are very rare (default false). */
+  readonly allowSparseClasses?: boolean;
 }
 
 /** An IDX file together with the name it was read from, for messages. */
@@ -50,8 +57,11 @@ export function classificationSplit(split: SplitName, images: NamedIdx, labels: 
   return { images: images.idx.data, labels: labels.idx.data, count, rows, cols };
 }
 
-/** Checks every label against the declared number of classes, or infers it from the largest label. */
-export function checkClasses(splits: readonly { split: SplitName; name: string; labels: Uint8Array }[], declared?: number): number {
+/**
+ * Checks every label against the declared number of classes, or infers it from the largest label
+ * (refusing gaps and stray-looking classes unless `allowSparse`).
+ */
+export function checkClasses(splits: readonly LabelFile[], declared?: number, allowSparse = false): number {
   let max = -1;
   for (const { split, name, labels } of splits) {
     for (let i = 0; i < labels.length; i++) {
@@ -65,7 +75,9 @@ export function checkClasses(splits: readonly { split: SplitName; name: string; 
       if (label > max) max = label;
     }
   }
-  return declared ?? max + 1;
+  if (declared !== undefined) return declared;
+  if (!allowSparse) checkInferredClasses(splits);
+  return max + 1;
 }
 
 function describe(idx: IdxArray): string {
@@ -101,7 +113,8 @@ export async function assembleClassification<S extends SplitName>(
     const [images, labels] = [files[2 * i], files[2 * i + 1]];
     return { split, name: labels.name, data: classificationSplit(split, images, labels) };
   });
-  const classes = checkClasses(loaded.map(({ split, name, data }) => ({ split, name, labels: data.labels })), declared);
+  const labelFiles = loaded.map(({ split, name, data }) => ({ split, name, labels: data.labels }));
+  const classes = checkClasses(labelFiles, declared, options.allowSparseClasses === true);
   const set: Record<string, unknown> = { classes };
   for (const { split, data } of loaded) set[split] = data;
   return set as ClassificationSet<S>;

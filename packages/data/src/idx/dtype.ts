@@ -16,6 +16,11 @@ export type IdxArray = {
   [D in IdxDtype]: { readonly dtype: D; readonly shape: number[]; readonly data: IdxArrays[D] };
 }[IdxDtype];
 
+/** More than this many data bytes cannot be one typed array; a header asking for it is corrupt. */
+export const MAX_IDX_DATA_BYTES = 2 ** 31 - 1;
+/** The largest a whole IDX file can be: the data and a header of at most 255 dimensions. */
+export const MAX_IDX_FILE_BYTES = MAX_IDX_DATA_BYTES + 4 + 4 * 255;
+
 interface TypeInfo {
   readonly dtype: IdxDtype;
   readonly size: number;

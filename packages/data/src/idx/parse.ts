@@ -1,9 +1,8 @@
-import { IDX_TYPE_CODES, hexByte, knownTypeCodes, type IdxArray, type IdxDtype } from './dtype.js';
+import { IDX_TYPE_CODES, MAX_IDX_DATA_BYTES, hexByte, knownTypeCodes, type IdxArray, type IdxDtype } from './dtype.js';
 import { IdxFormatError } from './error.js';
 import { builtinGunzipSync, gunzipOrThrow, isGzip } from './gzip.js';
 
-/** More than this many data bytes cannot be one typed array; a header asking for it is corrupt. */
-export const MAX_IDX_DATA_BYTES = 2 ** 31 - 1;
+export { MAX_IDX_DATA_BYTES };
 
 /**
  * Parses an IDX file (the format MNIST ships in). Gzipped input is detected by its magic bytes

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { DataSourceError } from '../errors.js';
 import { assembleClassification, type ClassificationOptions, type ClassificationSet } from '../idx/classification.js';
 import { idxFileNames, type SplitName } from '../idx/file-names.js';
-import { readIdxFile } from './read-idx-file.js';
+import { parseIdx } from '../idx/parse.js';
+import { readIdxBytes } from './read-idx-file.js';
 
 /**
  * Loads an IDX image classification set (MNIST, Fashion-MNIST, KMNIST, ...) from a directory holding
@@ -17,22 +18,50 @@ export async function idxClassification<S extends SplitName = SplitName>(
   const found = await listDirectory(dir);
   return assembleClassification(options, async (split, part) => {
     const expected = idxFileNames(split, part);
-    const name = expected.find((candidate) => found.includes(candidate));
-    if (name === undefined) {
+    const present = expected.filter((candidate) => found.includes(candidate));
+    if (present.length === 0) {
       const listing = found.length === 0 ? 'the directory is empty' : `found: ${found.join(', ')}`;
       throw new DataSourceError(
         'missing-file',
         `no ${split} ${part} file in ${dir}; expected one of ${expected.join(', ')}; ${listing}`,
       );
     }
-    const path = join(dir, name);
-    return { name: path, idx: await readIdxFile(path) };
+    const path = join(dir, present[0]);
+    const bytes = await readIdxBytes(path);
+    for (const other of present.slice(1)) await checkSameContent(path, bytes, join(dir, other));
+    return { name: path, idx: parseIdx(bytes, path) };
   });
 }
 
 async function listDirectory(dir: string): Promise<string[]> {
-  const info = await stat(dir).catch(() => undefined);
-  if (info === undefined) throw new DataSourceError('missing-directory', `data directory ${dir} does not exist`);
-  if (!info.isDirectory()) throw new DataSourceError('missing-directory', `${dir} is a file, not a directory of IDX files`);
-  return (await readdir(dir)).sort();
+  try {
+    const info = await stat(dir);
+    if (!info.isDirectory()) throw new DataSourceError('missing-directory', `${dir} is a file, not a directory of IDX files`);
+    return (await readdir(dir)).sort();
+  } catch (error) {
+    if (error instanceof DataSourceError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DataSourceError('missing-directory', `data directory ${dir} does not exist`);
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : error instanceof Error ? error.message : String(error);
+    throw new DataSourceError('missing-directory', `cannot read data directory ${dir}: ${why}`);
+  }
+}
+
+/**
+ * A plain and a gzipped copy (or the dotted and the dashed name) of one file: the same data after
+ * decompressing is fine (the first is used); different data means one of them is stale, and which
+ * one the set should come from is the user's call.
+ */
+async function checkSameContent(path: string, bytes: Uint8Array, otherPath: string): Promise<void> {
+  const other = await readIdxBytes(otherPath);
+  if (sameBytes(bytes, other)) return;
+  throw new DataSourceError(
+    'duplicate-file',
+    `${path} and ${otherPath} are two copies of one file with different content (${bytes.length.toLocaleString('en-US')} and ` +
+      `${other.length.toLocaleString('en-US')} bytes after decompressing); remove or rename the stale one`,
+  );
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
