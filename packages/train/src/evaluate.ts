@@ -1,14 +1,14 @@
 import { DataLoader, type Dataset, type Example } from '@keel/data';
 import type { Module } from '@keel/layers';
 import { defaultRegistry, type Registry } from '@keel/registry';
-import { concat, noGrad, slice, tidy, type Tensor } from '@keel/tensor';
+import { concat, noGrad, slice, Tensor, tidy } from '@keel/tensor';
 import { resolveMetric, type Metric } from './metrics/index.js';
-import type { LossArg } from './options.js';
+import { checkBatchSize, checkDataset, type LossArg } from './options.js';
 import { installTrain } from './plugin.js';
 import { resolveLoss, type ResolvedLoss } from './resolve.js';
 
-/** Loss (averaged over examples) and metrics of a model on data, in evaluation mode. */
-export function evaluateWith(model: Module, data: Dataset<Example>, loss: ResolvedLoss, metrics: readonly Metric[], batchSize: number): Record<string, number> {
+/** Loss (averaged over examples; left out without a loss) and metrics of a model on data, in evaluation mode. */
+export function evaluateWith(model: Module, data: Dataset<Example>, loss: ResolvedLoss | undefined, metrics: readonly Metric[], batchSize: number): Record<string, number> {
   model.eval();
   for (const m of metrics) m.reset();
   let total = 0;
@@ -18,7 +18,7 @@ export function evaluateWith(model: Module, data: Dataset<Example>, loss: Resolv
       // each batch's tensors are freed as soon as its numbers are read
       tidy(() => {
         const output = model.apply(batch.x);
-        total += loss.fn(output, batch.y).item() * batch.size;
+        if (loss !== undefined) total += loss.fn(output, batch.y).item() * batch.size;
         count += batch.size;
         for (const m of metrics) m.update(output, batch.y);
       });
@@ -26,7 +26,8 @@ export function evaluateWith(model: Module, data: Dataset<Example>, loss: Resolv
       batch.y.dispose();
     }
   });
-  const result: Record<string, number> = { loss: total / Math.max(count, 1) };
+  // callers check for an empty set first: a loss over no examples is not 0
+  const result: Record<string, number> = loss === undefined ? {} : { loss: total / count };
   for (const m of metrics) {
     const value = m.result();
     if (typeof value === 'number') result[m.name] = value;
@@ -35,8 +36,15 @@ export function evaluateWith(model: Module, data: Dataset<Example>, loss: Resolv
 }
 
 export interface EvaluateOptions {
-  loss: LossArg;
+  /** The loss to average; leave it out to compute metrics only (then say what the model outputs with `predictions`). */
+  loss?: LossArg;
+  /** Default ['accuracy'] with a loss; required without one. */
   metrics?: readonly (string | Metric)[];
+  /**
+   * What the model outputs, for metrics given by id when there is no loss to tell (a binary
+   * accuracy thresholds logits at 0 and probabilities at 0.5).
+   */
+  predictions?: 'logits' | 'probabilities' | 'real';
   batchSize?: number;
   registry?: Registry;
 }
@@ -45,13 +53,36 @@ export interface EvaluateOptions {
 export function evaluate(model: Module, data: Dataset<Example>, options: EvaluateOptions): Record<string, number> {
   const registry = options.registry ?? (model as { registry?: Registry }).registry ?? defaultRegistry;
   installTrain(registry);
-  const loss = resolveLoss(registry, options.loss);
-  const metrics = (options.metrics ?? ['accuracy']).map((m) => resolveMetric(registry, m, { predictions: loss.expects }));
-  return evaluateWith(model, data, loss, metrics, options.batchSize ?? 256);
+  checkDataset('evaluate', 'the data', data);
+  const batchSize = checkBatchSize('evaluate', options.batchSize, 256);
+  const loss = options.loss === undefined ? undefined : resolveLoss(registry, options.loss);
+  const wanted = options.metrics ?? (loss === undefined ? [] : ['accuracy']);
+  if (loss === undefined && wanted.length === 0) {
+    throw new TypeError("evaluate: nothing to compute: pass a loss (e.g. loss: 'sparseSoftmaxCrossEntropy'), metrics (e.g. metrics: ['accuracy']), or both");
+  }
+  const predictions = loss?.expects ?? options.predictions;
+  if (predictions === undefined && wanted.some((m) => typeof m === 'string')) {
+    throw new TypeError(
+      "evaluate: without a loss, say what the model outputs so the metrics read it right: predictions: 'logits', 'probabilities' or 'real' (or pass a loss)",
+    );
+  }
+  const metrics = wanted.map((m) => resolveMetric(registry, m, { predictions: predictions ?? 'real' }));
+  return evaluateWith(model, data, loss, metrics, batchSize);
 }
 
 /** The model's outputs for a batch of inputs (evaluation mode, no gradients), in chunks of `batchSize`. */
 export function predict(model: Module, x: Tensor, batchSize = 256): Tensor {
+  if (!(x instanceof Tensor)) {
+    const given = x as unknown;
+    const isDataset = typeof given === 'object' && given !== null && typeof (given as { get?: unknown }).get === 'function' && 'length' in given;
+    throw new TypeError(
+      `predict: x must be a Tensor of inputs with the examples along the first axis ([examples, ...features]), got ${isDataset ? 'a Dataset' : given === null ? 'null' : typeof given}` +
+        (isDataset
+          ? '; for a Dataset, collate its inputs into one tensor first (const loader = new DataLoader(data, { batchSize: data.length, shuffle: false }); predict(model, loader.collate(loader.order(0)).x)), or use evaluate(model, data, { loss, metrics }) for scores'
+          : '; e.g. tensor([[0, 1], [1, 0]])'),
+    );
+  }
+  checkBatchSize('predict', batchSize, 256);
   model.eval();
   // tidy: the chunks' outputs (and their intermediates) are freed once concatenated
   return tidy(() => noGrad(() => {

@@ -5,10 +5,10 @@ import { defaultRegistry, type Registry } from '@keel/registry';
 import { noGrad, openAllocationScope, zerosLike, type Tensor } from '@keel/tensor';
 import type { Logs, TrainingState } from './callbacks/callback.js';
 import { evaluateWith } from './evaluate.js';
-import { checkStep } from './guard.js';
+import { checkInitialParameters, checkOptimizerState, checkParameters, checkStep } from './guard.js';
 import { History } from './history.js';
 import { resolveMetric, type Metric } from './metrics/index.js';
-import type { FitOptions } from './options.js';
+import { checkBatchSize, checkDataset, checkEpochs, checkLearningRate, type FitOptions } from './options.js';
 import { installTrain } from './plugin.js';
 import { resolveLoss, resolveOptimizer } from './resolve.js';
 
@@ -45,9 +45,12 @@ function defaultMetrics(expects: string, targets: string | undefined): string[] 
  */
 export async function fit(model: Module, data: Dataset<Example>, options: FitOptions): Promise<FitResult> {
   const registry = registryOf(model, options);
-  const epochs = options.epochs ?? 1;
-  const initialEpoch = options.initialEpoch ?? 0;
-  const loader = new DataLoader(data, { batchSize: options.batchSize ?? 32, shuffle: options.shuffle !== false, seed: options.seed ?? 0 });
+  // Every option is checked before anything runs: a bad value is an error, never 0 steps.
+  checkDataset('fit', 'the training data', data);
+  if (options.validation !== undefined) checkDataset('fit', 'validation', options.validation);
+  const { epochs, initialEpoch } = checkEpochs(options);
+  const batchSize = checkBatchSize('fit', options.batchSize, 32);
+  const loader = new DataLoader(data, { batchSize, shuffle: options.shuffle !== false, seed: options.seed ?? 0 });
   const loss = resolveLoss(registry, options.loss);
   const metricContext = { predictions: loss.expects };
   const metrics: Metric[] = (options.metrics ?? defaultMetrics(loss.expects, loss.targets)).map((m) => resolveMetric(registry, m, metricContext));
@@ -69,8 +72,13 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
     seed: options.seed ?? 0,
   };
   const optimizer = resolveOptimizer(registry, options.optimizer, () => state.learningRate);
-  const nextLearningRate = (): number =>
-    state.learningRateOverride !== undefined ? state.learningRateOverride(state.epoch, state.step) : state.learningRateScale * (optimizer.baseSchedule?.(state.step) ?? 0);
+  const nextLearningRate = (batch: number): number => {
+    const at = `step ${state.step} (epoch ${state.epoch + 1}, batch ${batch + 1})`;
+    if (state.learningRateOverride !== undefined) return checkLearningRate(state.learningRateOverride(state.epoch, state.step), 'callback', at);
+    // a ready GradientTransformation carries its own rate, which fit does not see
+    if (optimizer.baseSchedule === undefined) return 0;
+    return checkLearningRate(state.learningRateScale * optimizer.baseSchedule(state.step), 'schedule', at);
+  };
   // A model that has not seen data yet gets its weights now, from the data's example shape.
   const unbuilt = model as { built?: boolean; build?: (shape: readonly number[]) => unknown };
   if (unbuilt.built === false && typeof unbuilt.build === 'function') unbuilt.build(loader.featureShape);
@@ -80,6 +88,11 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
   state.optimizer = { id: optimizer.id, config: optimizer.config, state: optState };
   const callbacks = options.callbacks ?? [];
   const guard = options.guard !== false;
+  if (guard) {
+    // A resumed run starts from saved weights and state: broken ones stop it before the first step.
+    checkInitialParameters(params, state.step, initialEpoch);
+    checkOptimizerState(optState, `before step ${state.step}, the optimizer state passed to fit (optimizerState)`, state.step, initialEpoch);
+  }
   const started = performance.now();
   let steps = 0;
 
@@ -94,7 +107,7 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
     let seen = 0;
     let batchIndex = 0;
     for (const batch of loader.epoch(epoch)) {
-      state.learningRate = nextLearningRate();
+      state.learningRate = nextLearningRate(batchIndex);
       // The step's intermediates are freed when it is over (not when the GC gets to them), so a
       // backend with its own memory reuses the same blocks every step. Kept: the optimizer state.
       const scope = openAllocationScope();
@@ -104,12 +117,16 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
         const value = loss.fn(output, batch.y);
         value.backward();
         const grads = new Map<string, Tensor | null>([...params].map(([name, p]) => [name, p.grad]));
-        if (guard) checkStep(value, grads, state.step, epoch, batchIndex);
+        if (guard) checkStep(value, grads, state.step, epoch, batchIndex, { x: batch.x, y: batch.y });
         // A parameter the loss does not reach gets a zero gradient (not its own value).
         const gradRecord: Params = Object.fromEntries([...grads].map(([name, g]) => [name, g ?? zerosLike(params.get(name)!)]));
         // the optimizer's fused step where it has one: new parameter values in one pass each
         optState = applyStep(optimizer.transformation, gradRecord, optState, paramRecord);
         state.optimizer.state = optState;
+        if (guard) {
+          checkParameters(params, state.step, epoch, batchIndex, state.learningRate);
+          checkOptimizerState(optState, `after the optimizer update of step ${state.step} (epoch ${epoch + 1}, batch ${batchIndex + 1})`, state.step, epoch, batchIndex);
+        }
         const batchLoss = value.item();
         noGrad(() => {
           for (const m of metrics) m.update(output, batch.y);
@@ -123,7 +140,8 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
         scope.paused = true;
         for (const cb of callbacks) await cb.onBatchEnd?.(batchIndex, logs, state);
       } catch (error) {
-        // nothing is freed: an error handler (the doctor) may still read this step's tensors
+        // Nothing is freed, the batch included: an error handler may still read this step's
+        // tensors (NumericsError.batch; the doctor re-runs the step op by op).
         scope.abandon();
         throw error;
       }
@@ -146,7 +164,7 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
       if (typeof result === 'number') logs[m.name] = result;
     }
     if (options.validation !== undefined) {
-      const val = evaluateWith(model, options.validation, loss, metrics, options.batchSize ?? 32);
+      const val = evaluateWith(model, options.validation, loss, metrics, batchSize);
       for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
       model.train();
     }

@@ -1,55 +1,202 @@
-import { allFinite, type Tensor } from '@keel/tensor';
+import { allFinite, Tensor } from '@keel/tensor';
+
+/** What the guard found non-finite. */
+/** What the guard found non-finite: the loss, a gradient, a parameter after the update, the optimizer state, or a parameter before training. */
+export type NumericsPhase = 'loss' | 'gradient' | 'update' | 'state' | 'weights';
+
+/** The batch of the failing step, left alive for the error handler (see `NumericsError.batch`). */
+export interface FailingBatch {
+  readonly x: Tensor;
+  readonly y: Tensor;
+}
+
+export interface NumericsDetails {
+  /** The batch index within the epoch (0-based). */
+  readonly batch?: number;
+  readonly phase?: NumericsPhase;
+  /** The index of the first non-finite value in the tensor named by `where`, and that value. */
+  readonly index?: number;
+  readonly value?: number;
+  readonly failingBatch?: FailingBatch;
+}
 
 /** Training stopped because a value became NaN or infinite; says where and what to try. */
 export class NumericsError extends Error {
   readonly step: number;
   readonly epoch: number;
-  /** The parameter whose gradient was not finite ('dense_1/kernel'), or 'loss'. */
+  /**
+   * What was not finite: 'loss'; a parameter ('dense_1/kernel') whose gradient (phase 'gradient')
+   * or new value after the optimizer update (phase 'update') was not; or an optimizer-state tensor
+   * ('state.0.trace.dense_1/kernel', phase 'state', named as in optimizer.safetensors).
+   */
   readonly where: string;
+  readonly phase: NumericsPhase;
+  /** The batch index within the epoch (0-based), when a step was running. */
+  readonly batchIndex: number | undefined;
+  readonly index: number | undefined;
+  readonly value: number | undefined;
+  /**
+   * The inputs and targets of the failing step, when the guard stopped inside a step. `fit` does
+   * not free a failed step's tensors (it abandons the step's allocation scope), so these stay
+   * readable: a handler can re-run the step op by op (`traceStep` in @keel/diagnostics) to name the
+   * op that produced the value. Dispose them when done.
+   */
+  readonly batch: FailingBatch | undefined;
 
-  constructor(message: string, step: number, epoch: number, where: string) {
+  constructor(message: string, step: number, epoch: number, where: string, details: NumericsDetails = {}) {
     super(message);
     this.name = 'NumericsError';
     this.step = step;
     this.epoch = epoch;
     this.where = where;
+    this.phase = details.phase ?? (where === 'loss' ? 'loss' : 'gradient');
+    this.batchIndex = details.batch;
+    this.index = details.index;
+    this.value = details.value;
+    this.batch = details.failingBatch;
   }
 }
 
 const advice =
   'Likely causes: a learning rate too high for this model, inputs that are not normalised (e.g. raw 0–255 pixels), ' +
-  'a loss summed instead of averaged over the batch, or a probabilities-vs-logits mismatch. ' +
-  "Run @keel/diagnostics' doctor (or `keel doctor`) to find the first op that produced it.";
+  'a loss summed instead of averaged over the batch, a loss computed from probabilities that reach 0 or 1 (log(0): use a from-logits loss), ' +
+  "or a probabilities-vs-logits mismatch. Run @keel/diagnostics' doctor (or `keel doctor`) to find the first op that produced it.";
 
-function firstNonFinite(values: ArrayLike<number>): number {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
-  return -1;
+const updateAdvice =
+  'The step itself was finite, so the update overflowed: a learning rate too high, or optimizer state (momentum, moments) that had grown huge. ' +
+  'Lower the learning rate, clip the gradients (clipByGlobalNorm), or resume from an earlier checkpoint.';
+
+/** Where the first non-finite value of `values` is, and how many there are. */
+export function nonFiniteIn(values: ArrayLike<number>): { index: number; value: number; count: number } | undefined {
+  let index = -1;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      if (index < 0) index = i;
+      count++;
+    }
+  }
+  return index < 0 ? undefined : { index, value: values[index], count };
+}
+
+function describe(found: { index: number; value: number; count: number }): string {
+  return `${found.count} non-finite value(s), the first ${found.value} at index ${found.index}`;
+}
+
+function stepLabel(step: number, epoch: number, batch: number): string {
+  return `step ${step} (epoch ${epoch + 1}, batch ${batch + 1})`;
+}
+
+function layerOf(name: string): string {
+  return name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : name;
 }
 
 /**
  * The cheap guard `fit` runs each step: the loss and every gradient must be finite. The check runs
  * on the gradients' backend (one scalar back per parameter); values are read only to explain a failure.
  */
-export function checkStep(loss: Tensor, grads: ReadonlyMap<string, Tensor | null>, step: number, epoch: number, batch: number): void {
+export function checkStep(
+  loss: Tensor,
+  grads: ReadonlyMap<string, Tensor | null>,
+  step: number,
+  epoch: number,
+  batch: number,
+  failingBatch?: FailingBatch,
+): void {
   const value = loss.values[0];
-  const where = `step ${step} (epoch ${epoch + 1}, batch ${batch + 1})`;
+  const where = stepLabel(step, epoch, batch);
+  const context = { batch, ...(failingBatch === undefined ? {} : { failingBatch }) };
   if (!Number.isFinite(value)) {
-    throw new NumericsError(`${where}: the loss is ${value}. ${advice}`, step, epoch, 'loss');
+    throw new NumericsError(`${where}: the loss is ${value}. ${advice}`, step, epoch, 'loss', { ...context, phase: 'loss', index: 0, value });
   }
   for (const [name, grad] of grads) {
     if (grad === null || allFinite(grad)) continue;
-    const values = grad.values;
-    const index = firstNonFinite(values);
-    if (index >= 0) {
-      let count = 0;
-      for (let i = index; i < values.length; i++) if (!Number.isFinite(values[i])) count++;
-      const layer = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : name;
-      throw new NumericsError(
-        `${where}: the gradient of ${name} (layer ${layer}) has ${count} non-finite value(s), the first ${values[index]} at index ${index}, while the loss was ${value}. ${advice}`,
-        step,
-        epoch,
-        name,
-      );
-    }
+    const found = nonFiniteIn(grad.values);
+    if (found === undefined) continue;
+    throw new NumericsError(
+      `${where}: the gradient of ${name} (layer ${layerOf(name)}) has ${describe(found)}, while the loss was ${value}. ${advice}`,
+      step,
+      epoch,
+      name,
+      { ...context, phase: 'gradient', index: found.index, value: found.value },
+    );
+  }
+}
+
+/**
+ * After the optimizer update: every parameter must still be finite (one `allFinite` per
+ * parameter). `learningRate` is the rate the update used, for the message.
+ */
+export function checkParameters(params: ReadonlyMap<string, Tensor>, step: number, epoch: number, batch: number, learningRate: number): void {
+  for (const [name, p] of params) {
+    if (allFinite(p)) continue;
+    const found = nonFiniteIn(p.values);
+    if (found === undefined) continue;
+    throw new NumericsError(
+      `${stepLabel(step, epoch, batch)}: the optimizer update made ${name} (layer ${layerOf(name)}) non-finite: ${describe(found)} ` +
+        `(the loss and gradients of the step were finite; learning rate ${learningRate}). ${updateAdvice}`,
+      step,
+      epoch,
+      name,
+      { batch, phase: 'update', index: found.index, value: found.value },
+    );
+  }
+}
+
+/** Every tensor (and Float32Array/Float64Array) in an optimizer state, named as optimizer.safetensors names it ('state.0.mu.dense_1/kernel'). */
+function* stateTensors(value: unknown, path: string): Generator<[string, Tensor | Float32Array | Float64Array]> {
+  if (value instanceof Tensor || value instanceof Float32Array || value instanceof Float64Array) {
+    yield [path, value];
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) yield* stateTensors(value[i], `${path}.${i}`);
+  } else if (value instanceof Map) {
+    for (const [key, item] of value as Map<unknown, unknown>) yield* stateTensors(item, `${path}.${String(key)}`);
+  } else {
+    for (const [key, item] of Object.entries(value)) yield* stateTensors(item, `${path}.${key}`);
+  }
+}
+
+/**
+ * The optimizer state must be finite: every tensor in it (momentum, Adam's moments ...). `when`
+ * says which state ('the optimizer state passed to fit (optimizerState)' before the first step,
+ * or 'after the optimizer update of step 12 (epoch 1, batch 13)'). Numbers in the state are not
+ * checked: some are legitimately infinite (reduceOnPlateau's best before the first report).
+ */
+export function checkOptimizerState(state: unknown, when: string, step: number, epoch: number, batch?: number): void {
+  for (const [name, t] of stateTensors(state, 'state')) {
+    if (t instanceof Tensor && allFinite(t)) continue;
+    const found = nonFiniteIn(t instanceof Tensor ? t.values : t);
+    if (found === undefined) continue;
+    const resumed = batch === undefined;
+    throw new NumericsError(
+      `${when}: the optimizer state ${name} has ${describe(found)}. ` +
+        (resumed
+          ? 'The state was saved after training diverged, or was damaged: resume from an earlier checkpoint, or start without this optimizer state.'
+          : updateAdvice),
+      step,
+      epoch,
+      name,
+      { phase: 'state', index: found.index, value: found.value, ...(batch === undefined ? {} : { batch }) },
+    );
+  }
+}
+
+/** The model's parameters before the first step: a non-finite one (a damaged or diverged model) stops training at once. */
+export function checkInitialParameters(params: ReadonlyMap<string, Tensor>, step: number, epoch: number): void {
+  for (const [name, p] of params) {
+    if (allFinite(p)) continue;
+    const found = nonFiniteIn(p.values);
+    if (found === undefined) continue;
+    throw new NumericsError(
+      `before step ${step}: the parameter ${name} (layer ${layerOf(name)}) already has ${describe(found)}; ` +
+        'the model was loaded or built with broken weights: rebuild it, or load an earlier checkpoint.',
+      step,
+      epoch,
+      name,
+      { phase: 'weights', index: found.index, value: found.value },
+    );
   }
 }

@@ -41,3 +41,63 @@ export interface FitOptions {
   /** Stops training cleanly after the current batch when aborted (Ctrl-C). */
   signal?: AbortSignal;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Checks of the options fit, evaluate and predict take: every bad value is an error that names
+// the function, the option, the value and what to pass — never a silent no-op or a quiet default.
+// ---------------------------------------------------------------------------------------------
+
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value));
+}
+
+/** A whole number >= min, or the default when the option was not given. */
+function wholeOption(owner: string, name: string, value: unknown, fallback: number, min: number, example: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new RangeError(`${owner}: ${name} must be a whole number >= ${min}, got ${shown(value)} (e.g. ${name}: ${example})`);
+  }
+  return value;
+}
+
+/** The number of examples of a data set, checked to be a Dataset with at least one example. */
+export function checkDataset(owner: string, what: string, data: unknown): number {
+  const length = (data as { length?: unknown } | null | undefined)?.length;
+  if (typeof data !== 'object' || data === null || typeof (data as { get?: unknown }).get !== 'function' || typeof length !== 'number') {
+    throw new TypeError(`${owner}: ${what} must be a Dataset (an object with length and get(i), such as an ArrayDataset), got ${data === null ? 'null' : typeof data}`);
+  }
+  if (length === 0) throw new RangeError(`${owner}: ${what} has 0 examples; pass a data set with at least one example`);
+  return length;
+}
+
+/** A batch size: a whole number >= 1 (default `fallback`). */
+export function checkBatchSize(owner: string, value: unknown, fallback: number): number {
+  return wholeOption(owner, 'batchSize', value, fallback, 1, '32');
+}
+
+/** fit's epoch counts, checked before anything runs. */
+export function checkEpochs(options: Pick<FitOptions, 'epochs' | 'initialEpoch'>): { epochs: number; initialEpoch: number } {
+  const epochs = wholeOption('fit', 'epochs', options.epochs, 1, 1, '10');
+  const initialEpoch = wholeOption('fit', 'initialEpoch', options.initialEpoch, 0, 0, '0');
+  if (initialEpoch > epochs) {
+    throw new RangeError(
+      `fit: initialEpoch ${initialEpoch} is past epochs ${epochs}: epochs is the total to reach, not the number to add; ` +
+        `to train ${epochs} more epochs after ${initialEpoch}, pass epochs: ${initialEpoch + epochs}`,
+    );
+  }
+  return { epochs, initialEpoch };
+}
+
+/**
+ * A learning rate the optimizer is about to use: a rate given as a number must be positive and
+ * finite; a schedule's value must be finite and >= 0 (0 is a point of many warm-ups and decays).
+ * A negative rate would climb the loss; NaN or Infinity would destroy the weights. `where` is the
+ * optimizer for a number ("optimizer 'sgd'"), the step for a schedule or callback.
+ */
+export function checkLearningRate(value: unknown, source: 'number' | 'schedule' | 'callback', where: string): number {
+  const ok = typeof value === 'number' && Number.isFinite(value) && (source === 'number' ? value > 0 : value >= 0);
+  if (ok) return value;
+  if (source === 'number') throw new RangeError(`${where}: lr must be a positive, finite number, got ${shown(value)} (e.g. lr: 0.01)`);
+  const from = source === 'schedule' ? 'the learning-rate schedule' : 'a callback that sets the learning rate (learningRateScheduler)';
+  throw new RangeError(`fit: ${from} gave ${shown(value)} at ${where}; a learning rate must be a finite number >= 0 (negative rates climb the loss): fix the schedule`);
+}

@@ -1,7 +1,7 @@
 import { createLoss, type LossFn } from '@keel/losses';
 import { createOptimizer, type GradientTransformation, type Schedule } from '@keel/optimizers';
 import type { Registry } from '@keel/registry';
-import type { LossArg, OptimizerArg } from './options.js';
+import { checkLearningRate, type LossArg, type OptimizerArg } from './options.js';
 
 export interface ResolvedLoss {
   readonly fn: LossFn;
@@ -41,6 +41,7 @@ export function resolveOptimizer(registry: Registry, optimizer: OptimizerArg, cu
   const entry = registry.resolve('optimizer', id);
   const defaultLr = entry.defaultLearningRate ?? 1e-3;
   const given = lr ?? defaultLr;
+  if (typeof given !== 'function') checkLearningRate(given, 'number', `optimizer '${id}'`);
   const baseSchedule: Schedule = typeof given === 'function' ? given : () => given;
   const transformation = createOptimizer(registry, id, { ...rest, lr: () => currentLearningRate() });
   return { transformation, id, config: { ...rest, ...(typeof given === 'number' ? { lr: given } : {}) }, baseSchedule };
