@@ -14,6 +14,7 @@ import { modelConfig, modelFromConfig, Sequential, type ModelConfig } from '@kee
 import { Tensor, type DType } from '@keel/tensor';
 import { VERSION } from '../version.js';
 import { ModelFileError } from './errors.js';
+import { rejectNonFiniteParts } from './finite.js';
 import { decodeSafetensors, encodeSafetensors, type DecodedSafetensors, type TensorData } from './safetensors.js';
 import { checkJson, flattenState, formatJson, unflattenState, type JsonValue, type StateTree } from './state.js';
 
@@ -312,6 +313,7 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
     const more = problems.length > 10 ? `; and ${problems.length - 10} more` : '';
     throw new ModelFileError(`does not fit model '${model.name}': ${shown}${more}`, weightsWhere);
   }
+  rejectNonFiniteParts(parts, label);
   for (const [name, t] of expected) {
     const found = file.get(name)!;
     t.assign(Tensor.fromValues(found.values, found.shape, found.dtype));
