@@ -244,9 +244,9 @@ describe('deserializeModel: files that do not fit', () => {
     return { ...files, 'weights.safetensors': encodeSafetensors(tensors) };
   }
 
-  function loadError(edited: Record<string, Uint8Array>): Error {
+  function loadError(edited: Record<string, Uint8Array>, registry = freshRegistry()): Error {
     try {
-      deserializeModel(edited, freshRegistry());
+      deserializeModel(edited, registry);
     } catch (error) {
       return error as Error;
     }
@@ -262,8 +262,8 @@ describe('deserializeModel: files that do not fit', () => {
       "weights.safetensors: does not fit model 'classifier': " +
         'dense_1/kernel: the file has [5, 8], the model needs [5, 9]; dense_1/bias: the file has [8], the model needs [9]; ' +
         'batchNorm_1/gamma: the file has [8], the model needs [9]; batchNorm_1/beta: the file has [8], the model needs [9]; ' +
-        'dense_2/kernel: the file has [8, 3], the model needs [9, 3]; ' +
-        'batchNorm_1/movingMean: the file has [8], the model needs [9]; batchNorm_1/movingVariance: the file has [8], the model needs [9]',
+        'batchNorm_1/movingMean: the file has [8], the model needs [9]; batchNorm_1/movingVariance: the file has [8], the model needs [9]; ' +
+        'dense_2/kernel: the file has [8, 3], the model needs [9, 3]',
     );
   });
 
@@ -307,9 +307,11 @@ describe('deserializeModel: files that do not fit', () => {
     );
     const custom = new Sequential([new Dense({ units: 4, activation: 'acme/swish' }), new Dense({ units: 1 })], { inputShape: [2], registry: withSwish });
     const saved = serializeModel(custom).files;
-    expect(() => deserializeModel(saved, freshRegistry())).toThrow(ModelConfigError);
+    const error = loadError(saved, freshRegistry());
+    expect(error).toBeInstanceOf(ModelFileError);
+    expect(error.cause).toBeInstanceOf(ModelConfigError);
     expect(() => deserializeModel(saved, freshRegistry())).toThrow(
-      "this model needs plugins that are not installed: activation 'acme/swish' from @acme/keel-swish@1.2.3. Install the package(s) and registry.use() their plugin.",
+      "model.json: this model needs plugins that are not installed: activation 'acme/swish' from @acme/keel-swish@1.2.3. Install the package(s) and registry.use() their plugin.",
     );
     expectSameWeights(deserializeModel(saved, withSwish).model, custom);
   });
@@ -327,7 +329,7 @@ describe('deserializeModel: files that do not fit', () => {
     expect(loadError(json((d) => (d.formatVersion = 2))).message).toBe('model.json: format version 2 is newer than this @keel/train (0.0.0) reads (1); upgrade @keel/train');
     expect(loadError(json((d) => delete d.model)).message).toBe("model.json: the 'model' section (the layers' config) is missing");
     expect(loadError(json((d) => ((d.model as Record<string, unknown>).layers = [{ type: 'dense' }]))).message).toBe(
-      'model.json: model.layers[0] must be { type, name, config }',
+      'model.json: model.layers[0].name is missing; expected a non-empty string',
     );
     expect(loadError(json((d) => (d.dtype = 'int8'))).message).toBe("model.json: dtype is \"int8\", expected 'float32' or 'float64'");
     expect(loadError({ ...files, 'model.json': new TextEncoder().encode('[1, 2]') }).message).toBe('model.json: not a Keel model file: expected a JSON object');

@@ -17,7 +17,8 @@
 import { defaultRegistry, type Registry } from '@keel/registry';
 import type { Sequential } from '@keel/layers';
 import { ModelFileError } from './errors.js';
-import { modelFromParts, modelParts, parseModelJson, MODEL_JSON, type LoadedModel, type SaveExtras } from './model-file.js';
+import { ARCHITECTURE_KEY, LAYERS_KEY } from './fingerprint.js';
+import { modelFromParts, modelParts, parseModelJson, MODEL_JSON, type LoadedModel, type LoadOptions, type SaveExtras } from './model-file.js';
 import { decodeSafetensors, encodeSafetensors, type DecodedTensor, type TensorData } from './safetensors.js';
 
 export const BUNDLE_FORMAT = 'bundle';
@@ -41,6 +42,8 @@ export function encodeModelBundle(model: Sequential, extras: SaveExtras = {}): U
     'keel.format': BUNDLE_FORMAT,
     'keel.formatVersion': String(BUNDLE_FORMAT_VERSION),
     [MODEL_JSON]: parts.modelJson,
+    [ARCHITECTURE_KEY]: parts.weightsMetadata[ARCHITECTURE_KEY],
+    [LAYERS_KEY]: parts.weightsMetadata[LAYERS_KEY],
   };
   if (parts.optimizer !== undefined) {
     for (const [name, t] of parts.optimizer.tensors) tensors.set(`${BUNDLE_OPTIMIZER_PREFIX}${name}`, t);
@@ -59,7 +62,7 @@ export function modelBundleFileName(model: Sequential): string {
  * Rebuilds a model from a bundle (`encodeModelBundle`, `modelDownloadBlob`), with the same
  * checks as loading a directory. `source` names the file in messages.
  */
-export function loadModelFromBundle(bytes: Uint8Array | ArrayBuffer, registry: Registry = defaultRegistry, source = 'model bundle'): LoadedModel {
+export function loadModelFromBundle(bytes: Uint8Array | ArrayBuffer, registry: Registry = defaultRegistry, source = 'model bundle', options: LoadOptions = {}): LoadedModel {
   const decoded = decodeSafetensors(bytes, source);
   const { metadata } = decoded;
   if (metadata['keel.format'] !== BUNDLE_FORMAT) {
@@ -91,5 +94,7 @@ export function loadModelFromBundle(bytes: Uint8Array | ArrayBuffer, registry: R
     throw new ModelFileError(`the bundle has optimizer tensors but no 'keel.optimizerState' metadata to place them`, source);
   }
   const optimizer = skeleton === undefined ? undefined : { tensors: optimizerTensors, metadata: { 'keel.state': skeleton } };
-  return modelFromParts({ document, weights: { tensors: weights, metadata: {} }, optimizer }, registry, label);
+  // The fingerprint (absent in bundles saved before it existed) travels in the bundle's metadata.
+  const fingerprint = Object.fromEntries([ARCHITECTURE_KEY, LAYERS_KEY].flatMap((key) => (metadata[key] === undefined ? [] : [[key, metadata[key]]])));
+  return modelFromParts({ document, weights: { tensors: weights, metadata: fingerprint }, optimizer }, registry, label, options);
 }

@@ -7,8 +7,8 @@ export class ModelFileError extends Error {
   /** The file (or directory, IndexedDB key, bundle) the problem was found in, when known. */
   readonly source: string | undefined;
 
-  constructor(message: string, source?: string) {
-    super(source === undefined ? message : `${source}: ${message}`);
+  constructor(message: string, source?: string, options?: ErrorOptions) {
+    super(source === undefined ? message : `${source}: ${message}`, options);
     this.name = 'ModelFileError';
     this.source = source;
   }

@@ -18,6 +18,7 @@ export {
   type LoadedOptimizer,
   type ModelDocument,
   type DeserializeOptions,
+  type LoadOptions,
 } from './model-file.js';
 export { encodeModelBundle, loadModelFromBundle, modelBundleFileName, BUNDLE_EXTENSION, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_OPTIMIZER_PREFIX } from './bundle.js';
 export { saveModelToIndexedDB, loadModelFromIndexedDB, deleteModelFromIndexedDB, modelDownloadBlob, type IndexedDBOptions } from './browser.js';

@@ -9,12 +9,14 @@
  *   optimizer.safetensors   (optional) the optimizer state's tensors; its other state is JSON in
  *                           the file's metadata ('keel.state'), referring to the tensors by name
  */
-import { defaultRegistry, type Registry } from '@keel/registry';
-import { modelConfig, modelFromConfig, Sequential, type ModelConfig } from '@keel/layers';
+import { defaultRegistry, describeValue, type Registry } from '@keel/registry';
+import { modelConfig, modelFromConfig, ModelConfigError, planWeights, Sequential, type ModelConfig } from '@keel/layers';
 import { Tensor, type DType } from '@keel/tensor';
 import { VERSION } from '../version.js';
+import { checkFormatVersion, checkKeys, checkModelSection, checkOptimizerSection, checkTrainingSection, DOCUMENT_KEYS, isRecord } from './document-fields.js';
 import { ModelFileError } from './errors.js';
 import { rejectNonFiniteParts } from './finite.js';
+import { checkFingerprint, fingerprintMetadata } from './fingerprint.js';
 import { decodeSafetensors, encodeSafetensors, type DecodedSafetensors, type TensorData } from './safetensors.js';
 import { checkJson, flattenState, formatJson, unflattenState, type JsonValue, type StateTree } from './state.js';
 
@@ -107,6 +109,8 @@ export interface ModelDocument {
 export interface ModelParts {
   readonly modelJson: string;
   readonly weights: Map<string, TensorData>;
+  /** weights.safetensors' metadata: its format, producer and the architecture's fingerprint. */
+  readonly weightsMetadata: Record<string, string>;
   readonly optimizer: { readonly tensors: Map<string, TensorData>; readonly metadata: Record<string, string> } | undefined;
 }
 
@@ -178,7 +182,8 @@ export function modelParts(model: Sequential, extras: SaveExtras = {}): ModelPar
     ...(optimizer === undefined ? {} : { optimizer }),
     ...(extras.training === undefined ? {} : { training: checkTraining(extras.training) }),
   };
-  return { modelJson: `${formatJson(document as unknown as JsonValue)}\n`, weights, optimizer: optimizerFile };
+  const weightsMetadata = { ...WEIGHTS_METADATA, ...fingerprintMetadata(document) };
+  return { modelJson: `${formatJson(document as unknown as JsonValue)}\n`, weights, weightsMetadata, optimizer: optimizerFile };
 }
 
 /**
@@ -190,7 +195,7 @@ export function serializeModel(model: Sequential, extras: SaveExtras = {}): { fi
   const parts = modelParts(model, extras);
   const files: Record<string, Uint8Array<ArrayBuffer>> = {
     [MODEL_JSON]: new TextEncoder().encode(parts.modelJson),
-    [WEIGHTS_FILE]: encodeSafetensors(parts.weights, WEIGHTS_METADATA),
+    [WEIGHTS_FILE]: encodeSafetensors(parts.weights, parts.weightsMetadata),
   };
   if (parts.optimizer !== undefined) files[OPTIMIZER_FILE] = encodeSafetensors(parts.optimizer.tensors, parts.optimizer.metadata);
   return { files };
@@ -201,10 +206,6 @@ export type FileLabel = (file: string) => string;
 
 function within(source: string | undefined, file: string): string {
   return source === undefined ? file : `${source}/${file}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Parses model.json and checks the parts of it that modelFromConfig and the loader rely on. */
@@ -220,11 +221,14 @@ export function parseModelJson(text: string, where: string = MODEL_JSON): ModelD
   };
   if (!isRecord(doc)) return bad('not a Keel model file: expected a JSON object');
   if (doc.format !== MODEL_FORMAT) return bad(`not a Keel model file: format is ${JSON.stringify(doc.format) ?? 'missing'}, expected '${MODEL_FORMAT}'`);
+  checkFormatVersion(doc.formatVersion, MODEL_FORMAT_VERSION, bad);
   if (typeof doc.formatVersion !== 'number') return bad('formatVersion is missing');
   if (doc.formatVersion > MODEL_FORMAT_VERSION) {
     return bad(`format version ${doc.formatVersion} is newer than this @keel/train (${VERSION}) reads (${MODEL_FORMAT_VERSION}); upgrade @keel/train`);
   }
   if (doc.formatVersion !== MODEL_FORMAT_VERSION) return bad(`unknown format version ${doc.formatVersion}`);
+  checkKeys(doc, '', DOCUMENT_KEYS, bad);
+  if (doc.producer !== undefined && typeof doc.producer !== 'string') bad(`producer is ${describeValue(doc.producer)}; expected a string such as '@keel/train@1.0.0'`);
   if (doc.dtype !== 'float32' && doc.dtype !== 'float64') return bad(`dtype is ${JSON.stringify(doc.dtype) ?? 'missing'}, expected 'float32' or 'float64'`);
   if (!isTensorFileName(doc.weights, 'weights', WEIGHTS_FILE)) {
     return bad(`weights is ${JSON.stringify(doc.weights) ?? 'missing'}, expected '${WEIGHTS_FILE}' or 'weights.<n>.safetensors'`);
@@ -232,35 +236,17 @@ export function parseModelJson(text: string, where: string = MODEL_JSON): ModelD
 
   const model = doc.model;
   if (!isRecord(model)) return bad("the 'model' section (the layers' config) is missing");
-  if (typeof model.name !== 'string') bad('model.name must be a string');
-  if (typeof model.seed !== 'number') bad('model.seed must be a number');
-  if (model.inputShape !== null && !(Array.isArray(model.inputShape) && model.inputShape.every((d) => Number.isInteger(d) && (d as number) >= 0))) {
-    bad('model.inputShape must be a list of non-negative integers or null');
-  }
-  if (!Array.isArray(model.requires)) return bad('model.requires must be a list');
-  model.requires.forEach((r, i) => {
-    if (!isRecord(r) || !['kind', 'id', 'plugin', 'version'].every((k) => typeof r[k] === 'string')) {
-      bad(`model.requires[${i}] must be { kind, id, plugin, version } strings`);
-    }
-  });
-  if (!Array.isArray(model.layers)) return bad('model.layers must be a list');
-  model.layers.forEach((layer, i) => {
-    if (!isRecord(layer) || typeof layer.type !== 'string' || typeof layer.name !== 'string' || !isRecord(layer.config)) {
-      bad(`model.layers[${i}] must be { type, name, config }`);
-    }
-  });
+  checkModelSection(model, bad);
 
   if (doc.optimizer !== undefined) {
     const o = doc.optimizer;
-    if (!isRecord(o) || typeof o.id !== 'string') return bad('optimizer must be an object with an id');
+    if (!isRecord(o)) return bad(`optimizer is ${describeValue(o)}; expected an object such as { id, config, state }`);
+    checkOptimizerSection(o, bad);
     if (o.state !== null && !isTensorFileName(o.state, 'optimizer', OPTIMIZER_FILE)) {
       bad(`optimizer.state is ${JSON.stringify(o.state) ?? 'missing'}, expected '${OPTIMIZER_FILE}', 'optimizer.<n>.safetensors' or null`);
     }
-    if ((o.plugin !== undefined && typeof o.plugin !== 'string') || (o.version !== undefined && typeof o.version !== 'string')) {
-      bad('optimizer.plugin and optimizer.version must be strings');
-    }
   }
-  if (doc.training !== undefined && !isRecord(doc.training)) bad('training must be an object');
+  if (doc.training !== undefined) checkTrainingSection(doc.training, bad);
   return doc as unknown as ModelDocument;
 }
 
@@ -268,34 +254,13 @@ function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-/**
- * Rebuilds a model from decoded parts: model.json through modelFromConfig (which names any
- * plugin that is not installed), then checks every tensor's name, dtype and shape against the
- * model's parameters and buffers before assigning any of them.
- */
-export function modelFromParts(parts: DecodedParts, registry: Registry, label: FileLabel = (file) => file): LoadedModel {
-  const jsonWhere = label(MODEL_JSON);
-  const doc = parts.document;
-  const weightsWhere = label(doc.weights);
-
-  let model = modelFromConfig(doc.model, registry);
-  if (doc.dtype !== model.dtype) {
-    // ModelConfig does not record the dtype: rebuild the same layers with the saved one.
-    model = new Sequential(model.layers, {
-      name: doc.model.name,
-      seed: doc.model.seed,
-      registry,
-      dtype: doc.dtype,
-      ...(doc.model.inputShape === null ? {} : { inputShape: doc.model.inputShape }),
-    });
-  }
-  if (model.inputShape === undefined) {
-    throw new ModelFileError('model.inputShape is null, so the model cannot be built to receive its weights', jsonWhere);
-  }
-  model.build();
-
-  const expected = namedTensors(model);
-  const file = parts.weights.tensors;
+/** Throws naming every tensor (up to 10) whose name, dtype or shape differs between the model and the file. */
+function checkFits(
+  modelName: string,
+  expected: ReadonlyMap<string, { readonly shape: readonly number[]; readonly dtype: DType }>,
+  file: ReadonlyMap<string, { readonly shape: readonly number[]; readonly dtype: DType }>,
+  where: string,
+): void {
   const problems: string[] = [];
   for (const [name, t] of expected) {
     const found = file.get(name);
@@ -311,9 +276,56 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join('; ');
     const more = problems.length > 10 ? `; and ${problems.length - 10} more` : '';
-    throw new ModelFileError(`does not fit model '${model.name}': ${shown}${more}`, weightsWhere);
+    throw new ModelFileError(`does not fit model '${modelName}': ${shown}${more}`, where);
   }
-  rejectNonFiniteParts(parts, label);
+}
+
+/**
+ * Rebuilds a model from decoded parts: model.json through modelFromConfig (which names any
+ * plugin that is not installed), then checks every tensor's name, dtype and shape against the
+ * model's parameters and buffers before assigning any of them.
+ */
+export function modelFromParts(parts: DecodedParts, registry: Registry, label: FileLabel = (file) => file, options: LoadOptions = {}): LoadedModel {
+  const jsonWhere = label(MODEL_JSON);
+  const doc = parts.document;
+  const weightsWhere = label(doc.weights);
+  const file = parts.weights.tensors;
+  const inModelJson = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof ModelConfigError) throw new ModelFileError(error.message, jsonWhere, { cause: error });
+      throw error;
+    }
+  };
+
+  let model = inModelJson(() => modelFromConfig(doc.model, registry));
+  if (doc.dtype !== model.dtype) {
+    // ModelConfig does not record the dtype: rebuild the same layers with the saved one.
+    model = new Sequential(model.layers, {
+      name: doc.model.name,
+      seed: doc.model.seed,
+      registry,
+      dtype: doc.dtype,
+      ...(doc.model.inputShape === null ? {} : { inputShape: doc.model.inputShape }),
+    });
+  }
+  if (model.inputShape === undefined) {
+    throw new ModelFileError('model.inputShape is null, so the model cannot be built to receive its weights', jsonWhere);
+  }
+  // Every layer's weight shapes from the config alone, checked against the file before anything is
+  // allocated: an edited size (filters: 1e8) fails here instead of allocating gigabytes.
+  const plan = inModelJson(() => planWeights(model));
+  if (plan.every((layer) => layer.weights !== undefined)) {
+    const planned = new Map(plan.flatMap((layer) => [...layer.weights!].map(([name, shape]) => [name, { shape, dtype: doc.dtype }] as const)));
+    checkFits(model.name, planned, file, weightsWhere);
+  }
+  model.build();
+
+  const expected = namedTensors(model);
+  checkFits(model.name, expected, file, weightsWhere);
+  checkFingerprint(doc, parts.weights.metadata, jsonWhere, doc.weights);
+  rejectNonFiniteParts(parts, label, options.optimizer !== false);
   for (const [name, t] of expected) {
     const found = file.get(name)!;
     t.assign(Tensor.fromValues(found.values, found.shape, found.dtype));
@@ -322,7 +334,7 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
   let optimizer: LoadedOptimizer | undefined;
   if (doc.optimizer !== undefined) {
     let state: StateTree | undefined;
-    if (doc.optimizer.state !== null) {
+    if (doc.optimizer.state !== null && options.optimizer !== false) {
       const optimizerWhere = label(doc.optimizer.state);
       if (parts.optimizer === undefined) throw new ModelFileError(`says the optimizer state is in ${doc.optimizer.state}, which is missing`, jsonWhere);
       const skeletonText = parts.optimizer.metadata['keel.state'];
@@ -346,7 +358,16 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
   };
 }
 
-export interface DeserializeOptions {
+/** What to load besides the model. */
+export interface LoadOptions {
+  /**
+   * false: leave the optimizer state unread (inference needs only the weights, so a missing or
+   * damaged optimizer file does not stop it); `optimizer.state` is then undefined. Default true.
+   */
+  readonly optimizer?: boolean;
+}
+
+export interface DeserializeOptions extends LoadOptions {
   /** Where the files came from (a directory, an IndexedDB key), to name them in messages. */
   readonly source?: string;
 }
@@ -372,7 +393,7 @@ export function deserializeModel(files: Readonly<Record<string, Uint8Array>>, re
   if (weightsBytes === undefined) throw new ModelFileError(`${MODEL_JSON} is there but ${document.weights} is missing`, source);
   const weights = decodeSafetensors(weightsBytes, within(source, document.weights));
   const optimizerFile = document.optimizer?.state ?? OPTIMIZER_FILE;
-  const optimizerBytes = files[optimizerFile];
+  const optimizerBytes = options.optimizer === false ? undefined : files[optimizerFile];
   const optimizer = optimizerBytes === undefined ? undefined : decodeSafetensors(optimizerBytes, within(source, optimizerFile));
-  return modelFromParts({ document, weights, optimizer }, registry, (file) => within(source, file));
+  return modelFromParts({ document, weights, optimizer }, registry, (file) => within(source, file), options);
 }
