@@ -148,3 +148,59 @@ describe('csvMatrix', () => {
     expect(thrown(() => csvMatrix(table, ['height'])).message).toBe("column 'height' is not in the table; it has name, age, city");
   });
 });
+
+describe('parseCsv: values and names that once went through silently', () => {
+  it('refuses numbers that overflow to ±Infinity, naming row and column; NaN text is not a number', () => {
+    const big = csvError('a,b\n1,2\n3,1e400\n');
+    expect(big.message).toBe("row 3, column 'b': '1e400' is too large for a 64-bit number (it would be Infinity)");
+    expect({ code: big.code, row: big.row, column: big.column }).toEqual({ code: 'bad-value', row: 3, column: 'b' });
+    expect(csvError('a\n-1e999\n', { types: { a: 'number' } }).message).toBe("row 2, column 'a': '-1e999' is too large for a 64-bit number (it would be -Infinity)");
+    expect(csvError('a\n1\nNaN\n', { types: { a: 'number' } }).message).toBe("row 3, column 'a': 'NaN' is not a number");
+  });
+
+  it('refuses unknown column types, with the nearest valid one and the list', () => {
+    const bigint = csvError('a\n1\n', { types: { a: 'bigint' as never } });
+    expect(bigint.message).toBe("types: column 'a' has unknown type 'bigint'; types: number, integer, string");
+    expect(bigint.code).toBe('bad-option');
+    expect(csvError('a\n1\n', { types: { a: 'numbr' as never } }).message).toContain("did you mean 'number'?");
+    expect(csvError('a\n1\n', { types: { a: 7 as never } }).message).toBe("types: column 'a' has unknown type the number 7; types: number, integer, string");
+  });
+
+  it('treats __proto__, constructor and hasOwnProperty headers as ordinary columns', () => {
+    const table = parseCsv('__proto__,constructor,hasOwnProperty,x\n1,2,3,4\n5,6,7,8\n', { types: JSON.parse('{"__proto__": "integer", "constructor": "string"}') as CsvOptions['types'] });
+    expect(table.names).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'x']);
+    expect(Object.keys(table.columns)).toEqual(['__proto__', 'constructor', 'hasOwnProperty', 'x']);
+    expect(table.columns.__proto__).toEqual({ type: 'integer', values: Int32Array.of(1, 5) });
+    expect(table.columns.constructor).toEqual({ type: 'string', values: ['2', '6'] });
+    expect(Object.getOwnPropertyDescriptor(table.columns, 'hasOwnProperty')?.value).toEqual({ type: 'number', values: Float64Array.of(3, 7) });
+    expect(csvMatrix(table, ['__proto__', 'hasOwnProperty']).data).toEqual(Float32Array.of(1, 3, 5, 7));
+  });
+
+  it('does not find Object properties as columns of a table without them', () => {
+    const table = parseCsv('a\n1\n');
+    expect(table.columns.constructor).toBeUndefined();
+    expect(thrown(() => csvMatrix(table, ['constructor'])).message).toBe("column 'constructor' is not in the table; it has a");
+    expect(csvError('a\n1\n', { types: JSON.parse('{"__proto__": "number"}') as CsvOptions['types'] }).message).toBe("unknown column '__proto__' columns: a");
+  });
+
+  it('refuses a column asked for twice', () => {
+    expect(csvError(people, { columns: ['age', 'age'] }).message).toBe("columns names 'age' twice");
+  });
+
+  it('refuses a value that fits a 64-bit number but not the float32 matrix', () => {
+    const table = parseCsv('a,b\n1,2\n3,1e39\n');
+    expect(thrown(() => csvMatrix(table)).message).toBe("column 'b', data row 2: 1e+39 is too large for a float32 matrix (at most ±3.4e38)");
+  });
+
+  it('says what to pass when the arguments have the wrong type', () => {
+    const notText = thrown(() => parseCsv(12345 as never));
+    expect(notText).toBeInstanceOf(TypeError);
+    expect(notText.message).toBe("parseCsv(text) must be a string (the CSV text; read a file with readFileSync(path, 'utf8')), got the number 12345");
+    expect(thrown(() => parseCsv('a\n1\n', 'x' as never)).message).toBe('parseCsv(text, options) must be an options object (or left out), got the string "x"');
+    expect(thrown(() => parseCsv('a\n1\n', { header: 'yes' as never })).message).toBe('parseCsv option header must be true or false, got the string "yes"');
+    expect(thrown(() => parseCsv('a\n1\n', { columns: 'a' as never })).message).toBe('parseCsv option columns must be an array of strings, got the string "a"');
+    expect(thrown(() => parseCsv('a\n1\n', { delimiter: 9 as never })).message).toBe('parseCsv option delimiter must be a one-character string, got the number 9');
+    expect(thrown(() => parseCsv('a\n1\n', { types: ['number'] as never })).message).toBe('parseCsv option types must be an object of column name to type, got an array');
+    expect(thrown(() => csvMatrix('a,b' as never)).message).toBe('csvMatrix(table) must be a table from parseCsv, got the string "a,b"');
+  });
+});

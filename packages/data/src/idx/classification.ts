@@ -1,3 +1,4 @@
+import { optionalBooleanArgument, optionsArgument } from '../arguments.js';
 import { DataSourceError } from '../errors.js';
 import type { IdxArray } from './dtype.js';
 import { splitsOf, type SplitName, type SplitPart } from './file-names.js';
@@ -101,6 +102,8 @@ export async function assembleClassification<S extends SplitName>(
   options: ClassificationOptions<S>,
   read: (split: SplitName, part: SplitPart) => Promise<NamedIdx>,
 ): Promise<ClassificationSet<S>> {
+  optionsArgument('the classification options', options);
+  optionalBooleanArgument('option allowSparseClasses', options.allowSparseClasses);
   const declared = options.classes;
   if (declared !== undefined && !(Number.isInteger(declared) && declared >= 1 && declared <= 256)) {
     throw new RangeError(`classes must be an integer from 1 to 256 (labels are uint8), got ${declared}`);

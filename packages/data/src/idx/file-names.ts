@@ -1,3 +1,5 @@
+import { describeValue } from '../arguments.js';
+
 /** The two halves of an IDX classification set; MNIST's file prefixes are `train` and `t10k`. */
 export type SplitName = 'train' | 'test';
 export type SplitPart = 'images' | 'labels';
@@ -11,6 +13,8 @@ const PREFIX: Record<SplitName, string> = { train: 'train', test: 't10k' };
  * `train-images-idx3-ubyte`, the dotted `train-images.idx3-ubyte` some mirrors use, each plain or `.gz`.
  */
 export function idxFileNames(split: SplitName, part: SplitPart, preferGzip = false): string[] {
+  if (!SPLIT_NAMES.includes(split)) throw new TypeError(`idxFileNames(split) must be 'train' or 'test', got ${describeValue(split)}`);
+  if (part !== 'images' && part !== 'labels') throw new TypeError(`idxFileNames(split, part) must be 'images' or 'labels', got ${describeValue(part)}`);
   const idx = part === 'images' ? 'idx3' : 'idx1';
   const stem = `${PREFIX[split]}-${part}`;
   return [`${stem}-${idx}-ubyte`, `${stem}.${idx}-ubyte`].flatMap((name) =>

@@ -1,3 +1,4 @@
+import { describeValue, stringArgument } from '../arguments.js';
 import { DataSourceError } from '../errors.js';
 import { assembleClassification, type ClassificationOptions, type ClassificationSet } from './classification.js';
 import { decodeIdx } from './decode.js';
@@ -21,6 +22,10 @@ export async function idxClassificationFromUrl<S extends SplitName = SplitName>(
   fetchFn?: FetchLike,
   options: ClassificationOptions<S> = {},
 ): Promise<ClassificationSet<S>> {
+  stringArgument('idxClassificationFromUrl(baseUrl)', baseUrl, 'a URL string (the folder holding the IDX files)');
+  if (fetchFn !== undefined && typeof fetchFn !== 'function') {
+    throw new TypeError(`idxClassificationFromUrl(baseUrl, fetchFn) must be a fetch-like function (or left out), got ${describeValue(fetchFn)}`);
+  }
   const get = fetchFn ?? defaultFetch();
   const base = baseUrl.replace(/\/+$/, '');
   return assembleClassification(options, async (split, part) => {

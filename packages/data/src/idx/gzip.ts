@@ -1,8 +1,10 @@
+import { bytesArgument } from '../arguments.js';
 import { MAX_IDX_FILE_BYTES } from './dtype.js';
 import { IdxFormatError } from './error.js';
 
 /** Gzip streams start with 1f 8b; IDX files start with 00 00, so the two never clash. */
 export function isGzip(bytes: Uint8Array): boolean {
+  bytesArgument('isGzip(bytes)', bytes);
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
@@ -83,7 +85,8 @@ export async function gunzipStream(bytes: Uint8Array, source?: string, maxBytes 
 }
 
 /** Decompresses asynchronously with whatever the platform has, preferring DecompressionStream. */
-export async function gunzip(bytes: Uint8Array, source?: string): Promise<Uint8Array> {
+export async function gunzip(bytes: Uint8Array | ArrayBuffer, source?: string): Promise<Uint8Array> {
+  bytes = bytesArgument('gunzip(bytes)', bytes);
   if (typeof DecompressionStream === 'function') return gunzipStream(bytes, source);
   const sync = builtinGunzipSync();
   if (sync !== undefined) return gunzipOrThrow(sync, bytes, source);

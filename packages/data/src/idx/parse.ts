@@ -1,4 +1,5 @@
 import { IDX_TYPE_CODES, MAX_IDX_DATA_BYTES, hexByte, knownTypeCodes, type IdxArray, type IdxDtype } from './dtype.js';
+import { bytesArgument, optionalStringArgument } from '../arguments.js';
 import { IdxFormatError } from './error.js';
 import { builtinGunzipSync, gunzipOrThrow, isGzip } from './gzip.js';
 
@@ -9,7 +10,11 @@ export { MAX_IDX_DATA_BYTES };
  * and decompressed with node:zlib in Node; in browsers use `await decodeIdx(bytes)` instead.
  * `source` (a file name or URL) is put into every error message.
  */
-export function parseIdx(bytes: Uint8Array, source?: string): IdxArray {
+export function parseIdx(bytes: Uint8Array | ArrayBuffer, source?: string): IdxArray {
+  return parseIdxBytes(bytesArgument('parseIdx(bytes)', bytes), optionalStringArgument('parseIdx(bytes, source)', source, 'a file name or URL (or left out)'));
+}
+
+function parseIdxBytes(bytes: Uint8Array, source?: string): IdxArray {
   if (!isGzip(bytes)) return parseUncompressed(bytes, source);
   const gunzip = builtinGunzipSync();
   if (gunzip === undefined) {

@@ -1,3 +1,4 @@
+import { describeValue } from '../arguments.js';
 import { Random } from '@keel/tensor';
 
 /** One example: features (flat, with the dataset's per-example shape) and a target. */
@@ -30,6 +31,14 @@ export class ArrayDataset implements Dataset<Example> {
     readonly targets: Float32Array | Uint8Array,
     readonly targetShape: readonly number[] = [],
   ) {
+    if (!(features instanceof Float32Array)) throw new TypeError(`ArrayDataset(features) must be a Float32Array, got ${describeValue(features)}`);
+    const shape: unknown = featureShape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) > 0)) {
+      throw new TypeError(`ArrayDataset(features, featureShape) must be an array of positive integers such as [784], got ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describeValue(shape)}`);
+    }
+    if (!(targets instanceof Float32Array || targets instanceof Uint8Array)) {
+      throw new TypeError(`ArrayDataset(features, featureShape, targets) must be a Float32Array or a Uint8Array (class indices), got ${describeValue(targets)}`);
+    }
     this.featureSize = featureShape.reduce((a, b) => a * b, 1);
     this.targetSize = targetShape.reduce((a, b) => a * b, 1);
     if (this.featureSize === 0 || features.length % this.featureSize !== 0) {

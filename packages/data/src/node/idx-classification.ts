@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stringArgument } from '../arguments.js';
 import { DataSourceError } from '../errors.js';
 import { assembleClassification, type ClassificationOptions, type ClassificationSet } from '../idx/classification.js';
 import { idxFileNames, type SplitName } from '../idx/file-names.js';
@@ -15,6 +16,7 @@ export async function idxClassification<S extends SplitName = SplitName>(
   dir: string,
   options: ClassificationOptions<S> = {},
 ): Promise<ClassificationSet<S>> {
+  stringArgument('idxClassification(dir)', dir, 'a directory path string');
   const found = await listDirectory(dir);
   return assembleClassification(options, async (split, part) => {
     const expected = idxFileNames(split, part);

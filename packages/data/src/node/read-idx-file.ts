@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { stringArgument } from '../arguments.js';
 import { MAX_IDX_FILE_BYTES, type IdxArray } from '../idx/dtype.js';
 import { cappedGunzipSync, gunzipOrThrow, isGzip } from '../idx/gzip.js';
 import { parseIdx } from '../idx/parse.js';
@@ -6,6 +7,7 @@ import { readRegularFile } from './read-regular-file.js';
 
 /** Reads and parses an IDX file; gzipped files (`.gz` or not) are recognised by their magic bytes. */
 export async function readIdxFile(path: string): Promise<IdxArray> {
+  stringArgument('readIdxFile(path)', path, 'a file path string');
   return parseIdx(await readIdxBytes(path), path);
 }
 

@@ -1,8 +1,11 @@
+import { numbersArgument } from '../arguments.js';
+
 /**
  * Labels to one-hot rows: a row-major [labels.length, classes] Float32Array. Ten classes want
  * one-hot targets with softmax cross-entropy, not MSE on the raw label.
  */
 export function oneHotLabels(labels: ArrayLike<number>, classes: number): Float32Array {
+  numbersArgument('oneHotLabels(labels)', labels);
   if (!Number.isInteger(classes) || classes < 1) throw new RangeError(`classes must be a positive integer, got ${classes}`);
   const out = new Float32Array(labels.length * classes);
   for (let i = 0; i < labels.length; i++) {

@@ -1,3 +1,5 @@
+import { describeValue, numbersArgument } from '../arguments.js';
+
 /** Per-feature statistics of a row-major [rows, features] matrix. */
 export interface Standardization {
   readonly mean: Float32Array;
@@ -10,6 +12,7 @@ export interface Standardization {
  * Fit on the training split only and apply the same numbers to the test split.
  */
 export function fitStandardize(data: ArrayLike<number>, features: number): Standardization {
+  numbersArgument('fitStandardize(data)', data);
   const rows = rowsOf(data, features);
   const mean = new Float64Array(features);
   const squares = new Float64Array(features);
@@ -25,6 +28,10 @@ export function fitStandardize(data: ArrayLike<number>, features: number): Stand
 
 /** (x - mean) / std per feature, into a new Float32Array. */
 export function applyStandardize(data: ArrayLike<number>, stats: Standardization): Float32Array {
+  numbersArgument('applyStandardize(data)', data);
+  if (typeof stats !== 'object' || stats === null) throw new TypeError(`applyStandardize(data, stats) must be { mean, std } from fitStandardize, got ${describeValue(stats)}`);
+  numbersArgument('applyStandardize stats.mean', stats.mean);
+  numbersArgument('applyStandardize stats.std', stats.std);
   const features = stats.mean.length;
   if (stats.std.length !== features) {
     throw new RangeError(`standardization has ${features} means but ${stats.std.length} standard deviations`);
