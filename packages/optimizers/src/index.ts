@@ -35,3 +35,4 @@ export type { OptimizerConfig, OptimizerSpec } from './spec.js';
 export { installOptimizers, optimizersPlugin, optimizerSpecs } from './plugin.js';
 export { createOptimizer } from './create-optimizer.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
+export { checkState, OptStateError } from './check-state.js';
