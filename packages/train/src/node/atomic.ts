@@ -1,29 +1,27 @@
-import { randomBytes } from 'node:crypto';
+// Committing a save into a model directory in one atomic step: the rename of model.json.
 import * as fs from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { MODEL_JSON } from '../save/model-file.js';
+import { errorCode } from './fs-errors.js';
+import { generationFile, generationOf, isKeelFile, LOCK_FILE, LOCK_TEMP, modelJsonTemp } from './names.js';
 
-/** The file-system calls an atomic directory write makes (tests wrap them to inject failures). */
+/** The file-system calls a save makes (tests wrap them to inject failures and crashes at each step). */
 export interface AtomicIo {
+  /** Creates a directory and its parents (no error if it exists). */
   readonly mkdir: (path: string) => Promise<unknown>;
-  readonly mkdtemp: (prefix: string) => Promise<string>;
   /** Creates `path` (which must not exist), writes all of `data`, fsyncs and closes it. */
   readonly writeFileSynced: (path: string, data: Uint8Array) => Promise<void>;
   /** fsyncs a directory so the entries in it are durable (a no-op where the platform cannot). */
   readonly syncDirectory: (path: string) => Promise<void>;
   readonly rename: (from: string, to: string) => Promise<void>;
+  /** Removes a file or a directory tree (no error if it is gone). */
   readonly remove: (path: string) => Promise<void>;
-  /** 'missing', 'directory' or 'other'. */
   readonly kind: (path: string) => Promise<'missing' | 'directory' | 'other'>;
   readonly readdir: (path: string) => Promise<string[]>;
 }
 
-function code(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
-
 export const nodeIo: AtomicIo = {
   mkdir: (path) => fs.mkdir(path, { recursive: true }),
-  mkdtemp: (prefix) => fs.mkdtemp(prefix),
   async writeFileSynced(path, data) {
     const handle = await fs.open(path, 'wx');
     try {
@@ -38,13 +36,13 @@ export const nodeIo: AtomicIo = {
     try {
       handle = await fs.open(path, 'r');
     } catch (error) {
-      if (['EISDIR', 'EPERM', 'EACCES'].includes(code(error) ?? '')) return; // Windows cannot open directories
+      if (['EISDIR', 'EPERM', 'EACCES'].includes(errorCode(error) ?? '')) return; // Windows cannot open directories
       throw error;
     }
     try {
       await handle.sync();
     } catch (error) {
-      if (!['EINVAL', 'EPERM', 'EBADF', 'ENOTSUP'].includes(code(error) ?? '')) throw error; // no directory fsync here
+      if (!['EINVAL', 'EPERM', 'EBADF', 'ENOTSUP'].includes(errorCode(error) ?? '')) throw error; // no directory fsync here
     } finally {
       await handle.close();
     }
@@ -53,81 +51,68 @@ export const nodeIo: AtomicIo = {
   remove: (path) => fs.rm(path, { recursive: true, force: true }),
   async kind(path) {
     try {
-      return (await fs.lstat(path)).isDirectory() ? 'directory' : 'other';
+      return (await fs.stat(path)).isDirectory() ? 'directory' : 'other';
     } catch (error) {
-      if (code(error) === 'ENOENT') return 'missing';
+      if (errorCode(error) === 'ENOENT') return 'missing';
       throw error;
     }
   },
   readdir: (path) => fs.readdir(path),
 };
 
-/** Temporary and set-aside directories live next to the target, as hidden siblings. */
-export function stagingPrefix(target: string): string {
-  return join(dirname(target), `.${basename(target)}.saving-`);
-}
-
-export function asidePrefix(target: string): string {
-  return join(dirname(target), `.${basename(target)}.old-`);
+/** One save's tensor files, and its model.json once their names are known. */
+export interface GenerationContent {
+  readonly weights: Uint8Array;
+  readonly optimizer: Uint8Array | undefined;
+  readonly modelJson: (names: { readonly weights: string; readonly optimizer: string | undefined }) => Uint8Array;
 }
 
 /**
- * Writes `files` as the directory `dir`, atomically: every file goes into a fresh temporary
- * directory beside `dir` (same file system) and is fsynced; then the temporary directory is
- * renamed into place. If `dir` exists it is first renamed aside, and deleted only after the new
- * one is in place (put back if that rename fails). A failure or crash at any point leaves either
- * the previous directory or the new one at `dir`, never a mix; a crash between the two renames
- * leaves the previous one beside it, as `.<name>.old-*` (loadModel points to it).
- *
- * `refuse(entries)` may return a reason not to replace an existing directory with these entries.
- * Not safe against two concurrent writes to the same `dir`.
+ * Writes one save into the directory `dir` (which exists, and whose lock the caller holds), given
+ * its current `entries`: the tensor files under a new generation number, fsynced; then the new
+ * model.json under a temporary name; then renames it over model.json. That rename is the commit
+ * point: before it, model.json names the previous save's files, after it the new ones, and both
+ * sets are complete. A failure before it removes what this save wrote. Returns the files the new
+ * model.json names.
  */
-export async function writeDirectoryAtomic(
-  dir: string,
-  files: Readonly<Record<string, Uint8Array>>,
-  options: { readonly io?: AtomicIo; readonly refuse?: (entries: readonly string[]) => string | undefined } = {},
-): Promise<void> {
-  const io = options.io ?? nodeIo;
-  const target = resolve(dir);
-  const parent = dirname(target);
-  for (const name of Object.keys(files)) {
-    if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) throw new Error(`cannot write a file named '${name}' into ${target}`);
-  }
-  await io.mkdir(parent);
-  const existing = await io.kind(target);
-  if (existing === 'other') throw new Error(`cannot save to ${target}: it exists and is not a directory`);
-  if (existing === 'directory') {
-    const reason = options.refuse?.(await io.readdir(target));
-    if (reason !== undefined) throw new Error(`refusing to replace ${target}: ${reason}`);
-  }
-
-  const staging = await io.mkdtemp(stagingPrefix(target));
+export async function commitGeneration(dir: string, entries: readonly string[], content: GenerationContent, io: AtomicIo): Promise<string[]> {
+  const generation = 1 + Math.max(0, ...entries.map((name) => generationOf(name) ?? 0));
+  const names = { weights: generationFile('weights', generation), optimizer: content.optimizer === undefined ? undefined : generationFile('optimizer', generation) };
+  const temp = modelJsonTemp(generation);
+  const written: string[] = [];
+  const write = async (name: string, data: Uint8Array): Promise<void> => {
+    written.push(name);
+    await io.writeFileSynced(join(dir, name), data);
+  };
   try {
-    for (const [name, data] of Object.entries(files)) await io.writeFileSynced(join(staging, name), data);
-    await io.syncDirectory(staging);
+    await write(names.weights, content.weights);
+    if (names.optimizer !== undefined) await write(names.optimizer, content.optimizer!);
+    await write(temp, content.modelJson(names));
+    await io.syncDirectory(dir); // the new files' entries are durable before model.json names them
+    await io.rename(join(dir, temp), join(dir, MODEL_JSON));
   } catch (error) {
-    await io.remove(staging).catch(() => undefined);
+    for (const name of written) await io.remove(join(dir, name)).catch(() => undefined);
     throw error;
   }
+  await io.syncDirectory(dir); // and the commit itself
+  return names.optimizer === undefined ? [names.weights] : [names.weights, names.optimizer];
+}
 
-  let aside: string | undefined;
-  if (existing === 'directory') {
-    aside = `${asidePrefix(target)}${randomBytes(6).toString('hex')}`;
+/**
+ * Removes the Keel files in `dir` that model.json does not name (`referenced`): earlier
+ * generations, and what an interrupted save left. Never model.json, the lock, or files Keel did
+ * not write. Returns the names removed; a file that cannot be removed is left for next time.
+ */
+export async function removeUnreferenced(dir: string, entries: readonly string[], referenced: ReadonlySet<string>, io: AtomicIo): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of entries) {
+    if (!isKeelFile(name) || name === MODEL_JSON || name === LOCK_FILE || LOCK_TEMP.test(name) || referenced.has(name)) continue;
     try {
-      await io.rename(target, aside);
-    } catch (error) {
-      await io.remove(staging).catch(() => undefined);
-      throw error;
+      await io.remove(join(dir, name));
+      removed.push(name);
+    } catch {
+      // harmless: loading ignores files model.json does not name
     }
   }
-  try {
-    await io.rename(staging, target);
-  } catch (error) {
-    if (aside !== undefined) await io.rename(aside, target).catch(() => undefined);
-    await io.remove(staging).catch(() => undefined);
-    throw error;
-  }
-  await io.syncDirectory(parent);
-  // The new directory is in place and durable; the old one is garbage now (failing to delete it is harmless).
-  if (aside !== undefined) await io.remove(aside).catch(() => undefined);
+  return removed;
 }

@@ -4,6 +4,7 @@ import type { Sequential } from '@keel/layers';
 import type { Callback, Logs } from '../callbacks/callback.js';
 import type { StateTree } from '../save/state.js';
 import { saveModel } from './index.js';
+import type { ModelDirectoryLock } from './lock.js';
 
 export interface ModelCheckpointOptions {
   /** The model directory to write (replaced atomically each time). */
@@ -15,6 +16,10 @@ export interface ModelCheckpointOptions {
   includeOptimizer?: boolean;
   /** JSON describing the preprocessing the model expects (saved in model.json). */
   preprocessing?: unknown;
+  /** The directory's lock, when the caller holds it for the whole run (else each save takes it). */
+  lock?: ModelDirectoryLock;
+  /** Called with what a save did besides saving (files of an interrupted save removed). */
+  onNotice?: (message: string) => void;
 }
 
 /** Saves the model (and optimizer state) after epochs, atomically: an interrupted save keeps the last complete one. */
@@ -39,6 +44,9 @@ export function modelCheckpoint(options: ModelCheckpointOptions): Callback & { r
         ...(options.preprocessing === undefined ? {} : { preprocessing: options.preprocessing }),
         ...(withOptimizer ? { optimizer: { id: state.optimizer.id!, config: state.optimizer.config, state: state.optimizer.state as StateTree } } : {}),
         training: { epoch: epoch + 1, step: state.step, seed: state.seed },
+      }, {
+        ...(options.lock === undefined ? {} : { lock: options.lock }),
+        ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
       });
       saves++;
     },
