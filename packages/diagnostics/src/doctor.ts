@@ -280,11 +280,13 @@ export class Doctor implements Callback {
    */
   handleError(error: unknown): boolean {
     this.dispose();
-    const e = error as { name?: unknown; step?: unknown; epoch?: unknown; where?: unknown; message?: unknown };
+    const e = error as { name?: unknown; step?: unknown; epoch?: unknown; where?: unknown; message?: unknown; batchIndex?: unknown; learningRate?: unknown };
     if (typeof e !== 'object' || e === null || e.name !== 'NumericsError' || typeof e.step !== 'number') return false;
+    if (typeof e.learningRate === 'number') this.lr = e.learningRate;
     const step = e.step;
     const epoch = typeof e.epoch === 'number' ? e.epoch : 0;
-    const batchIndex = this.stepsPerEpoch > 0 ? step - this.startStep - (epoch - this.epochOfStart()) * this.stepsPerEpoch : 0;
+    // the guard names the batch; an older NumericsError does not, so count it from the steps seen
+    const batchIndex = typeof e.batchIndex === 'number' ? e.batchIndex : this.stepsPerEpoch > 0 ? step - this.startStep - (epoch - this.epochOfStart()) * this.stepsPerEpoch : 0;
     this.onNonFinite({ step, epoch, batchIndex, where: typeof e.where === 'string' ? e.where : 'loss', weightsArePreStep: true, message: String(e.message) });
     this.finish();
     return true;
@@ -913,6 +915,24 @@ export class Doctor implements Callback {
     const layer = t.layer ?? 'the loss';
     const inLayer = t.layer !== undefined && t.layer !== 'loss' ? `layer ${t.layer}` : 'the loss';
     const grown = bigWeights.length > 0 ? `the weights had grown huge (${bigWeights.map(([n, v]) => `${n} up to ${typeof v === 'number' ? fmt(v) : v}`).join(', ')}) — earlier updates exploded` : undefined;
+    // An op that turned finite inputs of a normal size into NaN/Inf (log(0), x/0, sqrt(-1)) is a
+    // formulation problem: a lower learning rate would only postpone it.
+    const fromFiniteInputs = grown === undefined && t.inputs.length > 0 && t.inputs.every((i) => i.nonFinite === 0 && typeof i.absMax === 'number' && i.absMax < 1e6);
+    const domainOps = ['log', 'div', 'reciprocal', 'sqrt', 'rsqrt'];
+    if (fromFiniteInputs && t.op !== undefined && domainOps.includes(t.op)) {
+      return finding({
+        code: 'nan-produced',
+        severity: 'error',
+        source: 'trace',
+        step: t.step,
+        ...(t.layer !== undefined && t.layer !== 'loss' ? { layer } : {}),
+        ...(t.parameter !== undefined ? { parameter: t.parameter } : {}),
+        summary: `at step ${t.step} (epoch ${event.epoch + 1}, batch ${event.batchIndex + 1}) the first non-finite value was produced by ${t.op} in the ${t.phase} pass of ${inLayer}: ${t.output !== undefined ? `${t.output.nan + t.output.posInf + t.output.negInf} ${what} value(s), the first at index ${t.output.firstIndex}` : what}; its inputs: ${inputsText}`,
+        cause: `its inputs were finite and of a normal size, so ${t.op} itself produced it (${t.op === 'log' ? 'log of 0 or of a negative value: a probability that reached exactly 0' : t.op === 'div' || t.op === 'reciprocal' ? 'a division by 0' : `${t.op} outside its domain`}); the learning rate is not the cause`,
+        fix: `compute it in a numerically stable form: ${t.op === 'log' ? 'a from-logits loss (sparseSoftmaxCrossEntropy, softmaxCrossEntropy, binaryCrossEntropyWithLogits) instead of the log of probabilities, or log(p + eps) / clip p away from 0' : `keep the ${t.op}'s input away from 0 and from invalid values (add an eps, clip)`}`,
+        evidence: { ...common, fromFiniteInputs: true },
+      });
+    }
     let cause: string;
     if (grown !== undefined) cause = `${grown}: the learning rate ${fmt(lr)} is too high${also}`;
     else if (t.op === 'log' || t.op === 'div' || t.op === 'reciprocal') cause = `a ${t.op} of 0 (or of a value that underflowed to 0): probabilities reached exactly 0 or 1 — compute the loss from logits`;

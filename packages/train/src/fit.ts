@@ -117,7 +117,7 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
         const value = loss.fn(output, batch.y);
         value.backward();
         const grads = new Map<string, Tensor | null>([...params].map(([name, p]) => [name, p.grad]));
-        if (guard) checkStep(value, grads, state.step, epoch, batchIndex, { x: batch.x, y: batch.y });
+        if (guard) checkStep(value, grads, state.step, epoch, batchIndex, { batch: { x: batch.x, y: batch.y }, learningRate: state.learningRate });
         // A parameter the loss does not reach gets a zero gradient (not its own value).
         const gradRecord: Params = Object.fromEntries([...grads].map(([name, g]) => [name, g ?? zerosLike(params.get(name)!)]));
         // the optimizer's fused step where it has one: new parameter values in one pass each

@@ -18,6 +18,8 @@ export interface NumericsDetails {
   readonly index?: number;
   readonly value?: number;
   readonly failingBatch?: FailingBatch;
+  /** The learning rate of the failing step, when known. */
+  readonly learningRate?: number;
 }
 
 /** Training stopped because a value became NaN or infinite; says where and what to try. */
@@ -42,6 +44,8 @@ export class NumericsError extends Error {
    * op that produced the value. Dispose them when done.
    */
   readonly batch: FailingBatch | undefined;
+  /** The learning rate of the failing step, when known. */
+  readonly learningRate: number | undefined;
 
   constructor(message: string, step: number, epoch: number, where: string, details: NumericsDetails = {}) {
     super(message);
@@ -54,6 +58,7 @@ export class NumericsError extends Error {
     this.index = details.index;
     this.value = details.value;
     this.batch = details.failingBatch;
+    this.learningRate = details.learningRate;
   }
 }
 
@@ -101,11 +106,11 @@ export function checkStep(
   step: number,
   epoch: number,
   batch: number,
-  failingBatch?: FailingBatch,
+  failing: { readonly batch?: FailingBatch; readonly learningRate?: number } = {},
 ): void {
   const value = loss.values[0];
   const where = stepLabel(step, epoch, batch);
-  const context = { batch, ...(failingBatch === undefined ? {} : { failingBatch }) };
+  const context: NumericsDetails = { batch, ...(failing.batch === undefined ? {} : { failingBatch: failing.batch }), ...(failing.learningRate === undefined ? {} : { learningRate: failing.learningRate }) };
   if (!Number.isFinite(value)) {
     throw new NumericsError(`${where}: the loss is ${value}. ${advice}`, step, epoch, 'loss', { ...context, phase: 'loss', index: 0, value });
   }
@@ -138,7 +143,7 @@ export function checkParameters(params: ReadonlyMap<string, Tensor>, step: numbe
       step,
       epoch,
       name,
-      { batch, phase: 'update', index: found.index, value: found.value },
+      { batch, phase: 'update', index: found.index, value: found.value, learningRate },
     );
   }
 }

@@ -1,7 +1,7 @@
 // `keel train`: set up, train with progress, evaluate on the test set, save, plot, summarise.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { evaluate, fit, type Callback } from '@keel/train';
+import { evaluate, fit, NumericsError, type Callback, type FitResult } from '@keel/train';
 import { saveModel } from '@keel/train/node';
 import type { Flags } from '../args.js';
 import type { Context } from '../common.js';
@@ -13,6 +13,7 @@ import { completeEpochCheckpoint, epochRecorder, stepCounter } from './checkpoin
 import { progressDisplay, yieldToEventLoop } from './progress.js';
 import { reportDone, reportInterrupted, reportStart } from './report.js';
 import { optimizerSettings } from './config.js';
+import { explainNumerics } from './numerics.js';
 import { makeSchedule } from './schedule.js';
 import { preprocessingOf, setUp } from './setup.js';
 
@@ -36,21 +37,28 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
     const optimizerConfig = optimizerSettings(config);
 
     interrupt.arm();
-    const result = await fit(model, data.train, {
-      loss: config.loss,
-      // The schedule reads the run's own step count, so a resumed run continues the schedule where it stopped.
-      optimizer: { id: config.optimizer, ...optimizerConfig, lr: () => schedule(steps.step) },
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      seed: config.seed,
-      metrics: [accuracy],
-      callbacks,
-      initialEpoch: setup.initialEpoch,
-      optimizerState: setup.optimizerState,
-      ...(data.validation === undefined ? {} : { validation: data.validation }),
-      registry: context.registry,
-      signal: interrupt.signal,
-    });
+    let result: FitResult;
+    try {
+      result = await fit(model, data.train, {
+        loss: config.loss,
+        // The schedule reads the run's own step count, so a resumed run continues the schedule where it stopped.
+        optimizer: { id: config.optimizer, ...optimizerConfig, lr: () => schedule(steps.step) },
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        seed: config.seed,
+        metrics: [accuracy],
+        callbacks,
+        initialEpoch: setup.initialEpoch,
+        optimizerState: setup.optimizerState,
+        ...(data.validation === undefined ? {} : { validation: data.validation }),
+        registry: context.registry,
+        signal: interrupt.signal,
+      });
+    } catch (error) {
+      // A NaN/Inf stop names the op and layer that produced it (the failing step re-run op by op).
+      if (error instanceof NumericsError) throw explainNumerics(error, model, config.loss, context.registry);
+      throw error;
+    }
     interrupt.dispose();
     const history = [...setup.history, ...recorder.epochs];
     const epochsDone = setup.initialEpoch + result.history.epochs.length;
