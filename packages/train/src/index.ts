@@ -2,7 +2,7 @@ export { fit, type FitResult } from './fit.js';
 export { evaluate, predict, type EvaluateOptions } from './evaluate.js';
 export type { FitOptions, LossArg, OptimizerArg } from './options.js';
 export { History } from './history.js';
-export { NumericsError, checkStep } from './guard.js';
+export { NumericsError, checkStep, type FailingBatch, type NumericsPhase } from './guard.js';
 export type { Callback, CallbackEntry, Logs, TrainingState } from './callbacks/callback.js';
 export { earlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';
 export { terminateOnNaN } from './callbacks/terminate-on-nan.js';

@@ -79,10 +79,11 @@ export function checkBatchSize(owner: string, value: unknown, fallback: number):
 export function checkEpochs(options: Pick<FitOptions, 'epochs' | 'initialEpoch'>): { epochs: number; initialEpoch: number } {
   const epochs = wholeOption('fit', 'epochs', options.epochs, 1, 1, '10');
   const initialEpoch = wholeOption('fit', 'initialEpoch', options.initialEpoch, 0, 0, '0');
-  if (initialEpoch > epochs) {
+  if (initialEpoch >= epochs) {
+    // nothing would run: a silent no-op hides a resume that was meant to add epochs
     throw new RangeError(
-      `fit: initialEpoch ${initialEpoch} is past epochs ${epochs}: epochs is the total to reach, not the number to add; ` +
-        `to train ${epochs} more epochs after ${initialEpoch}, pass epochs: ${initialEpoch + epochs}`,
+      `fit: initialEpoch ${initialEpoch} is not before epochs ${epochs}, so there is nothing to train: epochs is the total to reach, not the number to add; ` +
+        `to train ${epochs} more epoch(s) after ${initialEpoch}, pass epochs: ${initialEpoch + epochs}`,
     );
   }
   return { epochs, initialEpoch };

@@ -34,10 +34,11 @@ describe('fit rejects bad options before any step', () => {
     expect(error.message).toBe(`fit: initialEpoch must be a whole number >= 0, got ${initialEpoch} (e.g. initialEpoch: 0)`);
   });
 
-  it('initialEpoch past epochs says epochs is the total', async () => {
+  it('initialEpoch at or past epochs (nothing to train) says epochs is the total', async () => {
     const error = await fitError({ initialEpoch: 3, epochs: 2 });
-    expect(error.message).toContain('fit: initialEpoch 3 is past epochs 2');
+    expect(error.message).toContain('fit: initialEpoch 3 is not before epochs 2, so there is nothing to train');
     expect(error.message).toContain('pass epochs: 5');
+    expect((await fitError({ initialEpoch: 2, epochs: 2 })).message).toContain('pass epochs: 4');
   });
 
   it('an empty data set (0 examples), for training or validation', async () => {
