@@ -14,7 +14,15 @@ export interface FlagSpec {
   readonly description: string;
   /** May be given several times (values are collected). */
   readonly repeatable?: boolean;
+  /**
+   * The largest value a number, integer or list entry may take; an integer without one is capped at
+   * MAX_INTEGER, so no flag can ask for an allocation or a loop the machine cannot hold.
+   */
+  readonly max?: number;
 }
+
+/** The cap on an integer flag that declares no `max` of its own (beyond it counts are meaningless and arrays fail). */
+export const MAX_INTEGER = 2 ** 31 - 1;
 
 type RawValue = string | boolean | string[];
 
@@ -23,6 +31,7 @@ export class Flags {
   constructor(
     private readonly values: ReadonlyMap<string, RawValue>,
     readonly positionals: readonly string[],
+    private readonly specs: ReadonlyMap<string, FlagSpec> = new Map(),
   ) {}
 
   has(name: string): boolean {
@@ -51,16 +60,16 @@ export class Flags {
     if (text.trim() === '' || !Number.isFinite(value)) throw usageError(`--${name} must be ${what}, got '${text}'`);
     if (check.positive === true && value <= 0) throw usageError(`--${name} must be ${what}, got ${text}`);
     if (check.min !== undefined && value < check.min) throw usageError(`--${name} must be at least ${check.min}, got ${text}`);
-    if (check.max !== undefined && value > check.max) throw usageError(`--${name} must be at most ${check.max}, got ${text}`);
+    const max = check.max ?? this.specs.get(name)?.max;
+    if (max !== undefined && value > max) throw usageError(`--${name} must be at most ${max}, got ${text}`);
     return value;
   }
 
+  /** A whole number from `min` to the flag's `max` (MAX_INTEGER when it declares none). */
   integer(name: string, min = 1): number | undefined {
     const text = this.string(name);
     if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!/^\s*[+-]?\d+\s*$/.test(text) || value < min) throw usageError(`--${name} must be a whole number of at least ${min}, got '${text}'`);
-    return value;
+    return this.checkedInteger(name, text.trim(), min, `a whole number of at least ${min}`, text);
   }
 
   /** A comma-separated list of names ('mlp,cnn'). */
@@ -72,15 +81,23 @@ export class Flags {
     return parts;
   }
 
-  /** A comma-separated list of positive integers ('256,128'). */
+  /** A comma-separated list of positive integers ('256,128'), each at most the flag's `max`. */
   integers(name: string): number[] | undefined {
     const text = this.string(name);
     if (text === undefined) return undefined;
-    const parts = text.split(',').map((p) => p.trim());
-    if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
-      throw usageError(`--${name} must be a comma-separated list of positive whole numbers such as 256,128, got '${text}'`);
+    const what = 'a comma-separated list of positive whole numbers such as 256,128';
+    return text.split(',').map((part) => this.checkedInteger(name, part.trim(), 1, what, text));
+  }
+
+  private checkedInteger(name: string, part: string, min: number, what: string, text: string): number {
+    const value = Number(part);
+    if (!/^[+-]?\d+$/.test(part) || value < min) throw usageError(`--${name} must be ${what}, got '${text}'`);
+    const max = this.specs.get(name)?.max ?? MAX_INTEGER;
+    if (value > max) {
+      const list = part === text.trim() ? '' : ` in '${text}'`;
+      throw usageError(`--${name} must be at most ${max}, got ${part}${list}`);
     }
-    return parts.map(Number);
+    return value;
   }
 }
 
@@ -132,7 +149,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
       values.set(spec.name, value);
     }
   }
-  return new Flags(values, positionals);
+  return new Flags(values, positionals, byName);
 }
 
 function unknownFlag(arg: string, name: string | undefined, specs: readonly FlagSpec[], command: string): Error {

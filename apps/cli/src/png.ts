@@ -4,6 +4,13 @@ import { inflateSync } from 'node:zlib';
 
 export const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
+/**
+ * The most pixels decodePng accepts (4096x4096): a model reads 28x28-ish pictures, and a PNG of a few
+ * hundred kilobytes can declare 20000x20000 pixels that take gigabytes to inflate. Checked on the
+ * IHDR header, before any image data is inflated.
+ */
+export const MAX_PNG_PIXELS = 4096 * 4096;
+
 export class PngError extends Error {
   constructor(message: string) {
     super(message);
@@ -63,7 +70,17 @@ function unfilter(data: Uint8Array, height: number, stride: number, bpp: number)
   return out;
 }
 
-export function decodePng(bytes: Uint8Array): DecodedPng {
+function checkPixelCount(width: number, height: number, maxPixels: number): void {
+  if (width * height <= maxPixels) return;
+  const side = Math.sqrt(maxPixels);
+  const cap = Number.isInteger(side) ? `${side}x${side}` : `${maxPixels.toLocaleString('en-US')} pixels`;
+  throw new PngError(
+    `the image is ${width}x${height} (${(width * height).toLocaleString('en-US')} pixels), more than the ${cap} (${maxPixels.toLocaleString('en-US')} pixels) read here; ` +
+      'shrink it first (the model reads small pictures, such as 28x28)',
+  );
+}
+
+export function decodePng(bytes: Uint8Array, maxPixels = MAX_PNG_PIXELS): DecodedPng {
   if (!isPng(bytes)) throw new PngError('not a PNG file (the signature is missing)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 8;
@@ -78,6 +95,7 @@ export function decodePng(bytes: Uint8Array): DecodedPng {
     if (type === 'IHDR') {
       if (length < 13) throw new PngError('the IHDR chunk is too short');
       header = { width: view.getUint32(start), height: view.getUint32(start + 4), depth: data[8], color: data[9], interlace: data[12] };
+      checkPixelCount(header.width, header.height, maxPixels);
     } else if (type === 'IDAT') {
       idat.push(data);
     } else if (type === 'IEND') {
@@ -93,14 +111,19 @@ export function decodePng(bytes: Uint8Array): DecodedPng {
   if (interlace !== 0) throw new PngError('interlaced PNGs are not supported; save it without interlacing');
   if (width === 0 || height === 0) throw new PngError(`the image is ${width}x${height}`);
   if (idat.length === 0) throw new PngError('no IDAT chunk (no image data)');
-  let inflated: Uint8Array;
-  try {
-    inflated = inflateSync(Buffer.concat(idat));
-  } catch (error) {
-    throw new PngError(`the image data does not inflate (${(error as Error).message})`);
-  }
   const bytesPerSample = depth / 8;
   const bpp = channels * bytesPerSample;
+  // a filter byte and the samples per row: the header's size, so data that inflates to more cannot fill memory
+  const expected = height * (width * bpp + 1);
+  let inflated: Uint8Array;
+  try {
+    inflated = inflateSync(Buffer.concat(idat), { maxOutputLength: expected });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new PngError(`the image data inflates to more than the ${expected.toLocaleString('en-US')} bytes a ${width}x${height} image has; the file is corrupt`);
+    }
+    throw new PngError(`the image data does not inflate (${(error as Error).message})`);
+  }
   const raw = unfilter(inflated, height, width * bpp, bpp);
   if (depth === 8) return { width, height, channels, pixels: raw };
   const pixels = new Uint8Array(width * height * channels);

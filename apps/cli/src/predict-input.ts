@@ -1,10 +1,9 @@
 // What `keel predict` reads: a PNG picture or an IDX file of images, as model inputs.
-import { readFile } from 'node:fs/promises';
-import { IdxFormatError } from '@keel/data';
-import { readIdxFile } from '@keel/data/node';
+import { DataSourceError, IdxFormatError, MAX_IDX_FILE_BYTES, isGzip, parseIdx } from '@keel/data';
+import { readRegularFile } from '@keel/data/node';
 import { CliError, EXIT } from './errors.js';
 import { invert, isDarkOnLight, resize, toGray, type GrayImage } from './image.js';
-import { decodePng, isPng, PngError } from './png.js';
+import { decodePng, isPng, PNG_SIGNATURE, PngError } from './png.js';
 
 export interface PredictInput {
   /** count x rows x cols values, scaled like the training data. */
@@ -18,11 +17,13 @@ export interface PredictInput {
 export async function readPredictInput(path: string, rows: number, cols: number, scale: number, limit: number | undefined): Promise<PredictInput> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, { maxBytes: MAX_IDX_FILE_BYTES, what: 'PNG or IDX file' });
   } catch (error) {
-    throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, EXIT.failure, { cause: error });
+    if (error instanceof DataSourceError) throw new CliError(error.message, EXIT.failure, { cause: error });
+    throw error;
   }
-  if (isPng(bytes)) {
+  const kind = kindOf(path, bytes);
+  if (kind === 'png') {
     let gray: GrayImage;
     try {
       gray = toGray(decodePng(bytes));
@@ -41,17 +42,49 @@ export async function readPredictInput(path: string, rows: number, cols: number,
     }
     return { values: gray.pixels.map((v) => v * scale), count: 1, description: `${path} (${notes.join(', ')})` };
   }
-  return readIdxImages(path, rows, cols, scale, limit);
+  return readIdxImages(path, bytes, rows, cols, scale, limit);
 }
 
-async function readIdxImages(path: string, rows: number, cols: number, scale: number, limit: number | undefined): Promise<PredictInput> {
+/** Which reader a file is for, from its first bytes; anything else is an error that says what the file is. */
+function kindOf(path: string, bytes: Uint8Array): 'png' | 'idx' {
+  if (bytes.length === 0) throw new CliError(`${path} is empty (0 bytes); give a PNG image or an IDX file of images`, EXIT.failure);
+  if (isPng(bytes)) return 'png';
+  const looksIdx = bytes.length >= 2 && ((bytes[0] === 0 && bytes[1] === 0) || isGzip(bytes));
+  const saysPng = /\.png$/i.test(path);
+  if (looksIdx && !saysPng) return 'idx';
+  const start = `starts with ${[...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}${printable(bytes)}`;
+  const other = otherFormat(bytes);
+  if (saysPng) {
+    const what = other === undefined ? (PNG_SIGNATURE.subarray(0, bytes.length).every((b, i) => bytes[i] === b) ? 'a truncated PNG' : 'not a PNG') : `not a PNG but ${other}`;
+    throw new CliError(`${path} is ${what} (${bytes.length} bytes, ${start}; a PNG starts with 89 50 4e 47 0d 0a 1a 0a)`, EXIT.failure);
+  }
+  const is = other === undefined ? 'neither a PNG image nor an IDX file of images' : `${other}, not a PNG image or an IDX file of images`;
+  throw new CliError(`${path} is ${is} (${start})${other === undefined ? '' : '; convert it to PNG first'}`, EXIT.failure);
+}
+
+/** Image formats people may pass instead of a PNG, by their magic bytes. */
+function otherFormat(bytes: Uint8Array): string | undefined {
+  const ascii = String.fromCharCode(...bytes.subarray(0, 12));
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'a JPEG image';
+  if (ascii.startsWith('GIF8')) return 'a GIF image';
+  if (ascii.startsWith('BM')) return 'a BMP image';
+  if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return 'a WebP image';
+  if (ascii.startsWith('<svg') || ascii.startsWith('<?xml')) return 'an SVG (XML) file';
+  return undefined;
+}
+
+/** ' ("<!DOCTYPE")' when the first bytes are text, so an HTML page saved as .png is recognisable. */
+function printable(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 8);
+  return head.every((b) => b >= 0x20 && b < 0x7f) ? ` "${String.fromCharCode(...head)}"` : '';
+}
+
+function readIdxImages(path: string, bytes: Uint8Array, rows: number, cols: number, scale: number, limit: number | undefined): PredictInput {
   let idx;
   try {
-    idx = await readIdxFile(path);
+    idx = parseIdx(bytes, path);
   } catch (error) {
-    if (error instanceof IdxFormatError && error.code === 'bad-magic') {
-      throw new CliError(`${path} is neither a PNG image nor an IDX file of images`, EXIT.failure, { cause: error });
-    }
+    if (error instanceof IdxFormatError) throw new CliError(`${error.message} (read as an IDX file of images)`, EXIT.failure, { cause: error });
     throw error;
   }
   const shape = idx.shape.length === 2 ? [1, ...idx.shape] : idx.shape;

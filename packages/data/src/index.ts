@@ -1,5 +1,6 @@
 // The main entry: browser-safe and free of side effects. Node-only loaders live in `@keel/data/node`.
 export { parseIdx, MAX_IDX_DATA_BYTES } from './idx/parse.js';
+export { MAX_IDX_FILE_BYTES } from './idx/dtype.js';
 export { decodeIdx } from './idx/decode.js';
 export { isGzip, gunzip } from './idx/gzip.js';
 export { IdxFormatError, type IdxErrorCode } from './idx/error.js';

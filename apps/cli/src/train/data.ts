@@ -1,8 +1,28 @@
 // The data a training run uses: train (maybe split for validation) and test sets, as the loss wants them.
-import { split, type ArrayDataset, type Dataset, type Example } from '@keel/data';
+import { resolve } from 'node:path';
+import { SparseClassesError, split, type ArrayDataset, type Dataset, type Example } from '@keel/data';
+import { idxClassification, mnist } from '@keel/data/node';
 import type { Registry } from '@keel/registry';
-import { imageSplitDataset, loadImages, outputFor, xorDatasets, type Layout, type OutputKind, type TargetEncoding } from '../data.js';
+import type { Flags } from '../args.js';
+import { imageSplitDataset, outputFor, xorDatasets, type Layout, type OutputKind, type TargetEncoding } from '../data.js';
+import { CliError, EXIT, usageError } from '../errors.js';
 import { XOR_REPEAT, type TrainConfig } from './config.js';
+import { checkModelSize } from './model-size.js';
+
+/** How an IDX directory's labels are read: `--classes` and `--allow-sparse-classes`. */
+export interface DataSettings {
+  /** The number of classes; labels must be below it. Inferred from the labels when left out. */
+  readonly classes?: number;
+  /** Infer the class count even when some classes never occur or are very rare. */
+  readonly allowSparseClasses?: boolean;
+}
+
+/** `--classes` and `--allow-sparse-classes` from the command line (for the run's config). */
+export function dataSettings(flags: Flags): DataSettings {
+  const classes = flags.integer('classes', 1);
+  const allowSparseClasses = flags.boolean('allow-sparse-classes');
+  return { ...(classes === undefined ? {} : { classes }), ...(allowSparseClasses ? { allowSparseClasses } : {}) };
+}
 
 export interface RunData {
   readonly train: Dataset<Example>;
@@ -27,18 +47,25 @@ export interface LoadOptions {
   readonly normalize?: boolean;
 }
 
-export async function loadRunData(config: TrainConfig, registry: Registry, options: LoadOptions = {}): Promise<RunData> {
+export async function loadRunData(config: TrainConfig & DataSettings, registry: Registry, options: LoadOptions = {}): Promise<RunData> {
+  const data = await loadData(config, registry, options);
+  checkModelSize({ ...config, inputShape: data.inputShape, outputUnits: data.outputUnits }, config.batchSize);
+  return data;
+}
+
+async function loadData(config: TrainConfig & DataSettings, registry: Registry, options: LoadOptions): Promise<RunData> {
   const normalize = options.normalize !== false;
   const loss = registry.resolve('loss', config.loss);
   let base: Omit<RunData, 'train' | 'validation' | 'description'> & { train: ArrayDataset };
   let what: string;
   if (config.task === 'xor') {
+    if (config.classes !== undefined || config.allowSparseClasses === true) throw usageError('--classes and --allow-sparse-classes are for image sets; xor has two classes');
     const out = outputFor(loss, 2);
     const { train, test } = xorDatasets(out.encoding, XOR_REPEAT);
     base = { train, test, inputShape: [2], classes: 2, layout: 'flat', scale: 1, encoding: out.encoding, outputUnits: out.units, outputActivation: out.activation, output: out.output };
     what = `XOR: the 4 points, repeated ${XOR_REPEAT} times per epoch`;
   } else {
-    const set = await loadImages(config.dataDir, ['train', 'test']);
+    const set = await loadImageSet(config);
     const out = outputFor(loss, set.classes);
     const layout: Layout = config.architecture === 'cnn' ? 'image' : 'flat';
     const { rows, cols } = set.train;
@@ -63,4 +90,26 @@ export async function loadRunData(config: TrainConfig, registry: Registry, optio
   if (config.validationSplit === undefined) return { ...base, validation: undefined, description: what };
   const [train, validation] = split(base.train, config.validationSplit, { seed: config.seed, stratify: base.encoding === 'index' });
   return { ...base, train, validation, description: `${what} (${validation.length.toLocaleString('en-US')} held out for validation)` };
+}
+
+/** MNIST, or the IDX directory with the class settings; a suspicious inferred class count is explained with the flags that settle it. */
+async function loadImageSet(config: TrainConfig & DataSettings) {
+  if (config.dataDir === undefined) {
+    if (config.classes !== undefined && config.classes !== 10) throw usageError(`--classes ${config.classes}: MNIST has 10 classes`);
+    return mnist();
+  }
+  try {
+    return await idxClassification(resolve(config.dataDir), {
+      ...(config.classes === undefined ? {} : { classes: config.classes }),
+      ...(config.allowSparseClasses === true ? { allowSparseClasses: true } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof SparseClassesError)) throw error;
+    const classes = error.suggestedClasses ?? 'N';
+    throw new CliError(
+      `${error.finding}. Pass --classes ${classes} if there are ${classes} classes (labels outside them are then errors), or --allow-sparse-classes if these classes are real`,
+      EXIT.failure,
+      { cause: error },
+    );
+  }
 }

@@ -1,17 +1,23 @@
 // The flags that describe a set-up (task, model, loss, optimizer): shared by train, doctor and lr-find.
 import type { FlagSpec } from '../args.js';
 
+/** The widest layer (units or filters) and the largest batch a flag may ask for; the whole model is checked in model-size.ts. */
+export const MAX_LAYER_WIDTH = 65_536;
+export const MAX_BATCH_SIZE = 65_536;
+
 export const SETUP_FLAGS: readonly FlagSpec[] = [
   { name: 'data', type: 'string', value: 'dir', description: 'train on an IDX image set laid out like MNIST (train-/t10k- images and labels, plain or .gz)' },
+  { name: 'classes', type: 'integer', value: 'n', max: 256, description: '--data: the number of classes (labels 0..n-1); inferred from the labels when left out' },
+  { name: 'allow-sparse-classes', type: 'boolean', description: '--data: infer the class count even if some classes never occur or are very rare (a stray label 12 makes 13 classes)' },
   { name: 'model', type: 'string', value: 'mlp|cnn', description: 'the architecture: a multi-layer perceptron (default) or a small convnet' },
-  { name: 'layers', type: 'list', value: 'n,n', description: 'hidden units per dense layer (mlp, default 256,128; xor 8) or filters per conv block (cnn, default 8,16)' },
-  { name: 'dense', type: 'list', value: 'n,n', description: 'cnn: hidden dense units between the conv blocks and the output (default none)' },
+  { name: 'layers', type: 'list', value: 'n,n', max: MAX_LAYER_WIDTH, description: 'hidden units per dense layer (mlp, default 256,128; xor 8) or filters per conv block (cnn, default 8,16)' },
+  { name: 'dense', type: 'list', value: 'n,n', max: MAX_LAYER_WIDTH, description: 'cnn: hidden dense units between the conv blocks and the output (default none)' },
   { name: 'activation', type: 'string', value: 'id', description: 'hidden activation (default relu; xor tanh)' },
   { name: 'init', type: 'string', value: 'id', description: "kernel initializer (default: the activation's recommendation, He for relu)" },
   { name: 'loss', type: 'string', value: 'id', description: 'loss (default sparseSoftmaxCrossEntropy; xor binaryCrossEntropyWithLogits)' },
   { name: 'optimizer', type: 'string', value: 'id', description: 'optimizer (default sgd with momentum 0.9; xor adam)' },
   { name: 'lr', type: 'number', value: 'rate', description: "learning rate, the schedule's peak (default 0.1 for sgd on images, 0.05 for xor, else the optimizer's default)" },
   { name: 'momentum', type: 'number', value: 'm', description: 'momentum for sgd (default 0.9) and rmsprop' },
-  { name: 'batch-size', type: 'integer', value: 'n', description: 'examples per step (default 64; xor 4)' },
+  { name: 'batch-size', type: 'integer', value: 'n', max: MAX_BATCH_SIZE, description: 'examples per step (default 64; xor 4)' },
   { name: 'seed', type: 'integer', value: 'n', description: 'seeds the initial weights and the shuffling (default 0)' },
 ];
