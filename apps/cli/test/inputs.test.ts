@@ -59,6 +59,9 @@ describe('numeric flags: caps, and no NaN, Infinity, negative or fractional valu
   it('caps an integer flag without its own maximum at 2^31-1 (a digit string of any length used to pass)', () => {
     expect(usage(() => flags('--epochs', '99999999999999999999').integer('epochs'))).toBe('--epochs must be at most 2147483647, got 99999999999999999999');
     expect(flags('--epochs', '2147483647').integer('epochs')).toBe(2147483647);
+    // seeds are unsigned 32-bit: 2^32 would wrap onto seed 0
+    expect(flags('--seed', '4294967295').integer('seed', 0)).toBe(4294967295);
+    expect(usage(() => flags('--seed', '4294967296').integer('seed', 0))).toBe('--seed must be at most 4294967295, got 4294967296');
   });
 
   it('refuses NaN, Infinity, 1e999, negative and fractional values', () => {

@@ -4,6 +4,8 @@ import type { FlagSpec } from '../args.js';
 /** The widest layer (units or filters) and the largest batch a flag may ask for; the whole model is checked in model-size.ts. */
 export const MAX_LAYER_WIDTH = 65_536;
 export const MAX_BATCH_SIZE = 65_536;
+/** Seeds are taken as unsigned 32-bit integers; a larger one would silently wrap onto a smaller one. */
+export const MAX_SEED = 2 ** 32 - 1;
 
 export const SETUP_FLAGS: readonly FlagSpec[] = [
   { name: 'data', type: 'string', value: 'dir', description: 'train on an IDX image set laid out like MNIST (train-/t10k- images and labels, plain or .gz)' },
@@ -19,5 +21,5 @@ export const SETUP_FLAGS: readonly FlagSpec[] = [
   { name: 'lr', type: 'number', value: 'rate', description: "learning rate, the schedule's peak (default 0.1 for sgd on images, 0.05 for xor, else the optimizer's default)" },
   { name: 'momentum', type: 'number', value: 'm', description: 'momentum for sgd (default 0.9) and rmsprop' },
   { name: 'batch-size', type: 'integer', value: 'n', max: MAX_BATCH_SIZE, description: 'examples per step (default 64; xor 4)' },
-  { name: 'seed', type: 'integer', value: 'n', description: 'seeds the initial weights and the shuffling (default 0)' },
+  { name: 'seed', type: 'integer', value: 'n', max: MAX_SEED, description: 'seeds the initial weights and the shuffling (default 0)' },
 ];
