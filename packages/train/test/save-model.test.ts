@@ -171,7 +171,7 @@ describe('serializeModel / deserializeModel', () => {
 
     const { files } = serializeModel(model, { optimizer: { id: 'sgd', config: { lr: 0.1 } } });
     expect(files['optimizer.safetensors']).toBeUndefined();
-    expect(deserializeModel(files, freshRegistry()).optimizer).toEqual({ id: 'sgd', plugin: undefined, config: { lr: 0.1 }, state: undefined });
+    expect(deserializeModel(files, freshRegistry()).optimizer).toEqual({ id: 'sgd', plugin: undefined, config: { lr: 0.1 }, state: undefined, stateFile: null });
   });
 
   it('records the plugin and version of an optimizer the registry knows', () => {

@@ -12,8 +12,10 @@ export const trainCommand: Command = {
     { name: 'schedule', type: 'string', value: 'name', description: `learning-rate schedule: ${SCHEDULES.join('|')} (default cosine; xor constant)` },
     { name: 'epochs', type: 'integer', value: 'n', description: 'epochs to train (default 3; xor 10); with --resume, the total' },
     { name: 'validation-split', type: 'number', value: 'fraction', description: 'hold out this fraction of the training set to validate on after each epoch' },
-    { name: 'out', type: 'string', value: 'dir', description: 'save the model here after every epoch (with its optimizer state, to resume)' },
+    { name: 'out', type: 'string', value: 'dir', description: 'save the model here after every epoch (with its optimizer state, to resume); checked and locked before training' },
+    { name: 'overwrite', type: 'boolean', description: 'let --out replace a model already saved there (without it, train refuses before training starts)' },
     { name: 'resume', type: 'string', value: 'dir', description: 'continue training a model saved with --out (saves back there unless --out is given)' },
+    { name: 'reset-optimizer', type: 'boolean', description: '--resume: start the optimizer state afresh (momentum from zero) when the saved state is missing or does not fit' },
     { name: 'plot', type: 'string', value: 'file.svg', description: 'write loss and accuracy curves (train and validation) as an SVG' },
   ],
   details: [
@@ -29,6 +31,8 @@ export const trainCommand: Command = {
     '  keel train --resume models/mnist --epochs 5',
     '',
     'Ctrl-C stops after the current batch; the last complete epoch saved with --out stays intact (exit code 130).',
+    'Saves are all or nothing: a crash or a kill at any moment leaves --out with the previous or the new model.',
+    'While a run saves to --out, it holds the directory: a second run with the same --out fails at once, naming the first.',
   ].join('\n'),
   run: runTraining,
 };

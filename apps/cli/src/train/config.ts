@@ -104,6 +104,7 @@ function lrFor(flags: Flags, registry: Registry, optimizer: string, defaults: De
 export function freshConfig(flags: Flags, registry: Registry): TrainConfig {
   const taskInfo = taskOf(flags);
   if (taskInfo === undefined) throw usageError("which task? 'keel train xor', 'keel train mnist' or 'keel train --data <dir>'");
+  if (flags.has('reset-optimizer')) throw usageError('--reset-optimizer is for --resume: a fresh run starts its optimizer state from zero anyway');
   const architecture = architectureOf(flags) ?? 'mlp';
   if (taskInfo.task === 'xor' && architecture === 'cnn') throw usageError('--model cnn needs images; xor has two features per example (use mnist or --data)');
   const defaults = DEFAULTS[taskInfo.task === 'xor' ? 'xor' : architecture];

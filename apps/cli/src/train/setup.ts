@@ -1,13 +1,15 @@
 // Setting up a training run: a fresh model from the flags, or a saved one to resume.
 import type { Sequential } from '@keel/layers';
-import type { Logs } from '@keel/train';
+import type { Registry } from '@keel/registry';
+import { ModelFileError, type Logs } from '@keel/train';
 import type { Flags } from '../args.js';
 import type { Context } from '../common.js';
 import type { Preprocessing } from '../data.js';
-import { usageError } from '../errors.js';
+import { CliError, EXIT, oneLine, usageError } from '../errors.js';
 import { buildModel } from '../model.js';
-import { openModel } from '../saved-model.js';
+import { openModel, type OpenedModel } from '../saved-model.js';
 import { freshConfig, resumedConfig, runSettings, type RunSettings, type TrainConfig } from './config.js';
+import { checkEpochAgainstRun, checkRunSettings, checkStep, resumedOptimizerState, RESET_OPTIMIZER_FLAG, resetHint, savedProgress, scheduleNote } from './resume.js';
 import { loadRunData, type LoadOptions, type RunData } from './data.js';
 
 export interface Setup {
@@ -27,24 +29,53 @@ export async function freshSetup(flags: Flags, context: Context, options: LoadOp
   return { config, data, model, initialEpoch: 0, optimizerState: undefined, history: [] };
 }
 
+/**
+ * The model to resume, with its optimizer state unless it is to be reset. A damaged or missing
+ * optimizer file is reported with how to go on without it.
+ */
+async function openResumed(dir: string, registry: Registry, resetOptimizer: boolean): Promise<OpenedModel> {
+  if (resetOptimizer) return openModel(dir, registry, { forInference: true });
+  try {
+    return await openModel(dir, registry);
+  } catch (error) {
+    if (!(error instanceof ModelFileError)) throw error;
+    // Only the optimizer state is at fault when the model opens without it.
+    await openModel(dir, registry, { forInference: true });
+    throw new CliError(`${oneLine(error)}; ${resetHint()}`, EXIT.failure, { cause: error });
+  }
+}
+
 export async function setUp(flags: Flags, context: Context): Promise<Setup> {
   const resume = flags.string('resume');
   if (resume === undefined) return freshSetup(flags, context);
-  const opened = await openModel(resume, context.registry);
-  const epochsDone = opened.loaded.training?.epoch ?? 0;
-  const config = resumedConfig(flags, context.registry, resume, opened.preprocessing, epochsDone);
+  const opened = await openResumed(resume, context.registry, flags.boolean(RESET_OPTIMIZER_FLAG));
+  const { loaded } = opened;
+  // Everything the run resumes from is checked before any data is loaded or any step is taken.
+  const progress = savedProgress(loaded, resume);
+  if (opened.preprocessing.run === undefined) {
+    throw usageError(`${resume} was not saved by 'keel train' (its preprocessing has no run settings), so it cannot be resumed`);
+  }
+  const run = checkRunSettings(opened.preprocessing.run, resume, context.registry);
+  checkEpochAgainstRun(progress, run, resume);
+  const optimizerState = resumedOptimizerState(loaded, run, opened.model, context.registry, resume, flags.boolean(RESET_OPTIMIZER_FLAG));
+  const config = resumedConfig(flags, context.registry, resume, { ...opened.preprocessing, run }, progress.epoch);
   const data = await loadRunData(config, context.registry);
   const expected = opened.model.inputShape ?? [];
   if (expected.join('x') !== data.inputShape.join('x')) {
     throw usageError(`the model in ${resume} takes inputs of shape [${expected.join(', ')}], but the data gives [${data.inputShape.join(', ')}]`);
   }
-  const history = opened.loaded.training?.history;
+  // The saved step is checked where the same data split and batch size give the same epochs.
+  if (config.batchSize === run.batchSize && config.validationSplit === run.validationSplit) checkStep(progress, Math.ceil(data.train.length / config.batchSize), resume);
+  if (flags.boolean(RESET_OPTIMIZER_FLAG)) context.out.warn(`--${RESET_OPTIMIZER_FLAG}: the optimizer state starts afresh (momentum and moments from zero), so this run differs from an uninterrupted one`);
+  const note = scheduleNote(run, config, progress.epoch, data.train.length);
+  if (note !== undefined) context.out.warn(note);
+  const history = loaded.training?.history;
   return {
     config,
     data,
     model: opened.model,
-    initialEpoch: epochsDone,
-    optimizerState: opened.loaded.optimizer?.state,
+    initialEpoch: progress.epoch,
+    optimizerState,
     history: Array.isArray(history) ? (history as Logs[]) : [],
   };
 }

@@ -74,6 +74,8 @@ export interface LoadedOptimizer {
   readonly plugin: { readonly name: string; readonly version: string } | undefined;
   readonly config: JsonValue | undefined;
   readonly state: StateTree | undefined;
+  /** The file model.json names for the state ('optimizer.safetensors'), or null when none was saved. */
+  readonly stateFile: string | null;
 }
 
 export interface LoadedModel {
@@ -348,7 +350,7 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
       state = unflattenState(skeleton, parts.optimizer.tensors, optimizerWhere);
     }
     const { id, plugin, version, config } = doc.optimizer;
-    optimizer = { id, plugin: plugin === undefined || version === undefined ? undefined : { name: plugin, version }, config, state };
+    optimizer = { id, plugin: plugin === undefined || version === undefined ? undefined : { name: plugin, version }, config, state, stateFile: doc.optimizer.state };
   }
   return {
     model,
