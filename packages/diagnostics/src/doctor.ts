@@ -118,6 +118,8 @@ interface NonFiniteEvent {
   /** Whether the model's weights are still those from before the failing step (the guard threw before the update). */
   readonly weightsArePreStep: boolean;
   readonly message?: string;
+  /** The guard's NumericsError phase: 'update' (a parameter after the update), 'state' (optimizer state), 'weights' (before training); else a gradient or the loss. */
+  readonly phase?: string;
 }
 
 /** Keel's activations whose exp never sees an unbounded argument. */
@@ -287,7 +289,10 @@ export class Doctor implements Callback {
     const epoch = typeof e.epoch === 'number' ? e.epoch : 0;
     // the guard names the batch; an older NumericsError does not, so count it from the steps seen
     const batchIndex = typeof e.batchIndex === 'number' ? e.batchIndex : this.stepsPerEpoch > 0 ? step - this.startStep - (epoch - this.epochOfStart()) * this.stepsPerEpoch : 0;
-    this.onNonFinite({ step, epoch, batchIndex, where: typeof e.where === 'string' ? e.where : 'loss', weightsArePreStep: true, message: String(e.message) });
+    const phase = typeof (e as { phase?: unknown }).phase === 'string' ? (e as { phase: string }).phase : undefined;
+    // after an update the model holds the new (broken) weights, not the step's starting ones
+    const preStep = phase !== 'update' && phase !== 'state';
+    this.onNonFinite({ step, epoch, batchIndex, where: typeof e.where === 'string' ? e.where : 'loss', weightsArePreStep: preStep, message: String(e.message), ...(phase === undefined ? {} : { phase }) });
     this.finish();
     return true;
   }
@@ -856,7 +861,16 @@ export class Doctor implements Callback {
 
   private nanFinding(event: NonFiniteEvent): Finding {
     const t = this.trace;
-    const where = event.where === 'loss' ? 'the loss' : `the gradient of ${event.where}`;
+    const where =
+      event.where === 'loss'
+        ? 'the loss'
+        : event.phase === 'update'
+          ? `${event.where} (after the optimizer update)`
+          : event.phase === 'state'
+            ? `the optimizer state ${event.where}`
+            : event.phase === 'weights'
+              ? `the parameter ${event.where} (before training)`
+              : `the gradient of ${event.where}`;
     const lr = this.lr;
     const contributors: string[] = [];
     if (this.has('loss-summed-not-averaged')) contributors.push('a loss summed over the batch');
