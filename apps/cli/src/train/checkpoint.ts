@@ -1,15 +1,19 @@
 // Saving during training: a checkpoint after every complete epoch (never a half-trained epoch
 // stopped by Ctrl-C), and the global step count schedules read.
 import type { Callback, Logs, TrainingState } from '@keel/train';
-import { modelCheckpoint } from '@keel/train/node';
+import { modelCheckpoint, type ModelDirectoryLock } from '@keel/train/node';
 
 /**
  * modelCheckpoint, but only for epochs that ran every batch: when Ctrl-C stops an epoch
  * half-way, fit still ends it (calling onEpochEnd), and saving then would replace the last
  * complete checkpoint with a partial one.
  */
-export function completeEpochCheckpoint(dir: string, preprocessing: unknown): Callback & { readonly saves: number; readonly lastEpoch: number } {
-  const inner = modelCheckpoint({ dir, preprocessing });
+export function completeEpochCheckpoint(
+  dir: string,
+  preprocessing: unknown,
+  options: { readonly lock?: ModelDirectoryLock; readonly onNotice?: (message: string) => void } = {},
+): Callback & { readonly saves: number; readonly lastEpoch: number } {
+  const inner = modelCheckpoint({ dir, preprocessing, ...options });
   let batches = 0;
   let lastEpoch = 0;
   return {

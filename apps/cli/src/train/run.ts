@@ -1,6 +1,6 @@
 // `keel train`: set up, train with progress, evaluate on the test set, save, plot, summarise.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { evaluate, fit, NumericsError, type Callback, type FitResult } from '@keel/train';
 import { saveModel } from '@keel/train/node';
 import type { Flags } from '../args.js';
@@ -8,18 +8,25 @@ import type { Context } from '../common.js';
 import { EXIT } from '../errors.js';
 import { parameterCount } from '../model.js';
 import { trainingCurvesSvg } from '../plot.js';
+import { recoverModel } from '../model-recovery.js';
 import { onInterrupt } from '../signals.js';
 import { completeEpochCheckpoint, epochRecorder, stepCounter } from './checkpoint.js';
 import { progressDisplay, yieldToEventLoop } from './progress.js';
 import { reportDone, reportInterrupted, reportStart } from './report.js';
 import { optimizerSettings } from './config.js';
 import { explainNumerics } from './numerics.js';
+import { claimOutput, type ClaimedOutput } from './output-dir.js';
 import { makeSchedule } from './schedule.js';
 import { preprocessingOf, setUp } from './setup.js';
 
 export async function runTraining(flags: Flags, context: Context): Promise<number> {
   const interrupt = onInterrupt(context.out);
+  let output: ClaimedOutput | undefined;
   try {
+    // Before anything slow: a problem with --out (or another run writing there) is found now, not after an epoch.
+    output = await claimOutput(flags, context);
+    const resume = flags.string('resume');
+    if (resume !== undefined && resolve(resume) !== output?.dir) await recoverModel(resume, context);
     const setup = await setUp(flags, context);
     const { config, data, model } = setup;
     const params = parameterCount(model);
@@ -30,13 +37,15 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
     const schedule = makeSchedule(config.schedule, config.lr, config.epochs * stepsPerEpoch, stepsPerEpoch);
     const accuracy = context.registry.resolve('metric', 'accuracy').create({ predictions: data.output });
     const preprocessing = preprocessingOf(config, data);
-    const checkpoint = config.out === undefined ? undefined : completeEpochCheckpoint(config.out, preprocessing);
+    if ((config.out === undefined ? undefined : resolve(config.out)) !== output?.dir) throw new Error(`internal: saving to ${config.out ?? 'nowhere'} but ${output?.dir ?? 'nothing'} was checked`);
+    const saving = output === undefined ? {} : { lock: output.lock, onNotice: output.onNotice };
+    const checkpoint = config.out === undefined ? undefined : completeEpochCheckpoint(config.out, preprocessing, saving);
     const recorder = epochRecorder();
     // The checkpoint runs before the progress callback, so an epoch's event is printed once it is saved.
     const callbacks: Callback[] = [steps, recorder, ...(checkpoint === undefined ? [] : [checkpoint]), progressDisplay(context.out, { accuracy, signal: interrupt.signal }), yieldToEventLoop()];
     const optimizerConfig = optimizerSettings(config);
 
-    interrupt.arm();
+    interrupt.arm(config.out);
     let result: FitResult;
     try {
       result = await fit(model, data.train, {
@@ -59,7 +68,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       if (error instanceof NumericsError) throw explainNumerics(error, model, config.loss, context.registry);
       throw error;
     }
-    interrupt.dispose();
+    interrupt.finishing(config.out);
     const history = [...setup.history, ...recorder.epochs];
     const epochsDone = setup.initialEpoch + result.history.epochs.length;
 
@@ -67,7 +76,8 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       await mkdir(dirname(config.plot), { recursive: true });
       await writeFile(config.plot, trainingCurvesSvg(history, `keel train ${config.task}: ${config.architecture} ${[...config.layers, ...(config.dense ?? [])].join('-')}`));
     }
-    if (interrupt.signal.aborted) {
+    // (Ctrl-C after the last batch stopped nothing: the run is complete, and finishes below.)
+    if (interrupt.signal.aborted && epochsDone < config.epochs) {
       // fit does not record an epoch cut short, so the interrupted one is the next.
       reportInterrupted(context, config, epochsDone + 1, checkpoint?.lastEpoch);
       return EXIT.interrupted;
@@ -80,7 +90,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
         preprocessing,
         optimizer: { id: config.optimizer, config: optimizerConfig, state: result.optimizerState },
         training: { epoch: epochsDone, step: steps.step, seed: config.seed, testAccuracy, testLoss: test.loss, history },
-      });
+      }, saving);
     }
     reportDone(
       context,
@@ -96,8 +106,13 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       },
       config.plot === undefined || data.validation !== undefined ? config.plot : `${config.plot} (training curves only: --validation-split adds validation curves)`,
     );
+    if (interrupt.signal.aborted || interrupt.interruptedWhileFinishing) {
+      context.io.stderr.write(`keel: interrupted after training; ${config.out === undefined ? 'nothing was saved (no --out)' : `the model is saved in ${config.out}`}\n`);
+      return EXIT.interrupted;
+    }
     return EXIT.ok;
   } finally {
     interrupt.dispose();
+    await output?.release();
   }
 }
