@@ -180,7 +180,7 @@ describe('keel train mnist, eval, predict', () => {
     expect(done.testAccuracy).toBeGreaterThan(0.9);
     const saved = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as { preprocessing: { scale: number; layout: string }; optimizer: { state: string } };
     expect(saved.preprocessing).toMatchObject({ scale: 1 / 255, layout: 'flat' });
-    expect(saved.optimizer.state).toBe('optimizer.safetensors');
+    expect(saved.optimizer.state).toMatch(/^optimizer\.\d+\.safetensors$/); // the save's generation of the optimizer file
   });
 
   it('--plot wrote a well-formed SVG with train and validation curves of loss and accuracy', () => {
