@@ -73,6 +73,15 @@ describe('train --out: checked before training', () => {
     );
     expect(readdirSync(photos)).toEqual(['holiday.jpg']);
   });
+
+  it('a --plot that cannot be written is refused before training too', async () => {
+    const dir = fresh('plots');
+    mkdirSync(dir);
+    expectRefused(await keel(['train', 'xor', '--plot', dir]), `--plot ${dir} is a directory; give a file name such as ${join(dir, 'curves.svg')}`);
+    const file = fresh('plot-parent');
+    writeFileSync(file, 'x');
+    expectRefused(await keel(['train', 'xor', '--plot', join(file, 'curves.svg')]), `--plot ${join(file, 'curves.svg')}: ${file} is a file, not a directory; choose another --plot`);
+  });
 });
 
 describe('train --out: one run at a time', () => {

@@ -1,7 +1,8 @@
-// `keel train --out <dir>`: checked and locked before training, and held until the run ends, so
-// no problem with the directory surfaces after an epoch, and no two runs write it at once.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// Where `keel train` writes, checked before training so no problem surfaces after an epoch:
+// --out (checked and locked, and held until the run ends, so no two runs write it at once) and --plot.
+import { constants } from 'node:fs';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { describeHolder, lockModelDirectory, ModelDirectoryLockedError, notAModelDirectory, type ModelDirectoryLock } from '@keel/train/node';
 import type { Flags } from '../args.js';
 import type { Context } from '../common.js';
@@ -76,4 +77,30 @@ export async function claimOutput(flags: Flags, context: Context): Promise<Claim
     throw error;
   }
   return { dir, lock, onNotice: (message) => printNotice(context, message), release };
+}
+
+/**
+ * --plot is written after training: a path that cannot become a file (a directory, a path
+ * through a file, a directory this user cannot write) is refused before training starts.
+ */
+export async function checkPlotPath(flags: Flags): Promise<void> {
+  const given = flags.string('plot');
+  if (given === undefined) return;
+  const path = resolve(given);
+  if ((await stat(path).catch(() => undefined))?.isDirectory() === true) {
+    throw new CliError(`--plot ${path} is a directory; give a file name such as ${join(path, 'curves.svg')}`);
+  }
+  let dir = dirname(path);
+  for (;;) {
+    const info = await stat(dir).catch(() => undefined);
+    if (info !== undefined) {
+      if (!info.isDirectory()) throw new CliError(`--plot ${path}: ${dir} is a file, not a directory; choose another --plot`);
+      await access(dir, constants.W_OK).catch(() => {
+        throw new CliError(`--plot ${path}: cannot write in ${dir}: permission denied; choose another --plot`);
+      });
+      return;
+    }
+    if (dirname(dir) === dir) return;
+    dir = dirname(dir); // created when the plot is written
+  }
 }

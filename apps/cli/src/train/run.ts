@@ -15,7 +15,7 @@ import { progressDisplay, yieldToEventLoop } from './progress.js';
 import { reportDone, reportInterrupted, reportStart } from './report.js';
 import { optimizerSettings } from './config.js';
 import { explainNumerics } from './numerics.js';
-import { claimOutput, type ClaimedOutput } from './output-dir.js';
+import { checkPlotPath, claimOutput, type ClaimedOutput } from './output-dir.js';
 import { makeSchedule } from './schedule.js';
 import { preprocessingOf, setUp } from './setup.js';
 
@@ -24,6 +24,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
   let output: ClaimedOutput | undefined;
   try {
     // Before anything slow: a problem with --out (or another run writing there) is found now, not after an epoch.
+    await checkPlotPath(flags);
     output = await claimOutput(flags, context);
     const resume = flags.string('resume');
     if (resume !== undefined && resolve(resume) !== output?.dir) await recoverModel(resume, context);
