@@ -130,7 +130,7 @@ async function readModelFiles(target: string, withOptimizer: boolean): Promise<{
   let missing = false;
   const optimizer = withOptimizer ? (document.optimizer?.state ?? undefined) : undefined;
   for (const [name, what] of [[document.weights, 'weights file'], ...(optimizer === undefined ? [] : [[optimizer, 'optimizer state file']])] as const) {
-    const bytes = await readModelFile(join(target, name), what, MAX_TENSOR_FILE_BYTES, { optional: true });
+    const bytes = await readModelFile(join(target, name), what, MAX_TENSOR_FILE_BYTES, { optional: true, safetensors: true });
     if (bytes === undefined) missing = true;
     else files[name] = bytes;
   }
@@ -160,7 +160,7 @@ export async function loadModel(dir: string, registry: Registry = defaultRegistr
     throw cannotRead(target, error);
   }
   if (!info.isDirectory()) {
-    const bytes = await readModelFile(target, 'model bundle', MAX_TENSOR_FILE_BYTES);
+    const bytes = await readModelFile(target, 'model bundle', MAX_TENSOR_FILE_BYTES, { safetensors: true });
     return done(loadModelFromBundle(bytes!, registry, target, { optimizer: options.optimizer !== false }));
   }
   notices.push(...(await removeLeftovers(target).catch(() => [])));

@@ -2,6 +2,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ModelFileError } from '../save/errors.js';
+import { MAX_HEADER_BYTES } from '../save/safetensors.js';
 import { errorCode, fsReason } from './fs-errors.js';
 
 /** model.json is text of at most this many bytes (a model's config is kilobytes). */
@@ -28,7 +29,7 @@ function bytes(n: number): string {
  * that names no path. Every problem is a ModelFileError naming `path`. A missing file is
  * `undefined` when `optional`.
  */
-export async function readModelFile(path: string, what: string, maxBytes: number, options: { optional?: boolean } = {}): Promise<Uint8Array | undefined> {
+export async function readModelFile(path: string, what: string, maxBytes: number, options: { optional?: boolean; safetensors?: boolean } = {}): Promise<Uint8Array | undefined> {
   let handle: FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer; regular files ignore it.
@@ -42,6 +43,7 @@ export async function readModelFile(path: string, what: string, maxBytes: number
     if (!info.isFile()) throw new ModelFileError(`the ${what} is ${kindOf(info)}, not a regular file; a saved model's files are regular files`, path);
     if (info.size === 0) throw new ModelFileError(`the ${what} is empty (0 bytes): it was truncated, or its save did not finish; save the model again`, path);
     if (info.size > maxBytes) throw new ModelFileError(`the ${what} is ${bytes(info.size)}, more than the ${bytes(maxBytes)} it can be; this is not a file Keel wrote`, path);
+    if (options.safetensors === true) await checkSafetensorsSize(handle, info.size, what, path);
     const data = new Uint8Array(info.size);
     let filled = 0;
     while (filled < data.length) {
@@ -55,5 +57,35 @@ export async function readModelFile(path: string, what: string, maxBytes: number
     throw new ModelFileError(`cannot read the ${what}: ${fsReason(error)}`, path);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * A safetensors file longer than its header says (data appended, or not a safetensors file that
+ * happens to parse) is refused before its body is read. Anything else wrong with the header is
+ * left to decodeSafetensors, which reads the whole (size-checked) file and says exactly what.
+ */
+async function checkSafetensorsSize(handle: FileHandle, size: number, what: string, path: string): Promise<void> {
+  if (size < 8) return;
+  const length = new DataView((await handle.read(new Uint8Array(8), 0, 8, 0)).buffer.buffer).getBigUint64(0, true);
+  if (length > BigInt(Math.min(MAX_HEADER_BYTES, size - 8))) return;
+  const header = new Uint8Array(Number(length));
+  await handle.read(header, 0, header.length, 8);
+  let covered = 0;
+  try {
+    const entries = JSON.parse(new TextDecoder().decode(header)) as Record<string, { data_offsets?: unknown }>;
+    for (const [name, entry] of Object.entries(entries)) {
+      const offsets = entry.data_offsets;
+      if (name !== '__metadata__' && Array.isArray(offsets) && typeof offsets[1] === 'number') covered = Math.max(covered, offsets[1]);
+    }
+  } catch {
+    return;
+  }
+  const available = size - 8 - header.length;
+  if (available > covered) {
+    throw new ModelFileError(
+      `the ${what} has ${available} bytes of tensor data, but its header accounts for only ${covered} (${available - covered} trailing bytes): it is damaged or was not written by Keel; save the model again`,
+      path,
+    );
   }
 }
