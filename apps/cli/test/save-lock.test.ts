@@ -58,7 +58,7 @@ describe('train --out: checked before training', () => {
   it('a file, a path through a file, a directory of other files: refused before training, and left alone', async () => {
     const file = fresh('file');
     writeFileSync(file, 'mine');
-    expectRefused(await keel(['train', 'xor', '--out', file]), `--out ${file} is a file, not a directory; choose a directory for the model (it is created if needed)`);
+    expectRefused(await keel(['train', 'xor', '--out', file]), `--out ${file} exists and is not a directory; choose a directory for the model (it is created if needed)`);
     expectRefused(
       await keel(['train', 'xor', '--out', join(file, 'model')]),
       `--out: cannot create the model directory ${join(file, 'model')}: a part of the path is a file, not a directory; choose another --out`,

@@ -47,7 +47,7 @@ export async function claimOutput(flags: Flags, context: Context): Promise<Claim
   const dir = resolve(given);
   await recoverModel(dir, context);
   const info = await stat(dir).catch(() => undefined);
-  if (info !== undefined && !info.isDirectory()) throw new CliError(`--out ${dir} is a file, not a directory; choose a directory for the model (it is created if needed)`);
+  if (info !== undefined && !info.isDirectory()) throw new CliError(`--out ${dir} exists and is not a directory; choose a directory for the model (it is created if needed)`);
 
   let lock: ModelDirectoryLock;
   try {
