@@ -13,7 +13,8 @@ import { decodePng, MAX_PNG_PIXELS } from '../src/png.js';
 import { readPredictInput } from '../src/predict-input.js';
 import { installKeel } from '../src/setup.js';
 import type { TrainConfig } from '../src/train/config.js';
-import { loadRunData, type DataSettings } from '../src/train/data.js';
+import type { DataSettings } from '../src/train/config.js';
+import { loadRunData } from '../src/train/data.js';
 import { SETUP_FLAGS } from '../src/train/flags.js';
 import { checkModelSize, MAX_PARAMETERS } from '../src/train/model-size.js';
 import { encodeGrayPng, encodeIdx, keel, requireBuiltCli } from './helpers.js';
@@ -133,11 +134,25 @@ describe('--data: an inferred class count a stray label would make', () => {
   });
 
   it('reads --classes and --allow-sparse-classes from the command line', async () => {
-    const { dataSettings } = await import('../src/train/data.js');
+    const { dataSettings } = await import('../src/train/config.js');
     expect(dataSettings(flags('--classes', '10'))).toEqual({ classes: 10 });
     expect(dataSettings(flags('--allow-sparse-classes'))).toEqual({ allowSparseClasses: true });
     expect(dataSettings(flags())).toEqual({});
     expect(usage(() => dataSettings(flags('--classes', '0')))).toBe("--classes must be a whole number of at least 1, got '0'");
+  });
+
+  it('keel train passes the flags on: --classes 10 finds the stray label, --allow-sparse-classes trains 13 classes and saves them', async () => {
+    requireBuiltCli();
+    const dir = idxSet(strayTwelve());
+    const declared = await keel(['train', '--data', dir, '--classes', '10', '--epochs', '1']);
+    expect(declared.code).toBe(1);
+    expect(declared.stderr).toContain(`train label at index 37 (${join(dir, 'train-labels-idx1-ubyte')}) is 12, outside the declared 10 classes (0..9)`);
+    const out = join(mkdtempSync(join(tmp, 'model-')), 'm');
+    const sparse = await keel(['train', '--data', dir, '--allow-sparse-classes', '--epochs', '1', '--batch-size', '50', '--out', out, '--json']);
+    expect(sparse.code, sparse.stderr).toBe(0);
+    const saved = JSON.parse((await import('node:fs')).readFileSync(join(out, 'model.json'), 'utf8')) as { preprocessing: { classes: number; run: DataSettings } };
+    expect(saved.preprocessing.classes).toBe(13);
+    expect(saved.preprocessing.run.allowSparseClasses).toBe(true);
   });
 });
 
@@ -213,7 +228,7 @@ describe('files given to predict', () => {
     const fifo = join(dir, 'pipe.png');
     execFileSync('mkfifo', [fifo]);
     expect(await failure(read(fifo))).toBe(`${fifo} is a FIFO (named pipe), not a regular file; give the path of a PNG or IDX file`);
-    expect(await failure(read(join(dir, 'missing.png')))).toBe(`cannot read PNG or IDX file ${join(dir, 'missing.png')}: no such file`);
+    expect(await failure(read(join(dir, 'missing.png')))).toBe(`cannot read PNG or IDX file ${join(dir, 'missing.png')}: it does not exist`);
   });
 });
 

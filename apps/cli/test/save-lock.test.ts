@@ -178,13 +178,13 @@ describe('model files that cannot be read are named, with what to do', () => {
     expect((await keel(['train', 'xor', '--epochs', '1', '--out', dir])).code).toBe(0);
     chmodSync(join(dir, 'model.json'), 0o000);
     const file = await keelUnprivileged(['eval', '--model', dir]);
-    expect(file.stderr).toBe(`keel: ${dir}/model.json: cannot read the model.json: permission denied (check the permissions of it and the directories above it)\n`);
+    expect(file.stderr).toBe(`keel: cannot read model.json ${dir}/model.json: permission denied (check the permissions of it and the directories above it)\n`);
     expect(file.code).toBe(1);
     chmodSync(join(dir, 'model.json'), 0o644);
     chmodSync(dir, 0o000);
     const directory = await keelUnprivileged(['eval', '--model', dir]);
     chmodSync(dir, 0o755);
-    expect(directory.stderr).toBe(`keel: ${dir}/model.json: cannot read the model.json: permission denied (check the permissions of it and the directories above it)\n`);
+    expect(directory.stderr).toBe(`keel: cannot read model.json ${dir}/model.json: permission denied (check the permissions of it and the directories above it)\n`);
     expect(directory.code).toBe(1);
   });
 

@@ -299,11 +299,11 @@ describe('readIdxFile: only regular files of a possible size', () => {
 
   it('names the path of a file it may not read, and of a missing one', async () => {
     const missing = join(root, 'missing.idx');
-    expect((await rejected(readIdxFile(missing))).message).toBe(`cannot read IDX file ${missing}: no such file`);
+    expect((await rejected(readIdxFile(missing))).message).toBe(`cannot read IDX file ${missing}: it does not exist`);
     if (process.getuid?.() === 0) return; // root reads anything
     const dir = directory({ 'locked.idx': writeIdx('uint8', [1], [1]) });
     chmodSync(join(dir, 'locked.idx'), 0o000);
-    expect((await rejected(readIdxFile(join(dir, 'locked.idx')))).message).toBe(`cannot read IDX file ${join(dir, 'locked.idx')}: permission denied`);
+    expect((await rejected(readIdxFile(join(dir, 'locked.idx')))).message).toBe(`cannot read IDX file ${join(dir, 'locked.idx')}: permission denied (check the permissions of it and the directories above it)`);
   });
 
   it('refuses a file larger than an IDX file can be, before reading it', async () => {

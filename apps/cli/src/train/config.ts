@@ -8,8 +8,23 @@ import { parseIdSpec } from '../id-spec.js';
 import type { Architecture } from '../model.js';
 import { checkSchedule, type ScheduleName } from './schedule.js';
 
+/** How an IDX directory's labels are read: `--classes` and `--allow-sparse-classes`. */
+export interface DataSettings {
+  /** The number of classes; labels must be below it. Inferred from the labels when left out. */
+  readonly classes?: number;
+  /** Infer the class count even when some classes never occur or are very rare. */
+  readonly allowSparseClasses?: boolean;
+}
+
+/** `--classes` and `--allow-sparse-classes` from the command line (for the run's config). */
+export function dataSettings(flags: Flags): DataSettings {
+  const classes = flags.integer('classes', 1);
+  const allowSparseClasses = flags.boolean('allow-sparse-classes');
+  return { ...(classes === undefined ? {} : { classes }), ...(allowSparseClasses ? { allowSparseClasses } : {}) };
+}
+
 /** The settings of a run (saved in the model's preprocessing as `run`, to resume with). */
-export interface RunSettings {
+export interface RunSettings extends DataSettings {
   readonly architecture: Architecture;
   readonly layers: readonly number[];
   /** cnn: hidden Dense units after the conv blocks. */
@@ -129,11 +144,12 @@ export function freshConfig(flags: Flags, registry: Registry): TrainConfig {
     epochs: flags.integer('epochs') ?? defaults.epochs,
     batchSize: flags.integer('batch-size') ?? defaults.batchSize,
     seed: flags.integer('seed', 0) ?? 0,
+    ...dataSettings(flags),
   };
 }
 
 /** Flags that would change a saved model's architecture or loss, which a resumed run keeps. */
-const FIXED_ON_RESUME = ['model', 'layers', 'dense', 'activation', 'init', 'loss'];
+const FIXED_ON_RESUME = ['model', 'layers', 'dense', 'activation', 'init', 'loss', 'classes'];
 
 /** A resumed run: the saved settings, with the flags that may change applied. */
 export function resumedConfig(flags: Flags, registry: Registry, dir: string, pre: Preprocessing & { run?: RunSettings }, epochsDone: number): TrainConfig {
@@ -163,6 +179,9 @@ export function resumedConfig(flags: Flags, registry: Registry, dir: string, pre
     epochs,
     batchSize: flags.integer('batch-size') ?? run.batchSize,
     seed: flags.integer('seed', 0) ?? run.seed,
+    // the data is read as the model was trained: with its class count
+    ...(pre.task === 'xor' ? {} : { classes: pre.classes }),
+    ...(run.allowSparseClasses === true || flags.boolean('allow-sparse-classes') ? { allowSparseClasses: true } : {}),
     out: flags.string('out') === undefined ? dir : resolve(flags.string('out')!),
     resume: dir,
   };

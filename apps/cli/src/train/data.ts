@@ -3,26 +3,10 @@ import { resolve } from 'node:path';
 import { SparseClassesError, split, type ArrayDataset, type Dataset, type Example } from '@keel/data';
 import { idxClassification, mnist } from '@keel/data/node';
 import type { Registry } from '@keel/registry';
-import type { Flags } from '../args.js';
 import { imageSplitDataset, outputFor, xorDatasets, type Layout, type OutputKind, type TargetEncoding } from '../data.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import { XOR_REPEAT, type TrainConfig } from './config.js';
 import { checkModelSize } from './model-size.js';
-
-/** How an IDX directory's labels are read: `--classes` and `--allow-sparse-classes`. */
-export interface DataSettings {
-  /** The number of classes; labels must be below it. Inferred from the labels when left out. */
-  readonly classes?: number;
-  /** Infer the class count even when some classes never occur or are very rare. */
-  readonly allowSparseClasses?: boolean;
-}
-
-/** `--classes` and `--allow-sparse-classes` from the command line (for the run's config). */
-export function dataSettings(flags: Flags): DataSettings {
-  const classes = flags.integer('classes', 1);
-  const allowSparseClasses = flags.boolean('allow-sparse-classes');
-  return { ...(classes === undefined ? {} : { classes }), ...(allowSparseClasses ? { allowSparseClasses } : {}) };
-}
 
 export interface RunData {
   readonly train: Dataset<Example>;
@@ -47,13 +31,13 @@ export interface LoadOptions {
   readonly normalize?: boolean;
 }
 
-export async function loadRunData(config: TrainConfig & DataSettings, registry: Registry, options: LoadOptions = {}): Promise<RunData> {
+export async function loadRunData(config: TrainConfig, registry: Registry, options: LoadOptions = {}): Promise<RunData> {
   const data = await loadData(config, registry, options);
   checkModelSize({ ...config, inputShape: data.inputShape, outputUnits: data.outputUnits }, config.batchSize);
   return data;
 }
 
-async function loadData(config: TrainConfig & DataSettings, registry: Registry, options: LoadOptions): Promise<RunData> {
+async function loadData(config: TrainConfig, registry: Registry, options: LoadOptions): Promise<RunData> {
   const normalize = options.normalize !== false;
   const loss = registry.resolve('loss', config.loss);
   let base: Omit<RunData, 'train' | 'validation' | 'description'> & { train: ArrayDataset };
@@ -93,7 +77,7 @@ async function loadData(config: TrainConfig & DataSettings, registry: Registry, 
 }
 
 /** MNIST, or the IDX directory with the class settings; a suspicious inferred class count is explained with the flags that settle it. */
-async function loadImageSet(config: TrainConfig & DataSettings) {
+async function loadImageSet(config: TrainConfig) {
   if (config.dataDir === undefined) {
     if (config.classes !== undefined && config.classes !== 10) throw usageError(`--classes ${config.classes}: MNIST has 10 classes`);
     return mnist();

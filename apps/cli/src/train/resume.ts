@@ -67,6 +67,8 @@ export function checkRunSettings(run: unknown, dir: string, registry: Registry):
   check('batchSize', count(run.batchSize), 'a whole number >= 1');
   check('seed', Number.isSafeInteger(run.seed), 'an integer');
   check('validationSplit', run.validationSplit === undefined || (positive(run.validationSplit) && (run.validationSplit as number) <= 0.9), 'a fraction in (0, 0.9]');
+  check('classes', run.classes === undefined || (count(run.classes) && (run.classes as number) >= 2 && (run.classes as number) <= 256), 'a whole number from 2 to 256');
+  check('allowSparseClasses', run.allowSparseClasses === undefined || typeof run.allowSparseClasses === 'boolean', 'true or false');
   return run as unknown as RunSettings;
 }
 

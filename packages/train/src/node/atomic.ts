@@ -2,7 +2,7 @@
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_JSON } from '../save/model-file.js';
-import { errorCode } from './fs-errors.js';
+import { errorCode } from '@keel/data/node';
 import { generationFile, generationOf, isKeelFile, LOCK_FILE, LOCK_TEMP, modelJsonTemp } from './names.js';
 
 /** The file-system calls a save makes (tests wrap them to inject failures and crashes at each step). */

@@ -8,7 +8,7 @@ import { ModelFileError } from '../save/errors.js';
 import { deserializeModel, MODEL_JSON, OPTIMIZER_FILE, parseModelJson, serializeModel, WEIGHTS_FILE, type LoadedModel, type LoadOptions, type SaveExtras } from '../save/model-file.js';
 import { formatJson, type JsonValue } from '../save/state.js';
 import { commitGeneration, nodeIo, removeUnreferenced, type AtomicIo } from './atomic.js';
-import { errorCode, fsReason } from './fs-errors.js';
+import { errorCode, fsReason } from '@keel/data/node';
 import { lockModelDirectory, type ModelDirectoryLock } from './lock.js';
 import { isKeelFile } from './names.js';
 import { MAX_MODEL_JSON_BYTES, MAX_TENSOR_FILE_BYTES, readModelFile } from './read-file.js';

@@ -4,7 +4,7 @@ import { linkSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { errorCode, fsError } from './fs-errors.js';
+import { errorCode, fsError } from '@keel/data/node';
 import { LOCK_FILE } from './names.js';
 
 /** Who holds a model directory's lock (the JSON in `<dir>/.keel-lock`). */

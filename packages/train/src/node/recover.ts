@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { MODEL_JSON } from '../save/model-file.js';
 import { nodeIo, removeUnreferenced, type AtomicIo } from './atomic.js';
-import { errorCode, fsError } from './fs-errors.js';
+import { errorCode, fsError } from '@keel/data/node';
 import { holderAlive, lockModelDirectory, ModelDirectoryLockedError, readHolder, type ModelDirectoryLock } from './lock.js';
 import { LOCK_TEMP, legacyAsidePrefix, legacyStagingPrefix } from './names.js';
 import { MAX_MODEL_JSON_BYTES, readModelFile } from './read-file.js';
