@@ -1,6 +1,6 @@
 import { DataLoader, type Dataset, type Example } from '@keel/data';
 import type { Module } from '@keel/layers';
-import { applyStep, type OptState, type Params } from '@keel/optimizers';
+import { applyStep, checkState, OptStateError, type OptState, type Params } from '@keel/optimizers';
 import { defaultRegistry, type Registry } from '@keel/registry';
 import { noGrad, openAllocationScope, zerosLike, type Tensor } from '@keel/tensor';
 import type { Logs, TrainingState } from './callbacks/callback.js';
@@ -17,6 +17,16 @@ const YIELD_EVERY = 16;
 function yieldToEventLoop(): Promise<void> {
   const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
   return new Promise((resolve) => (immediate !== undefined ? immediate(resolve) : setTimeout(resolve, 0)));
+}
+
+/** State from elsewhere (a file, another run) must have the structure `fresh`, what the optimizer makes for this model. */
+function checkResumedState(given: unknown, id: string | undefined, fresh: OptState): void {
+  try {
+    checkState(given, fresh);
+  } catch (error) {
+    if (!(error instanceof OptStateError)) throw error;
+    throw new OptStateError(error.path, `fit: the optimizerState passed in is not ${id ?? 'this optimizer'}'s state for this model: ${error.message}`);
+  }
 }
 
 /** What `fit` returns: the history, and the optimizer state to resume from. */
@@ -84,6 +94,7 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
   if (unbuilt.built === false && typeof unbuilt.build === 'function') unbuilt.build(loader.featureShape);
   const params = model.parameters();
   const paramRecord: Params = Object.fromEntries(params);
+  if (options.optimizerState !== undefined) checkResumedState(options.optimizerState, optimizer.id, optimizer.transformation.init(paramRecord));
   let optState = (options.optimizerState as OptState | undefined) ?? optimizer.transformation.init(paramRecord);
   state.optimizer = { id: optimizer.id, config: optimizer.config, state: optState };
   const callbacks = options.callbacks ?? [];

@@ -33,6 +33,18 @@ describe('checkpoint and resume through files', () => {
     expect(resumed).toEqual([...straight.parameters().values()].map((p) => Array.from(p.values)));
   });
 
+  it("fit refuses optimizer state that is not its optimizer's state for this model, naming where it differs", async () => {
+    const registry = freshRegistry();
+    const options = { loss: 'binaryCrossEntropyWithLogits', optimizer: { id: 'adam', lr: 0.02 }, batchSize: 2, seed: 6, registry } as const;
+    const narrow = new Sequential([new Dense({ units: 4, activation: 'tanh' }), new Dense({ units: 1 })], { inputShape: [2], seed: 1, registry });
+    const first = await fit(narrow, xorData(), { ...options, epochs: 1 });
+    // the state of a 2-4-1 model, given to a 2-8-1 model: every moment has the wrong shape
+    const wide = xorModel(1, registry);
+    await expect(fit(wide, xorData(), { ...options, epochs: 2, initialEpoch: 1, optimizerState: first.optimizerState })).rejects.toThrow(
+      "fit: the optimizerState passed in is not adam's state for this model: state[0].mu['dense_1/kernel'] has shape [2, 4]; the model's parameter needs [2, 8]",
+    );
+  });
+
   it('csvLogger and jsonLogger write one row per epoch', async () => {
     const registry = freshRegistry();
     const csv = join(dir, 'logs', 'train.csv');
