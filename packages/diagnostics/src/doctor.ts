@@ -933,15 +933,19 @@ export class Doctor implements Callback {
     // formulation problem: a lower learning rate would only postpone it.
     const fromFiniteInputs = grown === undefined && t.inputs.length > 0 && t.inputs.every((i) => i.nonFinite === 0 && typeof i.absMax === 'number' && i.absMax < 1e6);
     const domainOps = ['log', 'div', 'reciprocal', 'sqrt', 'rsqrt'];
+    // what both explanations below say: where the first non-finite value came from
+    const origin = {
+      code: 'nan-produced',
+      severity: 'error',
+      source: 'trace',
+      step: t.step,
+      ...(t.layer !== undefined && t.layer !== 'loss' ? { layer } : {}),
+      ...(t.parameter !== undefined ? { parameter: t.parameter } : {}),
+      summary: `at step ${t.step} (epoch ${event.epoch + 1}, batch ${event.batchIndex + 1}) the first non-finite value was produced by ${t.op} in the ${t.phase} pass of ${inLayer}: ${t.output !== undefined ? `${t.output.nan + t.output.posInf + t.output.negInf} ${what} value(s), the first at index ${t.output.firstIndex}` : what}; its inputs: ${inputsText}`,
+    } as const;
     if (fromFiniteInputs && t.op !== undefined && domainOps.includes(t.op)) {
       return finding({
-        code: 'nan-produced',
-        severity: 'error',
-        source: 'trace',
-        step: t.step,
-        ...(t.layer !== undefined && t.layer !== 'loss' ? { layer } : {}),
-        ...(t.parameter !== undefined ? { parameter: t.parameter } : {}),
-        summary: `at step ${t.step} (epoch ${event.epoch + 1}, batch ${event.batchIndex + 1}) the first non-finite value was produced by ${t.op} in the ${t.phase} pass of ${inLayer}: ${t.output !== undefined ? `${t.output.nan + t.output.posInf + t.output.negInf} ${what} value(s), the first at index ${t.output.firstIndex}` : what}; its inputs: ${inputsText}`,
+        ...origin,
         cause: `its inputs were finite and of a normal size, so ${t.op} itself produced it (${t.op === 'log' ? 'log of 0 or of a negative value: a probability that reached exactly 0' : t.op === 'div' || t.op === 'reciprocal' ? 'a division by 0' : `${t.op} outside its domain`}); the learning rate is not the cause`,
         fix: `compute it in a numerically stable form: ${t.op === 'log' ? 'a from-logits loss (sparseSoftmaxCrossEntropy, softmaxCrossEntropy, binaryCrossEntropyWithLogits) instead of the log of probabilities, or log(p + eps) / clip p away from 0' : `keep the ${t.op}'s input away from 0 and from invalid values (add an eps, clip)`}`,
         evidence: { ...common, fromFiniteInputs: true },
@@ -958,13 +962,7 @@ export class Doctor implements Callback {
       ? `; the activation '${handWrittenId}' computes exp of an unbounded input: use Keel's softmax/sigmoid (they subtract the max or branch on the sign), or better a linear output with softmaxCrossEntropy`
       : '';
     return finding({
-      code: 'nan-produced',
-      severity: 'error',
-      source: 'trace',
-      step: t.step,
-      ...(t.layer !== undefined && t.layer !== 'loss' ? { layer } : {}),
-      ...(t.parameter !== undefined ? { parameter: t.parameter } : {}),
-      summary: `at step ${t.step} (epoch ${event.epoch + 1}, batch ${event.batchIndex + 1}) the first non-finite value was produced by ${t.op} in the ${t.phase} pass of ${inLayer}: ${t.output !== undefined ? `${t.output.nan + t.output.posInf + t.output.negInf} ${what} value(s), the first at index ${t.output.firstIndex}` : what}; its inputs: ${inputsText}`,
+      ...origin,
       cause,
       fix: `${lrFix}${hygiene}${expFix}`,
       evidence: common,
