@@ -77,6 +77,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
 /** Checks the options' types; `types` becomes a Map, so `__proto__` or `constructor` can only be a column name. */
 function checkOptions(options: CsvOptions): { header?: boolean; delimiter?: string; columns?: readonly string[]; types: Map<string, CsvType> } {
   const given = optionsArgument('parseCsv(text, options)', options);
+  checkOptionNames(given);
   const header = optionalBooleanArgument('parseCsv option header', given.header);
   const delimiter = optionalStringArgument('parseCsv option delimiter', given.delimiter, 'a one-character string');
   const columns = given.columns === undefined ? undefined : stringsArgument('parseCsv option columns', given.columns);
@@ -88,6 +89,18 @@ function checkOptions(options: CsvOptions): { header?: boolean; delimiter?: stri
     for (const [name, type] of Object.entries(given.types)) types.set(name, checkType(name, type));
   }
   return { ...(header === undefined ? {} : { header }), ...(delimiter === undefined ? {} : { delimiter }), ...(columns === undefined ? {} : { columns }), types };
+}
+
+const CSV_OPTIONS = ['header', 'columns', 'types', 'delimiter'];
+
+/** An unknown option is a typo until shown otherwise: `headers: false` ignored would eat the first row as a header. */
+function checkOptionNames(given: object): void {
+  for (const [key, value] of Object.entries(given)) {
+    if (CSV_OPTIONS.includes(key) || value === undefined) continue;
+    const near = nearestId(key, CSV_OPTIONS);
+    const hint = near === undefined ? '' : ` did you mean '${near}'?`;
+    throw new CsvFormatError('bad-option', `parseCsv has no option '${key}';${hint} options: ${CSV_OPTIONS.join(', ')}`);
+  }
 }
 
 function checkType(column: string, type: unknown): CsvType {
