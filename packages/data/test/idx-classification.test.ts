@@ -178,7 +178,9 @@ describe('idxClassification', () => {
 
   it('rejects a class count labels cannot hold', async () => {
     const error = await rejected(idxClassification(directory(standardFiles()), { classes: 300 }));
-    expect(error.message).toBe('classes must be an integer from 1 to 256 (labels are uint8), got 300');
+    expect(error.message).toBe('classes must be an integer from 2 to 256 (a classifier needs at least 2; labels are uint8), got 300');
+    // one class is no classification: a 1-unit softmax has loss 0 and learns nothing
+    expect((await rejected(idxClassification(directory(standardFiles()), { classes: 1 }))).message).toMatch(/from 2 to 256.*got 1$/);
   });
 });
 
@@ -192,6 +194,15 @@ describe('idxClassification: an inferred class count that a stray label would ma
       't10k-images-idx3-ubyte': writeIdx('uint8', [testLabels.length, 1, 1], new Uint8Array(testLabels.length)),
       't10k-labels-idx1-ubyte': writeIdx('uint8', [testLabels.length], testLabels),
     });
+
+  it('refuses labels that are all 0 (one class), naming the files', async () => {
+    const dir = setWith(new Uint8Array(40), new Uint8Array(10));
+    const error = await rejected(idxClassification(dir));
+    expect(error).toBeInstanceOf(DataSourceError);
+    expect(error.message).toBe(
+      `every label in ${join(dir, 'train-labels-idx1-ubyte')}, ${join(dir, 't10k-labels-idx1-ubyte')} is 0: that is 1 class, and a classifier needs at least 2; check the label files`,
+    );
+  });
 
   it('refuses a single label 12 (classes 10..11 never occur), naming the file, index, label and counts', async () => {
     const labels = tenClasses(20);

@@ -77,6 +77,11 @@ export function checkClasses(splits: readonly LabelFile[], declared?: number, al
     }
   }
   if (declared !== undefined) return declared;
+  if (max < 1) {
+    // A 1-unit softmax is always 100% sure of class 0: its loss is 0 and it learns nothing.
+    const names = splits.map((s) => s.name).join(', ');
+    throw new DataSourceError('label-range', `every label in ${names} is ${max === 0 ? '0' : 'missing'}: that is ${max + 1} class${max === 0 ? '' : 'es'}, and a classifier needs at least 2; check the label files`);
+  }
   if (!allowSparse) checkInferredClasses(splits);
   return max + 1;
 }
@@ -105,8 +110,8 @@ export async function assembleClassification<S extends SplitName>(
   optionsArgument('the classification options', options);
   optionalBooleanArgument('option allowSparseClasses', options.allowSparseClasses);
   const declared = options.classes;
-  if (declared !== undefined && !(Number.isInteger(declared) && declared >= 1 && declared <= 256)) {
-    throw new RangeError(`classes must be an integer from 1 to 256 (labels are uint8), got ${declared}`);
+  if (declared !== undefined && !(Number.isInteger(declared) && declared >= 2 && declared <= 256)) {
+    throw new RangeError(`classes must be an integer from 2 to 256 (a classifier needs at least 2; labels are uint8), got ${declared}`);
   }
   const splits = splitsOf(options.split);
   // read in parallel, but report the first bad file in a fixed order (train images, train labels,
