@@ -26,6 +26,9 @@ export const MAX_INTEGER = 2 ** 31 - 1;
 
 type RawValue = string | boolean | string[];
 
+/** A decimal number: '3', '-0.5', '.5', '1e-3'. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Parsed flags with typed, checked accessors. */
 export class Flags {
   constructor(
@@ -57,7 +60,10 @@ export class Flags {
     if (text === undefined) return undefined;
     const value = Number(text);
     const what = check.positive === true ? 'a positive number' : 'a number';
-    if (text.trim() === '' || !Number.isFinite(value)) throw usageError(`--${name} must be ${what}, got '${text}'`);
+    // Decimal notation only: Number() also takes '0x10', '0b1' and '' (0), which no flag means.
+    if (!DECIMAL.test(text.trim()) || !Number.isFinite(value)) throw usageError(`--${name} must be ${what}, got '${text}'`);
+    // '1e-400' is not 0: a value too small for a double would silently become one.
+    if (value === 0 && /[1-9]/.test(text.trim().split(/[eE]/)[0])) throw usageError(`--${name}: ${text} is too small to represent (it would become 0)`);
     if (check.positive === true && value <= 0) throw usageError(`--${name} must be ${what}, got ${text}`);
     if (check.min !== undefined && value < check.min) throw usageError(`--${name} must be at least ${check.min}, got ${text}`);
     const max = check.max ?? this.specs.get(name)?.max;
@@ -140,6 +146,8 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
       value = next;
       i++;
     }
+    // An empty name is never meant: `--out ""` would quietly mean the current directory (numbers say so themselves).
+    if (value === '' && spec.type === 'string') throw usageError(`--${spec.name} needs a value (${spec.value ?? spec.type}), got an empty string`);
     if (spec.repeatable === true && typeof value === 'string') {
       const previous = values.get(spec.name);
       values.set(spec.name, [...(Array.isArray(previous) ? previous : []), value]);

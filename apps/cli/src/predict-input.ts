@@ -1,7 +1,7 @@
 // What `keel predict` reads: a PNG picture or an IDX file of images, as model inputs.
 import { DataSourceError, IdxFormatError, MAX_IDX_FILE_BYTES, isGzip, parseIdx } from '@keel/data';
 import { readRegularFile } from '@keel/data/node';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT, usageError } from './errors.js';
 import { invert, isDarkOnLight, resize, toGray, type GrayImage } from './image.js';
 import { decodePng, isPng, PNG_SIGNATURE, PngError } from './png.js';
 
@@ -24,6 +24,7 @@ export async function readPredictInput(path: string, rows: number, cols: number,
   }
   const kind = kindOf(path, bytes);
   if (kind === 'png') {
+    if (limit !== undefined) throw usageError(`--limit ${limit}: ${path} is a PNG, one image; --limit is for an IDX file of many images`);
     let gray: GrayImage;
     try {
       gray = toGray(decodePng(bytes));

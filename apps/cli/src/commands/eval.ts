@@ -15,7 +15,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   if (flags.positionals.length > 0) throw usageError(`keel eval takes no arguments besides flags, got '${flags.positionals[0]}'`);
   await recoverModel(dir, context); // says what an interrupted save left, and what was done about it
   const { model, preprocessing: pre } = await openModel(dir, context.registry, { forInference: true });
-  const data = await evalData(flags.string('data'), pre, model.inputShape ?? []);
+  const data = await evalData(flags.string('data'), pre, model.inputShape ?? [], dir);
   const started = performance.now();
   const result = evaluate(model, data.dataset, { loss: pre.loss, registry: context.registry, batchSize: flags.integer('batch-size') ?? 256 });
   const seconds = (performance.now() - started) / 1000;
@@ -45,7 +45,7 @@ export const evalCommand: Command = {
   usage: 'keel eval --model <dir> [--data <dir>]',
   flags: [
     { name: 'model', type: 'string', value: 'dir', description: "the model directory ('keel train --out')" },
-    { name: 'data', type: 'string', value: 'dir', description: "an IDX set's directory; its test split (t10k-*) is used (default: the model's own data, else MNIST)" },
+    { name: 'data', type: 'string', value: 'dir', description: "an IDX set's directory; its test split (t10k-*) is used (default: the set the model was trained on)" },
     { name: 'batch-size', type: 'integer', value: 'n', description: 'examples per forward pass (default 256)' },
   ],
   details: ['Examples:', '  keel eval --model models/mnist', '  keel eval --model models/fashion --data ~/data/fashion-mnist --json'].join('\n'),

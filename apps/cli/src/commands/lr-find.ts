@@ -10,6 +10,7 @@ import { compact, fixed } from '../format.js';
 import { lrFinderSvg } from '../plot-lr.js';
 import { optimizerSettings } from '../train/config.js';
 import { SETUP_FLAGS } from '../train/flags.js';
+import { checkPlotPath } from '../train/output-dir.js';
 import { freshSetup } from '../train/setup.js';
 
 async function run(flags: Flags, context: Context): Promise<number> {
@@ -18,6 +19,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   const end = flags.number('end', { positive: true }) ?? 10;
   if (end <= start) throw usageError(`--end (${end}) must be greater than --start (${start})`);
   const steps = flags.integer('steps', 10) ?? 100;
+  await checkPlotPath(flags, context.io.cwd); // before the sweep: a plot that cannot be written, or would replace another file, fails now
   const { config, data, model } = await freshSetup(flags, context);
   out.line(data.description);
   out.line(`LR range test: ${steps} steps of ${config.optimizer}, learning rate ${compact(start)} -> ${compact(end)}, ${config.loss}, batch ${config.batchSize}, backend ${context.backend}`);
@@ -64,7 +66,8 @@ export const lrFindCommand: Command = {
     { name: 'start', type: 'number', value: 'rate', description: 'first learning rate of the sweep (default 1e-6)' },
     { name: 'end', type: 'number', value: 'rate', description: 'last learning rate of the sweep (default 10)' },
     { name: 'steps', type: 'integer', value: 'n', description: 'steps of the sweep, one batch each (default 100, at least 10)' },
-    { name: 'plot', type: 'string', value: 'file.svg', description: 'write the curve (log learning rate against loss) as an SVG' },
+    { name: 'plot', type: 'string', value: 'file.svg', description: 'write the curve (log learning rate against loss) as an SVG; an existing file must be a plot Keel wrote (or pass --overwrite)' },
+    { name: 'overwrite', type: 'boolean', description: 'let --plot replace an existing file that is not a plot Keel wrote' },
   ],
   details: [
     'The model restarts from its initial weights for the real run: the sweep leaves no trace.',

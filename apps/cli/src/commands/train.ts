@@ -13,10 +13,10 @@ export const trainCommand: Command = {
     { name: 'epochs', type: 'integer', value: 'n', description: 'epochs to train (default 3; xor 10); with --resume, the total' },
     { name: 'validation-split', type: 'number', value: 'fraction', description: 'hold out this fraction of the training set to validate on after each epoch' },
     { name: 'out', type: 'string', value: 'dir', description: 'save the model here after every epoch (with its optimizer state, to resume); checked and locked before training' },
-    { name: 'overwrite', type: 'boolean', description: 'let --out replace a model already saved there (without it, train refuses before training starts)' },
+    { name: 'overwrite', type: 'boolean', description: 'let --out replace a model already saved there, and --plot an existing file that is not a plot Keel wrote (without it, train refuses before training starts)' },
     { name: 'resume', type: 'string', value: 'dir', description: 'continue training a model saved with --out (saves back there unless --out is given)' },
     { name: 'reset-optimizer', type: 'boolean', description: '--resume: start the optimizer state afresh (momentum from zero) when the saved state is missing or does not fit' },
-    { name: 'plot', type: 'string', value: 'file.svg', description: 'write loss and accuracy curves (train and validation) as an SVG' },
+    { name: 'plot', type: 'string', value: 'file.svg', description: 'write loss and accuracy curves (train and validation) as an SVG; never inside a model or the data directory' },
   ],
   details: [
     'Schedules:',

@@ -18,7 +18,7 @@ export interface DataSettings {
 
 /** `--classes` and `--allow-sparse-classes` from the command line (for the run's config). */
 export function dataSettings(flags: Flags): DataSettings {
-  const classes = flags.integer('classes', 1);
+  const classes = flags.integer('classes', 2); // one class is no classification (a 1-unit softmax learns nothing)
   const allowSparseClasses = flags.boolean('allow-sparse-classes');
   return { ...(classes === undefined ? {} : { classes }), ...(allowSparseClasses ? { allowSparseClasses } : {}) };
 }
@@ -148,6 +148,10 @@ export function freshConfig(flags: Flags, registry: Registry): TrainConfig {
   };
 }
 
+function describeTask(pre: Preprocessing): string {
+  return pre.task === 'idx' ? `the IDX set ${pre.dataDir ?? '(directory not recorded)'} (task idx)` : pre.task;
+}
+
 /** Flags that would change a saved model's architecture or loss, which a resumed run keeps. */
 const FIXED_ON_RESUME = ['model', 'layers', 'dense', 'activation', 'init', 'loss', 'classes'];
 
@@ -155,7 +159,11 @@ const FIXED_ON_RESUME = ['model', 'layers', 'dense', 'activation', 'init', 'loss
 export function resumedConfig(flags: Flags, registry: Registry, dir: string, pre: Preprocessing & { run?: RunSettings }, epochsDone: number): TrainConfig {
   const fixed = FIXED_ON_RESUME.filter((name) => flags.has(name));
   if (fixed.length > 0) throw usageError(`${fixed.map((f) => `--${f}`).join(', ')} cannot change when resuming: the model in ${dir} keeps its architecture and loss`);
-  if (flags.positionals.length > 0) taskOf(flags);
+  if (flags.positionals.length > 0) {
+    // A task on the command line must be the saved one: another would silently be ignored.
+    const given = taskOf(flags)!.task;
+    if (given !== pre.task) throw usageError(`the model in ${dir} was trained on ${describeTask(pre)}, not ${given}; resume it with 'keel train --resume ${dir}' (no task), or train a new model for ${given}`);
+  }
   const run = pre.run;
   if (run === undefined) throw usageError(`${dir} was not saved by 'keel train' (its preprocessing has no run settings), so it cannot be resumed`);
   const optimizer = flags.string('optimizer') ?? run.optimizer;

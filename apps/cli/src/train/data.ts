@@ -5,10 +5,13 @@ import { idxClassification, mnist } from '@keel/data/node';
 import type { Registry } from '@keel/registry';
 import { imageSplitDataset, outputFor, xorDatasets, type Layout, type OutputKind, type TargetEncoding } from '../data.js';
 import { CliError, EXIT, usageError } from '../errors.js';
+import { inModelClasses } from '../model-classes.js';
 import { XOR_REPEAT, type TrainConfig } from './config.js';
 import { checkModelSize } from './model-size.js';
 
 export interface RunData {
+  /** The whole training set, before any validation split (to work out another run's split). */
+  readonly allTrain: Dataset<Example>;
   readonly train: Dataset<Example>;
   readonly validation: Dataset<Example> | undefined;
   readonly test: ArrayDataset;
@@ -40,7 +43,7 @@ export async function loadRunData(config: TrainConfig, registry: Registry, optio
 async function loadData(config: TrainConfig, registry: Registry, options: LoadOptions): Promise<RunData> {
   const normalize = options.normalize !== false;
   const loss = registry.resolve('loss', config.loss);
-  let base: Omit<RunData, 'train' | 'validation' | 'description'> & { train: ArrayDataset };
+  let base: Omit<RunData, 'allTrain' | 'train' | 'validation' | 'description'> & { train: ArrayDataset };
   let what: string;
   if (config.task === 'xor') {
     if (config.classes !== undefined || config.allowSparseClasses === true) throw usageError('--classes and --allow-sparse-classes are for image sets; xor has two classes');
@@ -71,9 +74,20 @@ async function loadData(config: TrainConfig, registry: Registry, options: LoadOp
     const name = config.task === 'mnist' ? 'MNIST' : config.dataDir!;
     what = `${name}: ${set.train.count.toLocaleString('en-US')} train / ${set.test.count.toLocaleString('en-US')} test images of ${rows}x${cols}, ${set.classes} classes`;
   }
-  if (config.validationSplit === undefined) return { ...base, validation: undefined, description: what };
-  const [train, validation] = split(base.train, config.validationSplit, { seed: config.seed, stratify: base.encoding === 'index' });
-  return { ...base, train, validation, description: `${what} (${validation.length.toLocaleString('en-US')} held out for validation)` };
+  if (config.validationSplit === undefined) return { ...base, allTrain: base.train, validation: undefined, description: what };
+  const [train, validation] = validationSplitOf(base.train, { validationSplit: config.validationSplit, seed: config.seed }, base.encoding);
+  return { ...base, allTrain: base.train, train, validation, description: `${what} (${validation.length.toLocaleString('en-US')} held out for validation)` };
+}
+
+function validationSplitOf(all: Dataset<Example>, settings: { validationSplit: number; seed: number }, encoding: TargetEncoding) {
+  return split(all, settings.validationSplit, { seed: settings.seed, stratify: encoding === 'index' });
+}
+
+/** How many examples a run with these settings trained on per epoch (what is left after its validation split). */
+export function trainSizeWith(data: RunData, settings: { validationSplit?: number; seed: number }): number {
+  const { validationSplit } = settings;
+  if (validationSplit === undefined) return data.allTrain.length;
+  return validationSplitOf(data.allTrain, { validationSplit, seed: settings.seed }, data.encoding)[0].length;
 }
 
 /** MNIST, or the IDX directory with the class settings; a suspicious inferred class count is explained with the flags that settle it. */
@@ -88,6 +102,8 @@ async function loadImageSet(config: TrainConfig) {
       ...(config.allowSparseClasses === true ? { allowSparseClasses: true } : {}),
     });
   } catch (error) {
+    // A resumed run reads the data with the model's class count, which nobody declared on this run.
+    if (config.resume !== undefined && config.classes !== undefined) throw inModelClasses(error, config.classes);
     if (!(error instanceof SparseClassesError)) throw error;
     const classes = error.suggestedClasses ?? 'N';
     throw new CliError(

@@ -1,8 +1,10 @@
 // Where `keel train` writes, checked before training so no problem surfaces after an epoch:
-// --out (checked and locked, and held until the run ends, so no two runs write it at once) and --plot.
+// --out (checked and locked, and held until the run ends, so no two runs write it at once) and
+// --plot (also for lr-find).
 import { constants } from 'node:fs';
-import { access, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { access, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readRegularFile } from '@keel/data/node';
 import { describeHolder, lockModelDirectory, ModelDirectoryLockedError, notAModelDirectory, type ModelDirectoryLock } from '@keel/train/node';
 import type { Flags } from '../args.js';
 import type { Context } from '../common.js';
@@ -79,16 +81,78 @@ export async function claimOutput(flags: Flags, context: Context): Promise<Claim
   return { dir, lock, onNotice: (message) => printNotice(context, message), release };
 }
 
+/** Whether `path` is inside `dir` (or is `dir`). */
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** A path with symbolic links resolved (as far as it exists), so a link into a model is seen for what it is. */
+async function realPath(path: string): Promise<string> {
+  const real = await realpath(path).catch(() => undefined);
+  if (real !== undefined) return real;
+  const parent = dirname(path);
+  return parent === path ? path : join(await realPath(parent), basename(path));
+}
+
+/** The first bytes of the SVGs `keel train --plot` and `keel lr-find --plot` write. */
+const KEEL_PLOT = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^\n]*>\n<title>keel (train|lr-find)[ :]/;
+
+/** Whether the regular file `path` is a plot Keel wrote (only its first bytes are read). */
+async function isKeelPlot(path: string): Promise<boolean> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const head = Buffer.alloc(512);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return KEEL_PLOT.test(head.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** preprocessing.dataDir of the model in `dir`, if it has one (the data a resumed run reads). */
+async function savedDataDir(dir: string): Promise<string | undefined> {
+  try {
+    const text = new TextDecoder().decode(await readRegularFile(join(dir, 'model.json'), { maxBytes: 1 << 20, what: 'model.json' }));
+    const dataDir = (JSON.parse(text) as { preprocessing?: { dataDir?: unknown } }).preprocessing?.dataDir;
+    return typeof dataDir === 'string' ? dataDir : undefined;
+  } catch {
+    return undefined; // opening the model to resume reports what is wrong with it
+  }
+}
+
 /**
- * --plot is written after training: a path that cannot become a file (a directory, a path
- * through a file, a directory this user cannot write) is refused before training starts.
+ * --plot (train and lr-find), checked before any training so no file is lost or fails to be
+ * written after it: never inside the model directory the run saves to, a directory holding a
+ * Keel model (model.json) or the run's data directory (those files would be overwritten or mixed
+ * with a plot); an existing file only when it is a plot Keel wrote, or with --overwrite; and a
+ * path that can become a file (not a directory, not through a file, in a directory this user
+ * can write).
  */
-export async function checkPlotPath(flags: Flags): Promise<void> {
+export async function checkPlotPath(flags: Flags, cwd: string = process.cwd()): Promise<void> {
   const given = flags.string('plot');
   if (given === undefined) return;
-  const path = resolve(given);
-  if ((await stat(path).catch(() => undefined))?.isDirectory() === true) {
+  const path = resolve(cwd, given);
+  const real = await realPath(path);
+  const resume = flags.string('resume');
+  const modelDir = flags.string('out') ?? resume;
+  if (modelDir !== undefined && isInside(real, await realPath(resolve(cwd, modelDir)))) {
+    throw new CliError(`--plot ${path} is inside the model directory ${resolve(cwd, modelDir)} the run saves to; write the plot outside it`);
+  }
+  if ((await stat(join(dirname(real), 'model.json')).catch(() => undefined)) !== undefined) {
+    throw new CliError(`--plot ${path} is in ${dirname(real)}, a Keel model directory (it has model.json); write the plot outside it`);
+  }
+  const data = flags.string('data') ?? (resume === undefined ? undefined : await savedDataDir(resolve(cwd, resume)));
+  if (data !== undefined && isInside(real, await realPath(resolve(cwd, data)))) {
+    throw new CliError(`--plot ${path} is inside the data directory ${resolve(cwd, data)}; write the plot outside it`);
+  }
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory() === true) {
     throw new CliError(`--plot ${path} is a directory; give a file name such as ${join(path, 'curves.svg')}`);
+  }
+  if (existing !== undefined && !existing.isFile()) throw new CliError(`--plot ${path} exists and is not a regular file (a device, a FIFO or a socket); choose another --plot`);
+  if (existing !== undefined && !flags.boolean('overwrite') && !(await isKeelPlot(path))) {
+    throw new CliError(`--plot ${path} exists and is not a plot Keel wrote; pass --overwrite to replace it, or choose another --plot`);
   }
   let dir = dirname(path);
   for (;;) {

@@ -118,12 +118,13 @@ export function resumedOptimizerState(loaded: LoadedModel, run: RunSettings, mod
 
 /**
  * A note when the resumed run's learning-rate schedule is not the one the saved run followed
- * (another length, rate or batch size): the result then differs from a straight run. Undefined
- * when it continues exactly.
+ * (another length, rate, batch size or validation split): the result then differs from a straight
+ * run. Each plan's steps per epoch come from its own train set size (`savedExamples` is what the
+ * saved run's validation split left). Undefined when it continues exactly.
  */
-export function scheduleNote(saved: RunSettings, now: RunSettings, epochsDone: number, trainExamples: number): string | undefined {
-  const savedSteps = Math.ceil(trainExamples / saved.batchSize);
-  const nowSteps = Math.ceil(trainExamples / now.batchSize);
+export function scheduleNote(saved: RunSettings, now: RunSettings, epochsDone: number, savedExamples: number, nowExamples: number): string | undefined {
+  const savedSteps = Math.ceil(savedExamples / saved.batchSize);
+  const nowSteps = Math.ceil(nowExamples / now.batchSize);
   const before = makeSchedule(saved.schedule, saved.lr, saved.epochs * savedSteps, savedSteps);
   const after = makeSchedule(now.schedule, now.lr, now.epochs * nowSteps, nowSteps);
   // The same plan when every step trained so far had the rate the new plan gives it.
@@ -136,5 +137,24 @@ export function scheduleNote(saved: RunSettings, now: RunSettings, epochsDone: n
     `the saved run's ${saved.schedule} learning-rate schedule was planned for ${plural(saved.epochs)} of ${savedSteps} steps (rate ${before(Math.max(0, done - 1)).toPrecision(3)} at its last step); ` +
     `this run follows a ${now.schedule} schedule planned for ${plural(now.epochs)} of ${nowSteps} steps from epoch ${epochsDone + 1} on (rate ${after(epochsDone * nowSteps).toPrecision(3)}), ` +
     `so its weights will differ from those of a straight ${now.epochs}-epoch run. For a straight run, train ${plural(now.epochs)} without --resume`
+  );
+}
+
+/**
+ * A note when the resumed run holds out other examples than the saved run did (another
+ * --validation-split, or another --seed with one): its validation set then includes examples the
+ * model has trained on, so its scores are not comparable with the earlier epochs'. Undefined when
+ * the held-out examples are the same.
+ */
+export function validationNote(saved: RunSettings, now: RunSettings): string | undefined {
+  const fraction = (v: number | undefined): string => (v === undefined ? 'none' : String(v));
+  if (saved.validationSplit === now.validationSplit && (now.validationSplit === undefined || saved.seed === now.seed)) return undefined;
+  if (now.validationSplit === undefined) {
+    return `--validation-split: the saved run held out ${fraction(saved.validationSplit)} of the training set for validation; this run holds out none, so it now also trains on the examples it was validated on`;
+  }
+  const change = saved.validationSplit === now.validationSplit ? `--seed ${now.seed} (was ${saved.seed}) picks other held-out examples` : `--validation-split ${now.validationSplit} (was ${fraction(saved.validationSplit)}) holds out other examples`;
+  return (
+    `${change} than the ones the model was validated on before: some of them it has already trained on, ` +
+    'so validation scores from here on are optimistic and not comparable with the earlier epochs. Keep the saved split for comparable scores'
   );
 }

@@ -9,8 +9,8 @@ import { CliError, EXIT, oneLine, usageError } from '../errors.js';
 import { buildModel } from '../model.js';
 import { openModel, type OpenedModel } from '../saved-model.js';
 import { freshConfig, resumedConfig, runSettings, type RunSettings, type TrainConfig } from './config.js';
-import { checkEpochAgainstRun, checkRunSettings, checkStep, resumedOptimizerState, RESET_OPTIMIZER_FLAG, resetHint, savedProgress, scheduleNote } from './resume.js';
-import { loadRunData, type LoadOptions, type RunData } from './data.js';
+import { checkEpochAgainstRun, checkRunSettings, checkStep, resumedOptimizerState, RESET_OPTIMIZER_FLAG, resetHint, savedProgress, scheduleNote, validationNote } from './resume.js';
+import { loadRunData, trainSizeWith, type LoadOptions, type RunData } from './data.js';
 
 export interface Setup {
   readonly config: TrainConfig;
@@ -64,11 +64,13 @@ export async function setUp(flags: Flags, context: Context): Promise<Setup> {
   if (expected.join('x') !== data.inputShape.join('x')) {
     throw usageError(`the model in ${resume} takes inputs of shape [${expected.join(', ')}], but the data gives [${data.inputShape.join(', ')}]`);
   }
-  // The saved step is checked where the same data split and batch size give the same epochs.
-  if (config.batchSize === run.batchSize && config.validationSplit === run.validationSplit) checkStep(progress, Math.ceil(data.train.length / config.batchSize), resume);
+  // The saved run's own epochs: its batch size and the train set its validation split left.
+  const savedTrainSize = trainSizeWith(data, run);
+  checkStep(progress, Math.ceil(savedTrainSize / run.batchSize), resume);
   if (flags.boolean(RESET_OPTIMIZER_FLAG)) context.out.warn(`--${RESET_OPTIMIZER_FLAG}: the optimizer state starts afresh (momentum and moments from zero), so this run differs from an uninterrupted one`);
-  const note = scheduleNote(run, config, progress.epoch, data.train.length);
-  if (note !== undefined) context.out.warn(note);
+  for (const note of [scheduleNote(run, config, progress.epoch, savedTrainSize, data.train.length), validationNote(run, config)]) {
+    if (note !== undefined) context.out.warn(note);
+  }
   const history = loaded.training?.history;
   return {
     config,
