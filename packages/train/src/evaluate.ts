@@ -3,22 +3,44 @@ import type { Module } from '@keel/layers';
 import { defaultRegistry, type Registry } from '@keel/registry';
 import { concat, noGrad, slice, Tensor, tidy } from '@keel/tensor';
 import { resolveMetric, type Metric } from './metrics/index.js';
-import { checkBatchSize, checkDataset, type LossArg } from './options.js';
+import { checkLoss, checkOutputs, checkTargets } from './finite-outputs.js';
+import { checkInputShape } from './input-shape.js';
+import { checkDataset, checkEvaluateOptions, checkBatchSize, checkPredictOptions, type LossArg } from './options.js';
 import { installTrain } from './plugin.js';
 import { resolveLoss, type ResolvedLoss } from './resolve.js';
 
-/** Loss (averaged over examples; left out without a loss) and metrics of a model on data, in evaluation mode. */
-export function evaluateWith(model: Module, data: Dataset<Example>, loss: ResolvedLoss | undefined, metrics: readonly Metric[], batchSize: number): Record<string, number> {
+/**
+ * Loss (averaged over examples; left out without a loss) and metrics of a model on data, in
+ * evaluation mode. A non-finite output, target or loss is an error naming the example (and the
+ * layer): a NaN score is never returned. `owner` names the caller in messages.
+ */
+export function evaluateWith(
+  model: Module,
+  data: Dataset<Example>,
+  loss: ResolvedLoss | undefined,
+  metrics: readonly Metric[],
+  batchSize: number,
+  owner = 'evaluate',
+): Record<string, number> {
   model.eval();
   for (const m of metrics) m.reset();
   let total = 0;
   let count = 0;
+  const loader = new DataLoader(data, { batchSize });
+  checkInputShape(owner, model, loader.featureShape);
   noGrad(() => {
-    for (const batch of new DataLoader(data, { batchSize })) {
+    for (const batch of loader) {
       // each batch's tensors are freed as soon as its numbers are read
       tidy(() => {
         const output = model.apply(batch.x);
-        if (loss !== undefined) total += loss.fn(output, batch.y).item() * batch.size;
+        // one allFinite each on the backend; values are read only to explain a failure
+        checkOutputs(owner, model, batch.x, output, count);
+        checkTargets(owner, batch.y, count);
+        if (loss !== undefined) {
+          const value = loss.fn(output, batch.y).item();
+          checkLoss(owner, value, count, batch.size);
+          total += value * batch.size;
+        }
         count += batch.size;
         for (const m of metrics) m.update(output, batch.y);
       });
@@ -50,7 +72,8 @@ export interface EvaluateOptions {
 }
 
 /** Evaluates a model: `{ loss, accuracy, ... }` (the model is left in evaluation mode). */
-export function evaluate(model: Module, data: Dataset<Example>, options: EvaluateOptions): Record<string, number> {
+export function evaluate(model: Module, data: Dataset<Example>, options?: EvaluateOptions): Record<string, number> {
+  options = checkEvaluateOptions(options);
   const registry = options.registry ?? (model as { registry?: Registry }).registry ?? defaultRegistry;
   installTrain(registry);
   checkDataset('evaluate', 'the data', data);
@@ -70,8 +93,17 @@ export function evaluate(model: Module, data: Dataset<Example>, options: Evaluat
   return evaluateWith(model, data, loss, metrics, batchSize);
 }
 
-/** The model's outputs for a batch of inputs (evaluation mode, no gradients), in chunks of `batchSize`. */
-export function predict(model: Module, x: Tensor, batchSize = 256): Tensor {
+export interface PredictOptions {
+  /** Examples per chunk (default 256). */
+  batchSize?: number;
+}
+
+/**
+ * The model's outputs for a batch of inputs (evaluation mode, no gradients), in chunks of
+ * `batchSize` (a number, or `{ batchSize }`). Outputs that are not finite are an error naming the
+ * example and the layer that made them, never NaN predictions.
+ */
+export function predict(model: Module, x: Tensor, options: number | PredictOptions = 256): Tensor {
   if (!(x instanceof Tensor)) {
     const given = x as unknown;
     const isDataset = typeof given === 'object' && given !== null && typeof (given as { get?: unknown }).get === 'function' && 'length' in given;
@@ -82,14 +114,20 @@ export function predict(model: Module, x: Tensor, batchSize = 256): Tensor {
           : '; e.g. tensor([[0, 1], [1, 0]])'),
     );
   }
-  checkBatchSize('predict', batchSize, 256);
+  const batchSize = checkPredictOptions(options);
+  checkInputShape('predict', model, x.shape.slice(1), 'x');
   model.eval();
+  const chunk = (input: Tensor, start: number): Tensor => {
+    const output = model.apply(input);
+    checkOutputs('predict', model, input, output, start);
+    return output;
+  };
   // tidy: the chunks' outputs (and their intermediates) are freed once concatenated
   return tidy(() => noGrad(() => {
     const n = x.shape[0];
-    if (n <= batchSize) return model.apply(x);
+    if (n <= batchSize) return chunk(x, 0);
     const parts: Tensor[] = [];
-    for (let start = 0; start < n; start += batchSize) parts.push(model.apply(slice(x, [start], [Math.min(batchSize, n - start)])));
+    for (let start = 0; start < n; start += batchSize) parts.push(chunk(slice(x, [start], [Math.min(batchSize, n - start)]), start));
     return concat(parts, 0);
   }));
 }

@@ -8,7 +8,8 @@ import { evaluateWith } from './evaluate.js';
 import { checkInitialParameters, checkOptimizerState, checkParameters, checkStep } from './guard.js';
 import { History } from './history.js';
 import { resolveMetric, type Metric } from './metrics/index.js';
-import { checkBatchSize, checkDataset, checkEpochs, checkLearningRate, type FitOptions } from './options.js';
+import { checkInputShape } from './input-shape.js';
+import { checkBatchSize, checkDataset, checkEpochs, checkFitOptions, checkLearningRate, type FitOptions } from './options.js';
 import { installTrain } from './plugin.js';
 import { resolveLoss, resolveOptimizer } from './resolve.js';
 
@@ -54,13 +55,15 @@ function defaultMetrics(expects: string, targets: string | undefined): string[] 
  * `validation`, and runs callbacks. The same seeds give the same weights, bit for bit.
  */
 export async function fit(model: Module, data: Dataset<Example>, options: FitOptions): Promise<FitResult> {
-  const registry = registryOf(model, options);
   // Every option is checked before anything runs: a bad value is an error, never 0 steps.
+  checkFitOptions(options);
+  const registry = registryOf(model, options);
   checkDataset('fit', 'the training data', data);
   if (options.validation !== undefined) checkDataset('fit', 'validation', options.validation);
   const { epochs, initialEpoch } = checkEpochs(options);
   const batchSize = checkBatchSize('fit', options.batchSize, 32);
-  const loader = new DataLoader(data, { batchSize, shuffle: options.shuffle !== false, seed: options.seed ?? 0 });
+  const loader = new DataLoader(data, { batchSize, shuffle: options.shuffle ?? true, seed: options.seed ?? 0 });
+  checkInputShape('fit', model, loader.featureShape, 'the training data');
   const loss = resolveLoss(registry, options.loss);
   const metricContext = { predictions: loss.expects };
   const metrics: Metric[] = (options.metrics ?? defaultMetrics(loss.expects, loss.targets)).map((m) => resolveMetric(registry, m, metricContext));
@@ -89,7 +92,8 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
     if (optimizer.baseSchedule === undefined) return 0;
     return checkLearningRate(state.learningRateScale * optimizer.baseSchedule(state.step), 'schedule', at);
   };
-  // A model that has not seen data yet gets its weights now, from the data's example shape.
+  // A model that has not seen data yet gets its weights now, from the data's example shape (the
+  // declared inputShape, if any, was checked to be the same above).
   const unbuilt = model as { built?: boolean; build?: (shape: readonly number[]) => unknown };
   if (unbuilt.built === false && typeof unbuilt.build === 'function') unbuilt.build(loader.featureShape);
   const params = model.parameters();
@@ -175,7 +179,7 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
       if (typeof result === 'number') logs[m.name] = result;
     }
     if (options.validation !== undefined) {
-      const val = evaluateWith(model, options.validation, loss, metrics, batchSize);
+      const val = evaluateWith(model, options.validation, loss, metrics, batchSize, 'fit (validation)');
       for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
       model.train();
     }

@@ -1,5 +1,6 @@
 export { fit, type FitResult } from './fit.js';
-export { evaluate, predict, type EvaluateOptions } from './evaluate.js';
+export { evaluate, predict, type EvaluateOptions, type PredictOptions } from './evaluate.js';
+export { NonFiniteOutputError, type NonFiniteKind } from './finite-outputs.js';
 export type { FitOptions, LossArg, OptimizerArg } from './options.js';
 export { History } from './history.js';
 export { NumericsError, checkStep, type FailingBatch, type NumericsPhase } from './guard.js';

@@ -1,7 +1,7 @@
 import type { Dataset, Example } from '@keel/data';
 import type { LossFn } from '@keel/losses';
 import type { GradientTransformation, Schedule } from '@keel/optimizers';
-import type { Registry } from '@keel/registry';
+import { checkOptions, optionField, type OptionField, type OptionFields, type Registry } from '@keel/registry';
 import type { Callback } from './callbacks/callback.js';
 import type { Metric } from './metrics/metric.js';
 
@@ -58,6 +58,64 @@ function wholeOption(owner: string, name: string, value: unknown, fallback: numb
     throw new RangeError(`${owner}: ${name} must be a whole number >= ${min}, got ${shown(value)} (e.g. ${name}: ${example})`);
   }
   return value;
+}
+
+/** An option whose value is checked where it is used (a loss, a data set, a callback list). */
+const checkedLater = (expected: string, required = false): OptionField => ({ expected, required, accepts: () => true });
+
+const FIT_OPTIONS: OptionFields = {
+  loss: checkedLater("a loss id such as 'sparseSoftmaxCrossEntropy', { id, ...config } or a loss function", true),
+  optimizer: checkedLater("an optimizer id such as 'adam', { id, lr, ... } or a GradientTransformation", true),
+  epochs: checkedLater('a whole number >= 1'),
+  batchSize: checkedLater('a whole number >= 1'),
+  shuffle: optionField.boolean(),
+  seed: optionField.integer(0),
+  validation: checkedLater('a Dataset'),
+  metrics: checkedLater('an array of metric ids or Metric objects'),
+  callbacks: checkedLater('an array of callbacks'),
+  registry: checkedLater('a Registry'),
+  guard: optionField.boolean(),
+  initialEpoch: checkedLater('a whole number >= 0'),
+  optimizerState: checkedLater("an optimizer state from fit's result or a checkpoint"),
+  signal: checkedLater('an AbortSignal'),
+};
+
+const EVALUATE_OPTIONS: OptionFields = {
+  loss: checkedLater("a loss id such as 'sparseSoftmaxCrossEntropy', { id, ...config } or a loss function"),
+  metrics: checkedLater('an array of metric ids or Metric objects'),
+  predictions: optionField.choice(['logits', 'probabilities', 'real']),
+  batchSize: checkedLater('a whole number >= 1'),
+  registry: checkedLater('a Registry'),
+};
+
+const PREDICT_OPTIONS: OptionFields = { batchSize: checkedLater('a whole number >= 1') };
+
+/**
+ * fit's options: no unknown key (a typo such as `epoch: 5` would silently train 1 epoch), shuffle and
+ * guard true or false, seed a whole number >= 0. The other values are checked where they are used.
+ */
+export function checkFitOptions(options: unknown): FitOptions {
+  if (options === undefined) {
+    throw new TypeError("fit: the options are missing; pass at least a loss and an optimizer, e.g. fit(model, data, { loss: 'sparseSoftmaxCrossEntropy', optimizer: 'adam', epochs: 5 })");
+  }
+  checkOptions('fit', options, FIT_OPTIONS);
+  return options as FitOptions;
+}
+
+/** evaluate's options (left out: `{}`, which then asks for a loss or metrics): no unknown key, predictions one of its three words. */
+export function checkEvaluateOptions<T>(options: T | undefined): T {
+  if (options === undefined) return {} as T;
+  checkOptions('evaluate', options, EVALUATE_OPTIONS);
+  return options;
+}
+
+/** predict's third argument: a batch size, or `{ batchSize }`. */
+export function checkPredictOptions(options: unknown): number {
+  if (typeof options === 'object' && options !== null && !Array.isArray(options)) {
+    checkOptions('predict', options, PREDICT_OPTIONS);
+    return checkBatchSize('predict', (options as { batchSize?: unknown }).batchSize, 256);
+  }
+  return checkBatchSize('predict', options, 256);
 }
 
 /** The number of examples of a data set, checked to be a Dataset with at least one example. */

@@ -1,0 +1,135 @@
+import type { Module } from '@keel/layers';
+import { allFinite, type Tensor } from '@keel/tensor';
+import { nonFiniteIn } from './guard.js';
+
+/** What was not finite when evaluating or predicting. */
+export type NonFiniteKind = 'inputs' | 'targets' | 'outputs' | 'loss';
+
+/**
+ * `evaluate` or `predict` met a NaN or infinite value: a score or prediction computed from it would
+ * be meaningless, so it is an error naming the example, the layer when one is to blame, and what to do.
+ */
+export class NonFiniteOutputError extends Error {
+  readonly kind: NonFiniteKind;
+  /** The index (in the data set, or the first axis of predict's x) of the first example concerned. */
+  readonly example: number;
+  /** The layer whose output first became non-finite, for a model with `layers` (Sequential). */
+  readonly layer: string | undefined;
+
+  constructor(message: string, kind: NonFiniteKind, example: number, layer?: string) {
+    super(message);
+    this.name = 'NonFiniteOutputError';
+    this.kind = kind;
+    this.example = example;
+    this.layer = layer;
+  }
+}
+
+interface LayerLike {
+  readonly name?: string;
+  readonly type?: string;
+  apply(x: Tensor): Tensor;
+  parameters(): Map<string, Tensor>;
+}
+
+function layersOf(model: Module): readonly LayerLike[] | undefined {
+  const layers = (model as { layers?: unknown }).layers;
+  return Array.isArray(layers) && layers.every((l) => typeof (l as LayerLike).apply === 'function') ? (layers as LayerLike[]) : undefined;
+}
+
+/** The example (row along the first axis) holding the first non-finite value of `t`, and that value. */
+function firstBadExample(t: Tensor): { row: number; value: number } | undefined {
+  const found = nonFiniteIn(t.values);
+  if (found === undefined) return undefined;
+  const perExample = t.shape.length === 0 ? 1 : t.size / Math.max(t.shape[0], 1);
+  return { row: Math.floor(found.index / Math.max(perExample, 1)), value: found.value };
+}
+
+/** Which layer turns the (finite) inputs non-finite, re-running the batch one layer at a time (only after a failure). */
+function blame(layers: readonly LayerLike[], x: Tensor): { layer: LayerLike; input: Tensor; output: Tensor } | undefined {
+  let h = x;
+  for (const layer of layers) {
+    const next = layer.apply(h);
+    if (!allFinite(next)) return { layer, input: h, output: next };
+    h = next;
+  }
+  return undefined;
+}
+
+/** Why a layer's output is non-finite: a broken weight, or finite values too large for float32. */
+function layerCause(layer: LayerLike, input: Tensor): string {
+  const label = `layer '${layer.name ?? '?'}'${layer.type === undefined ? '' : ` (${layer.type})`}`;
+  let largest: { name: string; value: number } | undefined;
+  for (const [name, p] of layer.parameters()) {
+    const bad = nonFiniteIn(p.values);
+    if (bad !== undefined) {
+      return `${label}: its parameter ${name} holds ${bad.value} at index ${bad.index}; the model's weights are broken: load an earlier checkpoint or retrain`;
+    }
+    for (const v of p.values) if (largest === undefined || Math.abs(v) > Math.abs(largest.value)) largest = { name, value: v };
+  }
+  let largestInput = 0;
+  for (const v of input.values) largestInput = Math.max(largestInput, Math.abs(v));
+  const weight = largest === undefined ? '' : `its largest weight is ${largest.name} = ${largest.value.toPrecision(3)}, `;
+  return (
+    `${label} made it from finite inputs and finite weights (${weight}its largest input ${largestInput.toPrecision(3)}): ` +
+    'the values overflowed float32 (about ±3.4e38). Weights that large mean a damaged or diverged model (load an earlier ' +
+    'checkpoint or retrain); inputs that large mean data not scaled like the training data'
+  );
+}
+
+function examples(first: number, count: number): string {
+  return count === 1 ? `example ${first}` : `examples ${first}–${first + count - 1}`;
+}
+
+/**
+ * Checks one batch's model outputs (cheap: one `allFinite` on the backend). On failure re-runs the
+ * batch to say whether the inputs were already non-finite or which layer made them so.
+ * `first` is the index of the batch's first example.
+ */
+export function checkOutputs(owner: string, model: Module, x: Tensor, output: Tensor, first: number): void {
+  if (allFinite(output)) return;
+  const bad = firstBadExample(output);
+  const example = first + (bad?.row ?? 0);
+  const badInput = allFinite(x) ? undefined : firstBadExample(x);
+  if (badInput !== undefined) {
+    throw new NonFiniteOutputError(
+      `${owner}: the inputs of example ${first + badInput.row} hold ${badInput.value}, so the model's outputs are not finite: ` +
+        'remove or repair the examples with NaN or infinite features before evaluating or predicting',
+      'inputs',
+      first + badInput.row,
+    );
+  }
+  const layers = layersOf(model);
+  const found = layers === undefined ? undefined : blame(layers, x);
+  const cause = found === undefined ? 'the model turned finite inputs into non-finite outputs' : layerCause(found.layer, found.input);
+  throw new NonFiniteOutputError(
+    `${owner}: the model's output for example ${example} is ${bad?.value ?? 'not finite'}; the first non-finite value comes from ${cause}`,
+    'outputs',
+    example,
+    found?.layer.name,
+  );
+}
+
+/** The targets of one batch must be finite (a NaN label would silently count as a wrong prediction). */
+export function checkTargets(owner: string, y: Tensor, first: number): void {
+  if (y.dtype !== 'float32' || allFinite(y)) return;
+  const bad = firstBadExample(y);
+  const example = first + (bad?.row ?? 0);
+  throw new NonFiniteOutputError(
+    `${owner}: the targets of example ${example} hold ${bad?.value ?? 'a non-finite value'}: repair or remove that example's label`,
+    'targets',
+    example,
+  );
+}
+
+/** The loss over a batch whose outputs and targets were finite must be finite too. */
+export function checkLoss(owner: string, value: number, first: number, count: number): void {
+  if (Number.isFinite(value)) return;
+  throw new NonFiniteOutputError(
+    `${owner}: the loss is ${value} on ${examples(first, count)} although the model's outputs and the targets are finite: ` +
+      'a loss that reads probabilities got an output of exactly 0 or 1 (use a from-logits loss such as sparseSoftmaxCrossEntropy), ' +
+      'or the targets are not what the loss expects (class indices out of range, probabilities outside [0, 1])',
+    'loss',
+    first,
+  );
+}
