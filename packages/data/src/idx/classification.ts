@@ -80,7 +80,8 @@ export function checkClasses(splits: readonly LabelFile[], declared?: number, al
   if (max < 1) {
     // A 1-unit softmax is always 100% sure of class 0: its loss is 0 and it learns nothing.
     const names = splits.map((s) => s.name).join(', ');
-    throw new DataSourceError('label-range', `every label in ${names} is ${max === 0 ? '0' : 'missing'}: that is ${max + 1} class${max === 0 ? '' : 'es'}, and a classifier needs at least 2; check the label files`);
+    const found = max === 0 ? `every label in ${names} is 0: that is 1 class` : `${names} hold no labels`;
+    throw new DataSourceError('label-range', `${found}, and a classifier needs at least 2; check the label files`);
   }
   if (!allowSparse) checkInferredClasses(splits);
   return max + 1;
