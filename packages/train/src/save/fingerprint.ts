@@ -3,6 +3,8 @@
  * kept in weights.safetensors' metadata. Some edits to model.json fit the weights but run another
  * network (a conv and a pooling layer swapped: pooling has no weights; another activation); the
  * fingerprint tells them apart. Files saved before fingerprints existed have none and still load.
+ * The optimizer section (id, config) is recorded too: nothing reads it back on resume (the run's
+ * own settings do), so an edit there would be silently ignored; it is refused instead.
  */
 import type { ModelConfig } from '@keel/layers';
 import type { DType } from '@keel/tensor';
@@ -15,10 +17,14 @@ export const ARCHITECTURE_KEY = 'keel.architecture';
 /** One short hash per layer (type, name, config), to name the layers that changed. */
 export const LAYERS_KEY = 'keel.layers';
 
+/** model.json's optimizer section as saved: canonical JSON of { id, config, state: whether a state file was saved } (or null without one). */
+export const OPTIMIZER_KEY = 'keel.optimizer';
+
 interface Fingerprinted {
   readonly dtype: DType;
   readonly model: ModelConfig;
   readonly preprocessing?: JsonValue;
+  readonly optimizer?: { readonly id: string; readonly config?: JsonValue; readonly state?: string | null };
 }
 
 /** JSON with object keys sorted, so the same content always gives the same text. */
@@ -40,9 +46,14 @@ function architectureHash(doc: Fingerprinted): string {
   return `sha256:${sha256Hex(canonical({ dtype: doc.dtype, model: doc.model, preprocessing: doc.preprocessing ?? null }))}`;
 }
 
+function optimizerRecord(doc: Fingerprinted): string {
+  const o = doc.optimizer;
+  return canonical(o === undefined ? null : { id: o.id, config: o.config ?? {}, state: o.state !== null && o.state !== undefined });
+}
+
 /** The metadata entries that record `doc`'s fingerprint. */
 export function fingerprintMetadata(doc: Fingerprinted): Record<string, string> {
-  return { [ARCHITECTURE_KEY]: architectureHash(doc), [LAYERS_KEY]: JSON.stringify(layerHashes(doc.model)) };
+  return { [ARCHITECTURE_KEY]: architectureHash(doc), [LAYERS_KEY]: JSON.stringify(layerHashes(doc.model)), [OPTIMIZER_KEY]: optimizerRecord(doc) };
 }
 
 /** What changed, as far as the per-layer hashes tell. */
@@ -71,6 +82,47 @@ export function checkFingerprint(doc: Fingerprinted, metadata: Readonly<Record<s
   throw new ModelFileError(
     `does not match ${weightsFile}: the architecture or preprocessing was changed after the weights were saved (${changedParts(doc, metadata[LAYERS_KEY])}); ` +
       'restore the model.json saved with these weights, or train a new model',
+    where,
+  );
+}
+
+function shown(value: unknown): string {
+  return value === undefined ? 'absent' : typeof value === 'string' ? `'${value}'` : canonical(value);
+}
+
+/** The optimizer fields that differ, as "optimizer.config.lr is 5 (saved: 0.01)". */
+function optimizerChanges(saved: unknown, now: unknown): string {
+  const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  if (saved === null || now === null) return now === null ? 'the optimizer section was removed' : 'an optimizer section was added';
+  const [s, n] = [record(saved), record(now)];
+  const changes: string[] = [];
+  if (canonical(s.id) !== canonical(n.id)) changes.push(`optimizer.id is ${shown(n.id)} (saved: ${shown(s.id)})`);
+  if (s.state === true && n.state !== true) changes.push('optimizer.state is null (saved: a state file; resuming without it would restart momentum and moments from zero)');
+  if (s.state !== true && n.state === true) changes.push('optimizer.state names a file (saved: null)');
+  const [sc, nc] = [record(s.config), record(n.config)];
+  for (const key of new Set([...Object.keys(sc), ...Object.keys(nc)])) {
+    if (canonical(sc[key]) !== canonical(nc[key])) changes.push(`optimizer.config.${key} is ${shown(nc[key])} (saved: ${shown(sc[key])})`);
+  }
+  return changes.length > 0 ? changes.join(', ') : 'the optimizer section';
+}
+
+/**
+ * Throws when model.json's optimizer section (id, config) differs from the one saved with the
+ * weights. Files saved before this record existed have none and still load.
+ */
+export function checkOptimizerFingerprint(doc: Fingerprinted, metadata: Readonly<Record<string, string>>, where: string, weightsFile: string): void {
+  const saved = metadata[OPTIMIZER_KEY];
+  const now = optimizerRecord(doc);
+  if (saved === undefined || saved === now) return;
+  let savedValue: unknown;
+  try {
+    savedValue = JSON.parse(saved);
+  } catch {
+    savedValue = undefined;
+  }
+  throw new ModelFileError(
+    `does not match ${weightsFile}: the optimizer was changed after the weights were saved (${optimizerChanges(savedValue, JSON.parse(now))}); ` +
+      'restore the model.json saved with these weights; to train on with other optimizer settings, pass them when resuming (the saved state belongs to the saved optimizer)',
     where,
   );
 }

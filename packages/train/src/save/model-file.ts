@@ -16,7 +16,7 @@ import { VERSION } from '../version.js';
 import { checkFormatVersion, checkKeys, checkModelSection, checkOptimizerSection, checkTrainingSection, DOCUMENT_KEYS, isRecord } from './document-fields.js';
 import { ModelFileError } from './errors.js';
 import { rejectNonFiniteParts } from './finite.js';
-import { checkFingerprint, fingerprintMetadata } from './fingerprint.js';
+import { checkFingerprint, checkOptimizerFingerprint, fingerprintMetadata } from './fingerprint.js';
 import { decodeSafetensors, encodeSafetensors, type DecodedSafetensors, type TensorData } from './safetensors.js';
 import { checkJson, flattenState, formatJson, unflattenState, type JsonValue, type StateTree } from './state.js';
 
@@ -327,6 +327,8 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
   const expected = namedTensors(model);
   checkFits(model.name, expected, file, weightsWhere);
   checkFingerprint(doc, parts.weights.metadata, jsonWhere, doc.weights);
+  // inference reads no optimizer setting; training on would run with settings other than the saved ones
+  if (options.optimizer !== false) checkOptimizerFingerprint(doc, parts.weights.metadata, jsonWhere, doc.weights);
   rejectNonFiniteParts(parts, label, options.optimizer !== false);
   for (const [name, t] of expected) {
     const found = file.get(name)!;
