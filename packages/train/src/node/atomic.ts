@@ -3,11 +3,12 @@ import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_JSON } from '../save/model-file.js';
 import { errorCode } from '@keel/data/node';
+import { makeDirectory } from './make-directory.js';
 import { generationFile, generationOf, isKeelFile, LOCK_FILE, LOCK_TEMP, modelJsonTemp } from './names.js';
 
 /** The file-system calls a save makes (tests wrap them to inject failures and crashes at each step). */
 export interface AtomicIo {
-  /** Creates a directory and its parents (no error if it exists). */
+  /** Creates a directory and its parents (no error if it exists; see makeDirectory). */
   readonly mkdir: (path: string) => Promise<unknown>;
   /** Creates `path` (which must not exist), writes all of `data`, fsyncs and closes it. */
   readonly writeFileSynced: (path: string, data: Uint8Array) => Promise<void>;
@@ -21,7 +22,7 @@ export interface AtomicIo {
 }
 
 export const nodeIo: AtomicIo = {
-  mkdir: (path) => fs.mkdir(path, { recursive: true }),
+  mkdir: (path) => makeDirectory(path),
   async writeFileSynced(path, data) {
     const handle = await fs.open(path, 'wx');
     try {
@@ -99,14 +100,26 @@ export async function commitGeneration(dir: string, entries: readonly string[], 
 }
 
 /**
- * Removes the Keel files in `dir` that model.json does not name (`referenced`): earlier
- * generations, and what an interrupted save left. Never model.json, the lock, or files Keel did
- * not write. Returns the names removed; a file that cannot be removed is left for next time.
+ * The generation of a tensor file or temporary model.json (the canonical names of saves before
+ * generations, `weights.safetensors`, count as 0); undefined for any other name.
  */
-export async function removeUnreferenced(dir: string, entries: readonly string[], referenced: ReadonlySet<string>, io: AtomicIo): Promise<string[]> {
+export function generationNumber(name: string): number | undefined {
+  return isKeelFile(name) && name !== MODEL_JSON && name !== LOCK_FILE && !LOCK_TEMP.test(name) ? (generationOf(name) ?? 0) : undefined;
+}
+
+/**
+ * Removes the Keel files in `dir` of generations older than `newest`, the newest one model.json
+ * names (`referenced`, which must have been checked to exist: see recover.ts): earlier saves, and
+ * what an interrupted earlier save left. Never model.json, the lock, files Keel did not write, or
+ * a file of generation `newest` or later: model.json may have been replaced by an older copy, and
+ * those files are then the only copy of the newest model. Returns the names removed; a file that
+ * cannot be removed is left for next time.
+ */
+export async function removeUnreferenced(dir: string, entries: readonly string[], referenced: { readonly files: ReadonlySet<string>; readonly newest: number }, io: AtomicIo): Promise<string[]> {
   const removed: string[] = [];
   for (const name of entries) {
-    if (!isKeelFile(name) || name === MODEL_JSON || name === LOCK_FILE || LOCK_TEMP.test(name) || referenced.has(name)) continue;
+    const generation = generationNumber(name);
+    if (generation === undefined || generation >= referenced.newest || referenced.files.has(name)) continue;
     try {
       await io.remove(join(dir, name));
       removed.push(name);

@@ -1,5 +1,5 @@
 // @keel/train/node: saving models to and loading them from directories (Node only).
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { defaultRegistry, type Registry } from '@keel/registry';
 import type { Sequential } from '@keel/layers';
@@ -7,12 +7,12 @@ import { loadModelFromBundle } from '../save/bundle.js';
 import { ModelFileError } from '../save/errors.js';
 import { deserializeModel, MODEL_JSON, OPTIMIZER_FILE, parseModelJson, serializeModel, WEIGHTS_FILE, type LoadedModel, type LoadOptions, type SaveExtras } from '../save/model-file.js';
 import { formatJson, type JsonValue } from '../save/state.js';
-import { commitGeneration, nodeIo, removeUnreferenced, type AtomicIo } from './atomic.js';
+import { commitGeneration, generationNumber, nodeIo, removeUnreferenced, type AtomicIo } from './atomic.js';
 import { errorCode, fsReason } from '@keel/data/node';
 import { lockModelDirectory, type ModelDirectoryLock } from './lock.js';
 import { isKeelFile } from './names.js';
 import { MAX_MODEL_JSON_BYTES, MAX_TENSOR_FILE_BYTES, readModelFile } from './read-file.js';
-import { recoverLegacySiblings, referencedFiles, removeLeftovers } from './recover.js';
+import { inspectModelJson, laterGenerations, recoverLegacySiblings, removeLeftovers } from './recover.js';
 
 export { nodeIo, type AtomicIo } from './atomic.js';
 export { describeHolder, lockModelDirectory, ModelDirectoryLockedError, type LockHolder, type LockOptions, type ModelDirectoryLock } from './lock.js';
@@ -81,16 +81,22 @@ export async function saveModel(model: Sequential, dir: string, extras: SaveExtr
     if (options.lock === undefined) notices.push(...lock.notices);
     await refuse(); // again, now that no one else can write it
     const entries = await io.readdir(target);
-    const previous = (await referencedFiles(target)) ?? new Set<string>();
+    const previous = await inspectModelJson(target);
     const content = {
       weights: files[WEIGHTS_FILE],
       optimizer: files[OPTIMIZER_FILE],
       modelJson: (names: { readonly weights: string; readonly optimizer: string | undefined }) => modelJsonNaming(files[MODEL_JSON], names),
     };
     const written = await commitGeneration(target, entries, content, io);
-    const removed = await removeUnreferenced(target, entries, new Set(written), io);
-    const leftovers = removed.filter((name) => !previous.has(name));
-    if (leftovers.length > 0) notices.push(`removed ${leftovers.join(', ')} from ${target}: left by a save that did not finish`);
+    // The new model.json names the newest generation: every other tensor file is older.
+    const removed = await removeUnreferenced(target, entries, { files: new Set(written), newest: generationNumber(written[0])! }, io);
+    if (previous.state === 'valid') {
+      const leftovers = removed.filter((name) => !previous.files.has(name));
+      if (leftovers.length > 0) notices.push(`removed ${leftovers.join(', ')} from ${target}: left by a save that did not finish`);
+    } else if (removed.length > 0) {
+      const why = previous.state === 'absent' ? `there was no ${MODEL_JSON}` : `the ${MODEL_JSON} there was damaged or named files that were missing`;
+      notices.push(`replaced the files at ${target} (${removed.join(', ')}): ${why}`);
+    }
   } finally {
     if (options.lock === undefined) await lock.release();
   }
@@ -113,28 +119,49 @@ function cannotRead(target: string, error: unknown): ModelFileError {
   return new ModelFileError(`cannot read the model directory: ${why}`, target);
 }
 
-/** model.json and the files it names, read safely; `missing` when one of them is not there. */
-async function readModelFiles(target: string, withOptimizer: boolean): Promise<{ files: Record<string, Uint8Array>; missing: boolean }> {
+/** What a directory without model.json holds that a save left, said after "has no model.json". */
+async function noModelJson(target: string): Promise<ModelFileError> {
+  const left = laterGenerations(await readdir(target).catch(() => []), -1);
+  const files = left.filter((name) => !name.startsWith('.'));
+  const held = files.length === 0 ? '' : `; it holds ${files.join(', ')}, from a save whose ${MODEL_JSON} was removed or never written (they are kept)`;
+  return new ModelFileError(`not a Keel model directory: ${target} has no ${MODEL_JSON}${held}`);
+}
+
+/** model.json and the files it names, read safely; `missing`: those of them that are not there. */
+async function readModelFiles(target: string, withOptimizer: boolean): Promise<{ files: Record<string, Uint8Array>; missing: string[] }> {
   const jsonPath = join(target, MODEL_JSON);
   const json = await readModelFile(jsonPath, MODEL_JSON, MAX_MODEL_JSON_BYTES, { optional: true });
-  if (json === undefined) {
-    throw new ModelFileError(`not a Keel model directory: ${target} has no ${MODEL_JSON}`);
-  }
+  if (json === undefined) throw await noModelJson(target);
   let document;
   try {
     document = parseModelJson(new TextDecoder('utf-8', { fatal: true }).decode(json), jsonPath);
   } catch {
-    return { files: { [MODEL_JSON]: json }, missing: false }; // deserializeModel reports what is wrong with it
+    return { files: { [MODEL_JSON]: json }, missing: [] }; // deserializeModel reports what is wrong with it
   }
   const files: Record<string, Uint8Array> = { [MODEL_JSON]: json };
-  let missing = false;
+  const missing: string[] = [];
   const optimizer = withOptimizer ? (document.optimizer?.state ?? undefined) : undefined;
   for (const [name, what] of [[document.weights, 'weights file'], ...(optimizer === undefined ? [] : [[optimizer, 'optimizer state file']])] as const) {
     const bytes = await readModelFile(join(target, name), what, MAX_TENSOR_FILE_BYTES, { optional: true, safetensors: true });
-    if (bytes === undefined) missing = true;
+    if (bytes === undefined) missing.push(name);
     else files[name] = bytes;
   }
   return { files, missing };
+}
+
+/**
+ * model.json names files that are missing: when the directory has files of a later save, model.json
+ * was most likely replaced by an older copy (a backup put back). Says so; nothing was removed.
+ */
+async function explainMissing(target: string, missing: readonly string[]): Promise<void> {
+  const later = laterGenerations(await readdir(target).catch(() => []), Math.max(...missing.map((name) => generationNumber(name) ?? 0)));
+  const files = later.filter((name) => !name.startsWith('.'));
+  if (files.length === 0) return;
+  throw new ModelFileError(
+    `${MODEL_JSON} names ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} missing; the directory has ${files.join(', ')} from a later save: ` +
+      `${MODEL_JSON} may have been replaced by an older copy; put back the ${MODEL_JSON} that names them (nothing was removed)`,
+    target,
+  );
 }
 
 /**
@@ -165,7 +192,7 @@ export async function loadModel(dir: string, registry: Registry = defaultRegistr
   }
   notices.push(...(await removeLeftovers(target).catch(() => [])));
   let read = await readModelFiles(target, options.optimizer !== false);
-  for (let attempt = 0; read.missing && attempt < 3; attempt++) {
+  for (let attempt = 0; read.missing.length > 0 && attempt < 3; attempt++) {
     // A file model.json names is not there. If model.json changed meanwhile, another process saved
     // a new model (and removed the old files) while this one was read: read the new one.
     const again = await readModelFiles(target, options.optimizer !== false);
@@ -173,6 +200,7 @@ export async function loadModel(dir: string, registry: Registry = defaultRegistr
     read = again;
     if (!changed) break;
   }
+  if (read.missing.length > 0) await explainMissing(target, read.missing);
   // (deserializeModel names a file that is still missing)
   return done(deserializeModel(read.files, registry, { source: target, optimizer: options.optimizer !== false }));
 }

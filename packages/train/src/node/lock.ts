@@ -1,11 +1,16 @@
 // One writer per model directory: a lock file inside it, naming the process that holds it.
 import { randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
-import { link, mkdir, readFile, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { linkSync, lstatSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
+import { link, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { errorCode, fsError } from '@keel/data/node';
+import { DataSourceError } from '@keel/data';
+import { errorCode, fsError, readRegularFile } from '@keel/data/node';
+import { makeDirectory } from './make-directory.js';
 import { LOCK_FILE } from './names.js';
+
+/** A lock file is one line of JSON; anything longer is not one Keel wrote (and is not read whole). */
+const MAX_LOCK_BYTES = 4096;
 
 /** Who holds a model directory's lock (the JSON in `<dir>/.keel-lock`). */
 export interface LockHolder {
@@ -17,6 +22,8 @@ export interface LockHolder {
   readonly started: string;
   /** Tells one taking of the lock from another. */
   readonly token: string;
+  /** Set when the lock file is not one Keel wrote (empty, garbage, a FIFO): what is wrong with it. */
+  readonly damaged?: string;
 }
 
 /** Saving to a directory another process is writing. */
@@ -25,7 +32,11 @@ export class ModelDirectoryLockedError extends Error {
   readonly holder: LockHolder;
 
   constructor(dir: string, holder: LockHolder) {
-    super(`${dir} is being written by ${describeHolder(holder)}; wait for it to finish or save somewhere else (if no such process is running, delete ${join(dir, LOCK_FILE)})`);
+    super(
+      holder.damaged === undefined
+        ? `${dir} is being written by ${describeHolder(holder)}; wait for it to finish or save somewhere else (${staleLockHint(dir, holder)})`
+        : `${dir} is locked by a damaged lock file: ${holder.damaged}; ${staleLockHint(dir, holder)}`,
+    );
     this.name = 'ModelDirectoryLockedError';
     this.dir = dir;
     this.holder = holder;
@@ -36,6 +47,17 @@ export class ModelDirectoryLockedError extends Error {
 export function describeHolder(holder: LockHolder): string {
   const host = holder.hostname === hostname() ? '' : ` on ${holder.hostname}`;
   return `${holder.command} (pid ${holder.pid}${host}, started ${holder.started})`;
+}
+
+/**
+ * What to do when the holder cannot be checked from here: "if no such process is running, delete
+ * <dir>/.keel-lock", with why it may not be (another host, a pid reused, a damaged lock file).
+ */
+export function staleLockHint(dir: string, holder: LockHolder): string {
+  const lockPath = join(dir, LOCK_FILE);
+  if (holder.damaged !== undefined) return `if no keel process is writing ${dir}, remove ${lockPath}`;
+  if (holder.hostname !== hostname()) return `it cannot be checked from this host; if no keel process on ${holder.hostname} is writing ${dir}, delete ${lockPath}`;
+  return `if no such process is running (or pid ${holder.pid} is now another program), delete ${lockPath}`;
 }
 
 /** A held lock on a model directory. */
@@ -60,22 +82,30 @@ function isHolder(value: unknown): value is LockHolder {
   return typeof v === 'object' && v !== null && Number.isInteger(v.pid) && typeof v.hostname === 'string' && typeof v.command === 'string' && typeof v.started === 'string' && typeof v.token === 'string';
 }
 
-/** The holder recorded in `path`; undefined if the file is gone, a placeholder if it is unreadable. */
+function damagedHolder(why: string, token: string): LockHolder {
+  return { pid: 0, hostname: hostname(), command: 'an unknown process', started: 'at an unknown time', token, damaged: why };
+}
+
+/**
+ * The holder recorded in `path`; undefined if the file is gone. Only a small regular file is read
+ * (a FIFO or /dev/zero put there fails at once); one Keel did not write is a holder with `damaged`.
+ */
 export async function readHolder(path: string): Promise<LockHolder | undefined> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = new TextDecoder().decode(await readRegularFile(path, { what: 'lock file', maxBytes: MAX_LOCK_BYTES, advice: 'Keel writes it as a small file of JSON' }));
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
-    throw fsError('read the lock file', path, error);
+    if (error instanceof DataSourceError) return error.code === 'missing-file' ? undefined : damagedHolder(error.message, `unreadable:${error.message}`);
+    throw error;
   }
+  if (text.trim() === '') return damagedHolder(`${path} is empty`, text);
   try {
     const parsed: unknown = JSON.parse(text);
     if (isHolder(parsed)) return parsed;
   } catch {
-    // fall through: not a lock Keel wrote
+    // not JSON: below
   }
-  return { pid: 0, hostname: hostname(), command: 'an unknown process (the lock file is not readable)', started: 'at an unknown time', token: text };
+  return damagedHolder(`${path} does not hold the JSON Keel writes (pid, hostname, command, started, token)`, text);
 }
 
 /** Whether the holder may still be running: yes unless it ran on this host and its pid is gone. */
@@ -100,12 +130,7 @@ export function holderAlive(holder: LockHolder): boolean {
 export async function lockModelDirectory(dir: string, options: LockOptions = {}): Promise<ModelDirectoryLock> {
   const target = resolve(dir);
   const lockPath = join(target, LOCK_FILE);
-  let created: boolean;
-  try {
-    created = (await mkdir(target, { recursive: true })) !== undefined;
-  } catch (error) {
-    throw fsError('create the model directory', target, error);
-  }
+  const created = (await makeDirectory(target)) !== undefined; // its errors name the path at fault
   const holder: LockHolder = {
     pid: process.pid,
     hostname: hostname(),
@@ -159,15 +184,15 @@ export async function lockModelDirectory(dir: string, options: LockOptions = {})
     async release() {
       if (released) return;
       released = true;
-      const text = await readFile(lockPath, 'utf8').catch(() => '');
-      if (ours(text)) await unlink(lockPath).catch(() => undefined);
+      const current = await readHolder(lockPath).catch(() => undefined);
+      if (current?.token === holder.token) await unlink(lockPath).catch(() => undefined);
       await removeCreated();
     },
     releaseSync() {
       if (released) return;
       released = true;
       try {
-        if (ours(readFileSync(lockPath, 'utf8'))) unlinkSync(lockPath);
+        if (lstatSync(lockPath).isFile() && ours(readFileSync(lockPath, 'utf8'))) unlinkSync(lockPath); // never read a FIFO put there
         if (created) rmdirSync(target);
       } catch {
         // exiting anyway: a lock left behind is stale and will be taken over

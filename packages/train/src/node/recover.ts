@@ -1,32 +1,46 @@
 // Cleaning up after saves that did not finish (a crash, a kill, a full disk), and saying so.
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { MODEL_JSON } from '../save/model-file.js';
-import { nodeIo, removeUnreferenced, type AtomicIo } from './atomic.js';
+import { MODEL_JSON, parseModelJson } from '../save/model-file.js';
+import { generationNumber, nodeIo, removeUnreferenced, type AtomicIo } from './atomic.js';
 import { errorCode, fsError } from '@keel/data/node';
 import { holderAlive, lockModelDirectory, ModelDirectoryLockedError, readHolder, type ModelDirectoryLock } from './lock.js';
 import { LOCK_TEMP, legacyAsidePrefix, legacyStagingPrefix } from './names.js';
 import { MAX_MODEL_JSON_BYTES, readModelFile } from './read-file.js';
 
+/** What model.json in a model directory says about the files beside it. */
+export type ModelJsonFiles =
+  /** A valid model.json whose files exist: they, and the newest generation among them. */
+  | { readonly state: 'valid'; readonly files: ReadonlySet<string>; readonly newest: number }
+  | { readonly state: 'absent' }
+  /** Unreadable, not valid, or naming files that are not there (`missing`): what it needs is unknown. */
+  | { readonly state: 'unusable'; readonly missing: readonly string[] };
+
 /**
- * The files model.json in `dir` names: an empty set when there is no model.json, undefined when
- * it cannot be read or parsed (then nothing may be removed: what it needs is unknown).
+ * Reads and fully checks model.json in `dir` (parseModelJson), and whether the files it names are
+ * there as regular files. Only a 'valid' answer lets anything in `dir` be removed.
  */
-export async function referencedFiles(dir: string): Promise<Set<string> | undefined> {
-  let bytes: Uint8Array | undefined;
+export async function inspectModelJson(dir: string): Promise<ModelJsonFiles> {
+  let document;
   try {
-    bytes = await readModelFile(join(dir, MODEL_JSON), MODEL_JSON, MAX_MODEL_JSON_BYTES, { optional: true });
+    const bytes = await readModelFile(join(dir, MODEL_JSON), MODEL_JSON, MAX_MODEL_JSON_BYTES, { optional: true });
+    if (bytes === undefined) return { state: 'absent' };
+    document = parseModelJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes), join(dir, MODEL_JSON));
   } catch {
-    return undefined;
+    return { state: 'unusable', missing: [] };
   }
-  if (bytes === undefined) return new Set();
-  try {
-    const doc = JSON.parse(new TextDecoder().decode(bytes)) as { weights?: unknown; optimizer?: { state?: unknown } };
-    const names = [doc.weights, doc.optimizer?.state].filter((name): name is string => typeof name === 'string');
-    return names.length === 0 ? undefined : new Set(names);
-  } catch {
-    return undefined;
+  const names = [document.weights, ...(typeof document.optimizer?.state === 'string' ? [document.optimizer.state] : [])];
+  const missing: string[] = [];
+  for (const name of names) {
+    if ((await stat(join(dir, name)).catch(() => undefined))?.isFile() !== true) missing.push(name);
   }
+  if (missing.length > 0) return { state: 'unusable', missing };
+  return { state: 'valid', files: new Set(names), newest: Math.max(...names.map((name) => generationNumber(name) ?? 0)) };
+}
+
+/** The tensor and temporary files in `entries` of a generation later than `generation`, sorted. */
+export function laterGenerations(entries: readonly string[], generation: number): string[] {
+  return entries.filter((name) => (generationNumber(name) ?? -1) > generation).sort();
 }
 
 /**
@@ -80,8 +94,9 @@ async function removeDeadLockTemps(dir: string, entries: readonly string[], io: 
 }
 
 /**
- * Removes, from the model directory `dir`, the files of saves that did not finish (tensor files
- * and temporary model.json files that model.json does not name), holding the directory's lock
+ * Removes, from the model directory `dir`, the files of earlier saves and of saves that did not
+ * finish (tensor files and temporary model.json files older than those model.json names; only
+ * when model.json is valid and its files are there; see removeUnreferenced), holding the directory's lock
  * (`lock` when the caller holds it). When another process is saving there, or the lock cannot be
  * taken (a read-only directory), nothing is removed: loading ignores such files anyway.
  */
@@ -100,11 +115,18 @@ export async function removeLeftovers(dir: string, options: { readonly lock?: Mo
   }
   try {
     const entries = await io.readdir(dir);
-    const referenced = await referencedFiles(dir);
-    if (referenced === undefined) return notices;
     await removeDeadLockTemps(dir, entries, io);
-    const removed = await removeUnreferenced(dir, entries, referenced, io);
+    const model = await inspectModelJson(dir);
+    if (model.state !== 'valid') return notices; // loading says what is wrong; nothing is removed
+    const removed = await removeUnreferenced(dir, entries, model, io);
     if (removed.length > 0) notices.push(`removed ${removed.join(', ')} from ${dir}: left by a save that did not finish`);
+    const later = laterGenerations(entries, model.newest);
+    if (later.length > 0) {
+      notices.push(
+        `kept ${later.join(', ')} in ${dir}, newer than the files ${MODEL_JSON} names (${[...model.files].join(', ')}): ` +
+          `left by a save that did not finish, or ${MODEL_JSON} was replaced by an older copy; the next save there removes them`,
+      );
+    }
     return notices;
   } finally {
     if (options.lock === undefined) await lock.release();
