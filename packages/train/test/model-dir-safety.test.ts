@@ -104,7 +104,7 @@ describe('cleanup never removes the only copy of a model', () => {
     for (const edit of [(doc: Doc) => (doc.optimizer!.state = null), (doc: Doc) => delete doc.optimizer]) {
       const { dir } = await savedTwice();
       await editModelJson(dir, edit);
-      await loadModel(dir, freshRegistry());
+      await loadModel(dir, freshRegistry()).catch(() => undefined); // (refused: the weights' fingerprint names the optimizer)
       expect((await readdir(dir)).sort()).toEqual(['model.json', 'optimizer.2.safetensors', 'weights.2.safetensors']);
     }
   });
