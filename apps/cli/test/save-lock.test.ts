@@ -61,7 +61,7 @@ describe('train --out: checked before training', () => {
     expectRefused(await keel(['train', 'xor', '--out', file]), `--out ${file} exists and is not a directory; choose a directory for the model (it is created if needed)`);
     expectRefused(
       await keel(['train', 'xor', '--out', join(file, 'model')]),
-      `--out: cannot create the model directory ${join(file, 'model')}: a part of the path is a file, not a directory; choose another --out`,
+      `--out: ${file} is a file, not a directory; choose another --out`,
     );
     expect(readFileSync(file, 'utf8')).toBe('mine');
     const photos = fresh('photos');
@@ -109,7 +109,7 @@ describe('train --out: one run at a time', () => {
     expect(firstResult.code, firstResult.stderr).toBe(130);
     for (const result of await Promise.all(others)) {
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(new RegExp(`^keel: ${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is being written by keel train \\(pid ${firstPid}, started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\); wait for it or choose another --out\\n$`));
+      expect(result.stderr).toMatch(new RegExp(`^keel: ${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is being written by keel train \\(pid ${firstPid}, started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\); wait for it or choose another --out \\(if no such process is running \\(or pid ${firstPid} is now another program\\), delete .*\\.keel-lock\\)\\n$`));
       expect(result.code).toBe(1);
     }
     expect(existsSync(join(dir, '.keel-lock'))).toBe(false);
@@ -133,15 +133,19 @@ describe('train --out: one run at a time', () => {
 });
 
 describe('what interrupted saves left is cleaned up, and said', () => {
-  it('eval removes the files of a save that did not finish, and says so', async () => {
+  it('eval removes the files of an older save that did not finish, keeps newer ones (model.json may be an older copy), and says so', async () => {
     const dir = fresh('leftovers');
     expect((await keel(['train', 'xor', '--epochs', '1', '--out', dir])).code).toBe(0);
-    writeFileSync(join(dir, 'weights.7.safetensors'), 'half a file');
-    writeFileSync(join(dir, '.model.json.7.saving'), '{');
+    writeFileSync(join(dir, 'weights.1.safetensors'), 'half a file');
+    writeFileSync(join(dir, '.model.json.1.saving'), '{');
+    writeFileSync(join(dir, 'weights.7.safetensors'), 'maybe the newest model');
     const result = await keel(['eval', '--model', dir, '--json']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toBe(`keel: removed .model.json.7.saving, weights.7.safetensors from ${dir}: left by a save that did not finish\n`);
-    expect(readdirSync(dir).sort()).toEqual(['model.json', 'optimizer.2.safetensors', 'weights.2.safetensors']);
+    expect(result.stderr).toBe(
+      `keel: removed .model.json.1.saving, weights.1.safetensors from ${dir}: left by a save that did not finish\n` +
+        `keel: kept weights.7.safetensors in ${dir}, newer than the files model.json names (weights.2.safetensors, optimizer.2.safetensors): left by a save that did not finish, or model.json was replaced by an older copy; the next save there removes them\n`,
+    );
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'optimizer.2.safetensors', 'weights.2.safetensors', 'weights.7.safetensors']);
   });
 
   it('a model an earlier Keel left set aside (no directory at --out) is restored, so train --out refuses to replace it', async () => {
@@ -193,6 +197,6 @@ describe('model files that cannot be read are named, with what to do', () => {
     mkdirSync(parent, { mode: 0o555 });
     chmodSync(parent, 0o555);
     const result = await keelUnprivileged(['train', 'xor', '--out', join(parent, 'model')]);
-    expectRefused(result, `--out: cannot create the model directory ${join(parent, 'model')}: permission denied (check the permissions of it and the directories above it); choose another --out`);
+    expectRefused(result, `--out: cannot create the directory ${join(parent, 'model')}: permission denied (check the permissions of it and the directories above it); choose another --out`);
   });
 });

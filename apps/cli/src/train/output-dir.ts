@@ -2,10 +2,10 @@
 // --out (checked and locked, and held until the run ends, so no two runs write it at once) and
 // --plot (also for lr-find).
 import { constants } from 'node:fs';
-import { access, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { access, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { readRegularFile } from '@keel/data/node';
-import { describeHolder, lockModelDirectory, ModelDirectoryLockedError, notAModelDirectory, type ModelDirectoryLock } from '@keel/train/node';
+import { describeHolder, lockModelDirectory, ModelDirectoryLockedError, notAModelDirectory, staleLockHint, type ModelDirectoryLock } from '@keel/train/node';
 import type { Flags } from '../args.js';
 import type { Context } from '../common.js';
 import { CliError, oneLine } from '../errors.js';
@@ -24,7 +24,8 @@ export interface ClaimedOutput {
 /** " (task mnist, 3 epochs)": what the model in `dir` is, as far as its model.json says. */
 async function describeSaved(dir: string): Promise<string> {
   try {
-    const doc = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { preprocessing?: { task?: unknown }; training?: { epoch?: unknown } };
+    const bytes = await readRegularFile(join(dir, 'model.json'), { what: 'model.json', maxBytes: 64 * 1024 * 1024 }); // never a FIFO
+    const doc = JSON.parse(new TextDecoder().decode(bytes)) as { preprocessing?: { task?: unknown }; training?: { epoch?: unknown } };
     const parts = [
       ...(typeof doc.preprocessing?.task === 'string' ? [`task ${doc.preprocessing.task}`] : []),
       ...(typeof doc.training?.epoch === 'number' ? [`${doc.training.epoch} epoch${doc.training.epoch === 1 ? '' : 's'}`] : []),
@@ -55,7 +56,14 @@ export async function claimOutput(flags: Flags, context: Context): Promise<Claim
   try {
     lock = await lockModelDirectory(dir, { command: 'keel train' });
   } catch (error) {
-    if (error instanceof ModelDirectoryLockedError) throw new CliError(`${dir} is being written by ${describeHolder(error.holder)}; wait for it or choose another --out`, undefined, { cause: error });
+    if (error instanceof ModelDirectoryLockedError) {
+      const { holder } = error;
+      const message =
+        holder.damaged === undefined
+          ? `${dir} is being written by ${describeHolder(holder)}; wait for it or choose another --out (${staleLockHint(dir, holder)})`
+          : `${dir} is locked by a damaged lock file: ${holder.damaged}; ${staleLockHint(dir, holder)}, or choose another --out`;
+      throw new CliError(message, undefined, { cause: error });
+    }
     throw new CliError(`--out: ${oneLine(error)}; choose another --out`, undefined, { cause: error });
   }
   // Ctrl-C before training (or an error) exits through process.exit: give the lock up then too.
@@ -73,6 +81,11 @@ export async function claimOutput(flags: Flags, context: Context): Promise<Claim
     const resuming = resume !== undefined && resolve(resume) === dir;
     if (entries.includes('model.json') && !resuming && !flags.boolean('overwrite')) {
       throw new CliError(`--out ${dir} already holds a model${await describeSaved(dir)}; pass --overwrite to replace it, or choose another --out`);
+    }
+    // Tensor files without model.json may be the only copy of a model (its model.json removed): a save would replace them.
+    const tensors = entries.filter((name) => /^(weights|optimizer)(\.[1-9][0-9]*)?\.safetensors$/.test(name)).sort();
+    if (!entries.includes('model.json') && tensors.length > 0 && !flags.boolean('overwrite')) {
+      throw new CliError(`--out ${dir} has no model.json but holds ${tensors.join(', ')} (a save that did not finish, or its model.json was removed); pass --overwrite to replace them, or choose another --out`);
     }
   } catch (error) {
     await release();

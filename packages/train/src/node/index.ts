@@ -15,7 +15,7 @@ import { MAX_MODEL_JSON_BYTES, MAX_TENSOR_FILE_BYTES, readModelFile } from './re
 import { inspectModelJson, laterGenerations, recoverLegacySiblings, removeLeftovers } from './recover.js';
 
 export { nodeIo, type AtomicIo } from './atomic.js';
-export { describeHolder, lockModelDirectory, ModelDirectoryLockedError, type LockHolder, type LockOptions, type ModelDirectoryLock } from './lock.js';
+export { describeHolder, lockModelDirectory, ModelDirectoryLockedError, staleLockHint, type LockHolder, type LockOptions, type ModelDirectoryLock } from './lock.js';
 export { recoverModelDirectory } from './recover.js';
 export { MAX_MODEL_JSON_BYTES, MAX_TENSOR_FILE_BYTES } from './read-file.js';
 
