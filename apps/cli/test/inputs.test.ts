@@ -138,7 +138,7 @@ describe('--data: an inferred class count a stray label would make', () => {
     expect(dataSettings(flags('--classes', '10'))).toEqual({ classes: 10 });
     expect(dataSettings(flags('--allow-sparse-classes'))).toEqual({ allowSparseClasses: true });
     expect(dataSettings(flags())).toEqual({});
-    expect(usage(() => dataSettings(flags('--classes', '0')))).toBe("--classes must be a whole number of at least 1, got '0'");
+    expect(usage(() => dataSettings(flags('--classes', '0')))).toBe("--classes must be a whole number of at least 2, got '0'");
   });
 
   it('keel train passes the flags on: --classes 10 finds the stray label, --allow-sparse-classes trains 13 classes and saves them', async () => {
