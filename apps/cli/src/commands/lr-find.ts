@@ -1,8 +1,9 @@
 // `keel lr-find`: the learning-rate range test on a set-up — loss against a learning rate that grows
 // exponentially, and the rate it suggests (optionally plotted as an SVG).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { lrFinder, sparkline } from '@keel/diagnostics';
+import { makeDirectory } from '@keel/train/node';
 import type { Flags } from '../args.js';
 import type { Command, Context } from '../common.js';
 import { EXIT, usageError } from '../errors.js';
@@ -37,7 +38,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   const plot = flags.string('plot');
   if (plot !== undefined) {
     const file = resolve(context.io.cwd, plot);
-    await mkdir(dirname(file), { recursive: true });
+    await makeDirectory(dirname(file));
     await writeFile(file, lrFinderSvg(result, `keel lr-find ${config.task}: ${config.optimizer}, ${config.loss}`));
   }
   out.event('lr-find', { ...result, ...(plot === undefined ? {} : { plot: resolve(context.io.cwd, plot) }) });

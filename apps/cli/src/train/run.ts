@@ -1,8 +1,8 @@
 // `keel train`: set up, train with progress, evaluate on the test set, save, plot, summarise.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { evaluate, fit, NumericsError, type Callback, type FitResult } from '@keel/train';
-import { saveModel } from '@keel/train/node';
+import { makeDirectory, saveModel } from '@keel/train/node';
 import type { Flags } from '../args.js';
 import type { Context } from '../common.js';
 import { EXIT } from '../errors.js';
@@ -74,7 +74,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
     const epochsDone = setup.initialEpoch + result.history.epochs.length;
 
     if (config.plot !== undefined && history.length > 0) {
-      await mkdir(dirname(config.plot), { recursive: true });
+      await makeDirectory(dirname(config.plot));
       await writeFile(config.plot, trainingCurvesSvg(history, `keel train ${config.task}: ${config.architecture} ${[...config.layers, ...(config.dense ?? [])].join('-')}`));
     }
     // (Ctrl-C after the last batch stopped nothing: the run is complete, and finishes below.)

@@ -1,9 +1,10 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Sequential } from '@keel/layers';
 import type { Callback, Logs } from '../callbacks/callback.js';
 import type { StateTree } from '../save/state.js';
 import { saveModel } from './index.js';
+import { makeDirectory } from './make-directory.js';
 import type { ModelDirectoryLock } from './lock.js';
 
 export interface ModelCheckpointOptions {
@@ -59,7 +60,7 @@ export function csvLogger(path: string): Callback {
   return {
     name: 'csvLogger',
     async onTrainBegin() {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirectory(dirname(path));
       columns = undefined;
     },
     async onEpochEnd(epoch, logs) {
@@ -78,7 +79,7 @@ export function jsonLogger(path: string): Callback {
   return {
     name: 'jsonLogger',
     async onTrainBegin() {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirectory(dirname(path));
       await writeFile(path, '');
     },
     async onEpochEnd(epoch, logs) {
