@@ -17,14 +17,14 @@ export const ARCHITECTURE_KEY = 'keel.architecture';
 /** One short hash per layer (type, name, config), to name the layers that changed. */
 export const LAYERS_KEY = 'keel.layers';
 
-/** model.json's optimizer section as saved: canonical JSON of { id, config, state: whether a state file was saved } (or null without one). */
+/** model.json's optimizer section as saved: canonical JSON of { id, config } (or null without one). */
 export const OPTIMIZER_KEY = 'keel.optimizer';
 
 interface Fingerprinted {
   readonly dtype: DType;
   readonly model: ModelConfig;
   readonly preprocessing?: JsonValue;
-  readonly optimizer?: { readonly id: string; readonly config?: JsonValue; readonly state?: string | null };
+  readonly optimizer?: { readonly id: string; readonly config?: JsonValue };
 }
 
 /** JSON with object keys sorted, so the same content always gives the same text. */
@@ -47,8 +47,7 @@ function architectureHash(doc: Fingerprinted): string {
 }
 
 function optimizerRecord(doc: Fingerprinted): string {
-  const o = doc.optimizer;
-  return canonical(o === undefined ? null : { id: o.id, config: o.config ?? {}, state: o.state !== null && o.state !== undefined });
+  return canonical(doc.optimizer === undefined ? null : { id: doc.optimizer.id, config: doc.optimizer.config ?? {} });
 }
 
 /** The metadata entries that record `doc`'s fingerprint. */
@@ -93,12 +92,9 @@ function shown(value: unknown): string {
 /** The optimizer fields that differ, as "optimizer.config.lr is 5 (saved: 0.01)". */
 function optimizerChanges(saved: unknown, now: unknown): string {
   const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-  if (saved === null || now === null) return now === null ? 'the optimizer section was removed' : 'an optimizer section was added';
   const [s, n] = [record(saved), record(now)];
   const changes: string[] = [];
   if (canonical(s.id) !== canonical(n.id)) changes.push(`optimizer.id is ${shown(n.id)} (saved: ${shown(s.id)})`);
-  if (s.state === true && n.state !== true) changes.push('optimizer.state is null (saved: a state file; resuming without it would restart momentum and moments from zero)');
-  if (s.state !== true && n.state === true) changes.push('optimizer.state names a file (saved: null)');
   const [sc, nc] = [record(s.config), record(n.config)];
   for (const key of new Set([...Object.keys(sc), ...Object.keys(nc)])) {
     if (canonical(sc[key]) !== canonical(nc[key])) changes.push(`optimizer.config.${key} is ${shown(nc[key])} (saved: ${shown(sc[key])})`);
@@ -108,12 +104,14 @@ function optimizerChanges(saved: unknown, now: unknown): string {
 
 /**
  * Throws when model.json's optimizer section (id, config) differs from the one saved with the
- * weights. Files saved before this record existed have none and still load.
+ * weights. Files saved before this record existed have none and still load. A section removed or
+ * added is not judged here: whoever resumes says what a run without saved optimizer settings
+ * needs (the CLI asks for --reset-optimizer).
  */
 export function checkOptimizerFingerprint(doc: Fingerprinted, metadata: Readonly<Record<string, string>>, where: string, weightsFile: string): void {
   const saved = metadata[OPTIMIZER_KEY];
   const now = optimizerRecord(doc);
-  if (saved === undefined || saved === now) return;
+  if (saved === undefined || saved === now || saved === 'null' || doc.optimizer === undefined) return;
   let savedValue: unknown;
   try {
     savedValue = JSON.parse(saved);
