@@ -1,8 +1,11 @@
 // Runs the built CLI as a subprocess, and writes the files the tests feed it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { decodeSafetensors, encodeSafetensors } from '@keel/train';
+import { expect } from 'vitest';
 import { HANG_TIMEOUT_MS } from '../../../vitest.shared.js';
 
 export const cliDir = fileURLToPath(new URL('..', import.meta.url));
@@ -140,4 +143,45 @@ export function encodeIdx(data: Uint8Array, dims: readonly number[]): Buffer {
   header[3] = dims.length;
   dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
   return Buffer.concat([header, data]);
+}
+
+/** The one `keel: ...` line of a failed command (exit 1, no stack trace). */
+export function oneErrorLine(result: RunResult): string {
+  expect(result.code, result.stdout + result.stderr).toBe(1);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^keel: /);
+  return lines[0];
+}
+
+/** An 8x8 picture of class 0 (bright left half) or 1 (bright right half); `i` varies it. */
+export function halfImage(label: number, i: number): Uint8Array {
+  return Uint8Array.from({ length: 64 }, (_, p) => ((p % 8 < 4) === (label === 0) ? 200 + (i % 50) : (i * 7) % 30));
+}
+
+/** Writes a tiny two-class IDX image set of `halfImage`s (64 train, 16 test) into the new directory `dir`. */
+export function writeHalvesSet(dir: string): void {
+  mkdirSync(dir);
+  const set = (n: number): { images: Uint8Array; labels: Uint8Array } => {
+    const labels = Uint8Array.from({ length: n }, (_, i) => i % 2);
+    const images = new Uint8Array(n * 64);
+    labels.forEach((label, i) => images.set(halfImage(label, i), i * 64));
+    return { images, labels };
+  };
+  const train = set(64);
+  const test = set(16);
+  writeFileSync(join(dir, 'train-images-idx3-ubyte'), encodeIdx(train.images, [64, 8, 8]));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), encodeIdx(train.labels, [64]));
+  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), encodeIdx(test.images, [16, 8, 8]));
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), encodeIdx(test.labels, [16]));
+}
+
+/** Rewrites the tensors of a saved model's weights (or optimizer) file, the one its model.json names; returns that file's name. */
+export function editSavedTensors(dir: string, which: 'weights' | 'optimizer', edit: (tensors: Map<string, { values: Float32Array | Float64Array }>) => void): string {
+  const doc = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weights: string; optimizer?: { state: string } };
+  const file = which === 'weights' ? doc.weights : doc.optimizer!.state;
+  const decoded = decodeSafetensors(readFileSync(join(dir, file)));
+  edit(decoded.tensors);
+  writeFileSync(join(dir, file), encodeSafetensors(decoded.tensors, decoded.metadata));
+  return file;
 }
