@@ -139,6 +139,8 @@ describe('--resume never repairs a damaged run into another', () => {
     }
     const beyond = copyWith((d) => (d.training!.epoch = 5));
     expectFailure(await keel(['train', '--resume', beyond, '--epochs', '8']), `${beyond}/model.json: training.epoch is 5, more than the 2 epochs of its run (preprocessing.run.epochs); the file was edited or damaged`);
+    const seed = copyWith((d) => (d.training!.seed = 7));
+    expectFailure(await resume(seed), `${seed}/model.json: training.seed is 7, but the run was trained with seed 0 (preprocessing.run.seed, which --resume uses); the file was edited or damaged. To change the seed of the rest of the run, pass --seed`);
     const step = copyWith((d) => (d.training!.step = 100));
     expectFailure(await resume(step), `${step}/model.json: training.step is 100, but 2 epochs of 64 steps make 128; the file was edited or damaged (the schedule would resume at the wrong rate)`);
   });

@@ -79,6 +79,13 @@ export function checkEpochAgainstRun(progress: { epoch: number }, run: RunSettin
   }
 }
 
+/** training.seed, a record of the run's seed, must agree with the seed the run resumes with (preprocessing.run.seed). */
+export function checkSeedAgainstRun(seed: unknown, run: RunSettings, dir: string): void {
+  if (seed !== undefined && seed !== run.seed) {
+    fail(`${join(resolve(dir), 'model.json')}: training.seed is ${describeValue(seed)}, but the run was trained with seed ${run.seed} (preprocessing.run.seed, which --resume uses); the file was edited or damaged. To change the seed of the rest of the run, pass --seed`);
+  }
+}
+
 /** The saved step against the saved epoch: a run of `stepsPerEpoch` steps an epoch is at epoch × stepsPerEpoch. */
 export function checkStep(progress: { epoch: number; step: number }, stepsPerEpoch: number, dir: string): void {
   const expected = progress.epoch * stepsPerEpoch;

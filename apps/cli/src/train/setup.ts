@@ -9,7 +9,7 @@ import { CliError, EXIT, oneLine, usageError } from '../errors.js';
 import { buildModel } from '../model.js';
 import { openModel, type OpenedModel } from '../saved-model.js';
 import { freshConfig, resumedConfig, runSettings, type RunSettings, type TrainConfig } from './config.js';
-import { checkEpochAgainstRun, checkRunSettings, checkStep, resumedOptimizerState, RESET_OPTIMIZER_FLAG, resetHint, savedProgress, scheduleNote, validationNote } from './resume.js';
+import { checkEpochAgainstRun, checkRunSettings, checkSeedAgainstRun, checkStep, resumedOptimizerState, RESET_OPTIMIZER_FLAG, resetHint, savedProgress, scheduleNote, validationNote } from './resume.js';
 import { loadRunData, trainSizeWith, type LoadOptions, type RunData } from './data.js';
 
 export interface Setup {
@@ -57,6 +57,7 @@ export async function setUp(flags: Flags, context: Context): Promise<Setup> {
   }
   const run = checkRunSettings(opened.preprocessing.run, resume, context.registry);
   checkEpochAgainstRun(progress, run, resume);
+  checkSeedAgainstRun(loaded.training?.seed, run, resume);
   const optimizerState = resumedOptimizerState(loaded, run, opened.model, context.registry, resume, flags.boolean(RESET_OPTIMIZER_FLAG));
   const config = resumedConfig(flags, context.registry, resume, { ...opened.preprocessing, run }, progress.epoch);
   const data = await loadRunData(config, context.registry);
