@@ -22,8 +22,6 @@ function expectRefused(result: RunResult, message: string): void {
   expect(result.code).toBe(1);
 }
 
-const TIMEOUT = 120_000;
-
 describe('model directories through the CLI', () => {
   it(
     'an older model.json put back: eval and train --resume remove nothing and say why',
@@ -41,7 +39,6 @@ describe('model directories through the CLI', () => {
         expect(readdirSync(dir).sort()).toEqual(files);
       }
     },
-    TIMEOUT,
   );
 
   it(
@@ -56,7 +53,6 @@ describe('model directories through the CLI', () => {
       );
       expect(readdirSync(dir)).toEqual(['weights.5.safetensors']);
     },
-    TIMEOUT,
   );
 
   it(
@@ -77,7 +73,6 @@ describe('model directories through the CLI', () => {
         expect((await keel(['eval', '--model', dir])).code, what).toBe(0);
       }
     },
-    TIMEOUT,
   );
 
   it(
@@ -88,6 +83,34 @@ describe('model directories through the CLI', () => {
       symlinkSync(join(tmp, 'gone'), link);
       expectRefused(await keel(['train', 'xor', '--epochs', '1', '--out', join(link, 'x')]), `--out: ${link} is a symbolic link to ${join(tmp, 'gone')}, which does not exist; choose another --out`);
     },
-    TIMEOUT,
   );
+
+  it('an older complete save put back beside a newer one: train --resume refuses before training and keeps both; --overwrite lets it replace them', async () => {
+    const dir = fresh('model');
+    const backup = fresh('backup');
+    expect((await keel(['train', 'xor', '--epochs', '1', '--out', dir])).code).toBe(0);
+    mkdirSync(backup);
+    for (const name of readdirSync(dir)) copyFileSync(join(dir, name), join(backup, name));
+    expect((await keel(['train', '--resume', dir, '--epochs', '2'])).code).toBe(0);
+    const newer = readdirSync(dir).filter((name) => name.endsWith('.safetensors')).sort();
+    for (const name of readdirSync(backup)) copyFileSync(join(backup, name), join(dir, name));
+    const refused = await keel(['train', '--resume', dir, '--epochs', '2']);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain(`--out ${dir} holds ${newer.join(', ')}, from a later save than its model.json names`);
+    for (const name of newer) expect(readdirSync(dir)).toContain(name);
+    const replaced = await keel(['train', '--resume', dir, '--epochs', '2', '--overwrite']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+  });
+
+  it('--plot through a hard link to a model file replaces the link, never the model file', async () => {
+    const dir = fresh('model');
+    expect((await keel(['train', 'xor', '--epochs', '1', '--out', dir])).code).toBe(0);
+    const json = execFileSync('cat', [join(dir, 'model.json')], { encoding: 'utf8' });
+    const plot = join(tmp, `${counter++}-linked.svg`);
+    execFileSync('ln', [join(dir, 'model.json'), plot]);
+    const result = await keel(['train', 'xor', '--epochs', '1', '--plot', plot, '--overwrite']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(execFileSync('cat', [join(dir, 'model.json')], { encoding: 'utf8' })).toBe(json);
+    expect(execFileSync('head', ['-c', '200', plot], { encoding: 'utf8' })).toContain('<svg');
+  });
 });

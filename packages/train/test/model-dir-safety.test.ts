@@ -155,6 +155,7 @@ describe('a damaged lock file', () => {
       ['empty', (path) => writeFile(path, ''), 'is empty'],
       ['garbage', (path) => writeFile(path, 'xyz'), 'does not hold the JSON Keel writes (pid, hostname, command, started, token)'],
       ['too large', (path) => writeFile(path, ' '.repeat(10_000)), 'is 10,000 bytes, more than the 4,096 a lock file may have'],
+      ['a link to nothing', (path) => symlink('/nonexistent/keel-lock', path), 'is a symbolic link to /nonexistent/keel-lock, which does not exist'],
     ];
     for (const [what, make, why] of cases) {
       const { dir } = await savedTwice();

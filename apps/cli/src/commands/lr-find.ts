@@ -1,6 +1,5 @@
 // `keel lr-find`: the learning-rate range test on a set-up — loss against a learning rate that grows
 // exponentially, and the rate it suggests (optionally plotted as an SVG).
-import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { lrFinder, sparkline } from '@keel/diagnostics';
 import { makeDirectory } from '@keel/train/node';
@@ -9,6 +8,7 @@ import type { Command, Context } from '../common.js';
 import { EXIT, usageError } from '../errors.js';
 import { compact, fixed } from '../format.js';
 import { lrFinderSvg } from '../plot-lr.js';
+import { replaceFile } from '../replace-file.js';
 import { optimizerSettings } from '../train/config.js';
 import { SETUP_FLAGS } from '../train/flags.js';
 import { checkPlotPath } from '../train/output-dir.js';
@@ -39,7 +39,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   if (plot !== undefined) {
     const file = resolve(context.io.cwd, plot);
     await makeDirectory(dirname(file));
-    await writeFile(file, lrFinderSvg(result, `keel lr-find ${config.task}: ${config.optimizer}, ${config.loss}`));
+    await replaceFile(file, lrFinderSvg(result, `keel lr-find ${config.task}: ${config.optimizer}, ${config.loss}`));
   }
   out.event('lr-find', { ...result, ...(plot === undefined ? {} : { plot: resolve(context.io.cwd, plot) }) });
   // Capped at 1.5x the first loss, so the divergence at the end does not flatten the useful part.

@@ -5,7 +5,7 @@ import { constants } from 'node:fs';
 import { access, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { readRegularFile } from '@keel/data/node';
-import { describeHolder, lockModelDirectory, ModelDirectoryLockedError, notAModelDirectory, staleLockHint, type ModelDirectoryLock } from '@keel/train/node';
+import { describeHolder, inspectModelJson, laterGenerations, lockModelDirectory, ModelDirectoryLockedError, notAModelDirectory, staleLockHint, type ModelDirectoryLock } from '@keel/train/node';
 import type { Flags } from '../args.js';
 import type { Context } from '../common.js';
 import { CliError, oneLine } from '../errors.js';
@@ -86,6 +86,14 @@ export async function claimOutput(flags: Flags, context: Context): Promise<Claim
     const tensors = entries.filter((name) => /^(weights|optimizer)(\.[1-9][0-9]*)?\.safetensors$/.test(name)).sort();
     if (!entries.includes('model.json') && tensors.length > 0 && !flags.boolean('overwrite')) {
       throw new CliError(`--out ${dir} has no model.json but holds ${tensors.join(', ')} (a save that did not finish, or its model.json was removed); pass --overwrite to replace them, or choose another --out`);
+    }
+    // Files of a later save than model.json names (an older model.json put back, or a save cut short): this run's first save would remove them.
+    const named = entries.includes('model.json') && !flags.boolean('overwrite') ? await inspectModelJson(dir) : undefined;
+    const later = named?.state === 'valid' ? laterGenerations(entries, named.newest).filter((name) => name.endsWith('.safetensors')) : [];
+    if (named?.state === 'valid' && later.length > 0) {
+      throw new CliError(
+        `--out ${dir} holds ${later.join(', ')}, from a later save than its model.json names (${[...named.files].sort().join(', ')}): model.json may be an older copy put back, or a save was cut short. This run's first save would remove them: move them away to keep them, or pass --overwrite to let it`,
+      );
     }
   } catch (error) {
     await release();

@@ -1,5 +1,4 @@
 // `keel train`: set up, train with progress, evaluate on the test set, save, plot, summarise.
-import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { evaluate, fit, NumericsError, type Callback, type FitResult } from '@keel/train';
 import { makeDirectory, saveModel } from '@keel/train/node';
@@ -7,6 +6,7 @@ import type { Flags } from '../args.js';
 import type { Context } from '../common.js';
 import { EXIT } from '../errors.js';
 import { parameterCount } from '../model.js';
+import { replaceFile } from '../replace-file.js';
 import { trainingCurvesSvg } from '../plot.js';
 import { recoverModel } from '../model-recovery.js';
 import { onInterrupt } from '../signals.js';
@@ -75,7 +75,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
 
     if (config.plot !== undefined && history.length > 0) {
       await makeDirectory(dirname(config.plot));
-      await writeFile(config.plot, trainingCurvesSvg(history, `keel train ${config.task}: ${config.architecture} ${[...config.layers, ...(config.dense ?? [])].join('-')}`));
+      await replaceFile(config.plot, trainingCurvesSvg(history, `keel train ${config.task}: ${config.architecture} ${[...config.layers, ...(config.dense ?? [])].join('-')}`));
     }
     // (Ctrl-C after the last batch stopped nothing: the run is complete, and finishes below.)
     if (interrupt.signal.aborted && epochsDone < config.epochs) {

@@ -16,7 +16,7 @@ import { inspectModelJson, laterGenerations, recoverLegacySiblings, removeLeftov
 
 export { nodeIo, type AtomicIo } from './atomic.js';
 export { describeHolder, lockModelDirectory, ModelDirectoryLockedError, staleLockHint, type LockHolder, type LockOptions, type ModelDirectoryLock } from './lock.js';
-export { recoverModelDirectory } from './recover.js';
+export { inspectModelJson, laterGenerations, recoverModelDirectory, type ModelJsonFiles } from './recover.js';
 export { makeDirectory } from './make-directory.js';
 export { MAX_MODEL_JSON_BYTES, MAX_TENSOR_FILE_BYTES } from './read-file.js';
 

@@ -1,7 +1,7 @@
 // One writer per model directory: a lock file inside it, naming the process that holds it.
 import { randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
-import { link, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { link, readlink, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSourceError } from '@keel/data';
@@ -95,8 +95,11 @@ export async function readHolder(path: string): Promise<LockHolder | undefined> 
   try {
     text = new TextDecoder().decode(await readRegularFile(path, { what: 'lock file', maxBytes: MAX_LOCK_BYTES, advice: 'Keel writes it as a small file of JSON' }));
   } catch (error) {
-    if (error instanceof DataSourceError) return error.code === 'missing-file' ? undefined : damagedHolder(error.message, `unreadable:${error.message}`);
-    throw error;
+    if (!(error instanceof DataSourceError)) throw error;
+    if (error.code !== 'missing-file') return damagedHolder(error.message, `unreadable:${error.message}`);
+    // Gone, unless a symbolic link to nothing is there: that never goes away by itself.
+    const link = await readlink(path).catch(() => undefined);
+    return link === undefined ? undefined : damagedHolder(`${path} is a symbolic link to ${link}, which does not exist`, `dangling:${link}`);
   }
   if (text.trim() === '') return damagedHolder(`${path} is empty`, text);
   try {
@@ -158,7 +161,10 @@ export async function lockModelDirectory(dir: string, options: LockOptions = {})
         if (errorCode(error) !== 'EEXIST') throw fsError('create the lock file', lockPath, error);
       }
       const current = await readHolder(lockPath);
-      if (current === undefined) continue; // released just now: try again
+      if (current === undefined) {
+        if (attempt < 10) continue; // released just now: try again
+        throw new ModelDirectoryLockedError(target, damagedHolder(`${lockPath} is there and gone again on every try`, 'flapping'));
+      }
       if (holderAlive(current) || attempt >= 3) throw new ModelDirectoryLockedError(target, current);
       await takeOver(target, lockPath, current);
       notices.push(`took over the lock on ${target} from ${describeHolder(current)}, which is no longer running`);
