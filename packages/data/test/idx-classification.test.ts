@@ -239,7 +239,23 @@ describe('idxClassification: an inferred class count that a stray label would ma
     labels[1234] = 10; // one example of an 11th class; an even share is ~182
     const error = (await rejected(idxClassification(setWith(labels)))) as SparseClassesError;
     expect({ index: error.index, label: error.label, suggested: error.suggestedClasses }).toEqual({ index: 1234, label: 10, suggested: 10 });
-    expect(error.message).toContain('10 (1 examples) has under 1% of an even share');
+    expect(error.message).toContain('10 (1 example) has under 2 examples');
+  });
+
+  it('a single stray example is refused however small the set (1% of an even share rounds below one example)', async () => {
+    const labels = tenClasses(10); // 100 examples: 1% of an even share is 0.09
+    labels[7] = 10;
+    const error = (await rejected(idxClassification(setWith(labels)))) as SparseClassesError;
+    expect({ index: error.index, label: error.label, suggested: error.suggestedClasses }).toEqual({ index: 7, label: 10, suggested: 10 });
+    expect(error.message).toContain('10 (1 example) has under 2 examples');
+  });
+
+  it('a class only the test split has (the model would never be trained on it) is refused', async () => {
+    const train = Uint8Array.from({ length: 60 }, (_, i) => i % 3);
+    const test = Uint8Array.from({ length: 20 }, (_, i) => i % 4);
+    const error = (await rejected(idxClassification(setWith(train, test)))) as SparseClassesError;
+    expect({ split: error.split, label: error.label }).toEqual({ split: 'test', label: 3 });
+    expect(error.message).toContain('class 3 occurs only outside the training split (never trained)');
   });
 
   it('points at the labels, without a count to suggest, when class 0 is the one missing (1-based labels)', async () => {

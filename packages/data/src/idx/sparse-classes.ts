@@ -66,11 +66,15 @@ export function checkInferredClasses(files: readonly LabelFile[]): void {
   const counts = classCounts(files);
   const total = counts.reduce((a, b) => a + b, 0);
   const missing = counts.flatMap((count, label) => (count === 0 ? [label] : []));
-  const rare = counts.flatMap((count, label) => (count > 0 && count < (RARE_CLASS_FRACTION * total) / counts.length ? [label] : []));
-  if (missing.length === 0 && rare.length === 0) return;
-  const suspect = (label: number): boolean => missing.includes(label) || rare.includes(label);
+  // A single example is a stray however small the set; a class the training split never shows cannot be learned.
+  const rareBelow = Math.max(2, (RARE_CLASS_FRACTION * total) / counts.length);
+  const train = files.some((f) => f.split === 'train') ? classCounts(files.filter((f) => f.split === 'train')) : undefined;
+  const untrained = train === undefined ? [] : counts.flatMap((count, label) => (count > 0 && (train[label] ?? 0) === 0 ? [label] : []));
+  const rare = counts.flatMap((count, label) => (count > 0 && count < rareBelow && !untrained.includes(label) ? [label] : []));
+  if (missing.length === 0 && rare.length === 0 && untrained.length === 0) return;
+  const suspect = (label: number): boolean => missing.includes(label) || rare.includes(label) || untrained.includes(label);
   // the label to point at: the least frequent one above the first gap, or a rare one
-  const candidates = counts.flatMap((count, label) => (count > 0 && ((missing.length > 0 && label > missing[0]) || rare.includes(label)) ? [label] : []));
+  const candidates = counts.flatMap((count, label) => (count > 0 && ((missing.length > 0 && label > missing[0]) || rare.includes(label) || untrained.includes(label)) ? [label] : []));
   const label = candidates.reduce((best, l) => (counts[l] < counts[best] || (counts[l] === counts[best] && l > best) ? l : best), candidates[0]);
   const at = firstExample(files, label);
   // a class count to suggest: the first missing or rare class above which there are only a few stray examples
@@ -82,7 +86,9 @@ export function checkInferredClasses(files: readonly LabelFile[]): void {
   });
   const problems = [
     ...(missing.length === 0 ? [] : [`${ranges(missing)} never occur${missing.length === 1 ? 's' : ''}`]),
-    ...(rare.length === 0 ? [] : [`${rare.map((l) => `${l} (${counts[l]} examples)`).join(', ')} ${rare.length === 1 ? 'has' : 'have'} under ${RARE_CLASS_FRACTION * 100}% of an even share`]),
+    // with a gap, the labels above it are the strays already named
+    ...(rare.length === 0 || missing.length > 0 ? [] : [`${rare.map((l) => `${l} (${counts[l]} example${counts[l] === 1 ? '' : 's'})`).join(', ')} ${rare.length === 1 ? 'has' : 'have'} under ${rareBelow <= 2 ? '2 examples' : `${RARE_CLASS_FRACTION * 100}% of an even share`}`]),
+    ...(untrained.length === 0 ? [] : [`${ranges(untrained)} occur${untrained.length === 1 ? 's' : ''} only outside the training split (never trained)`]),
   ];
   const seen = counts.flatMap((count, l) => (count > 0 ? [`${l}: ${count}`] : [])).join(', ');
   throw new SparseClassesError(
