@@ -179,6 +179,13 @@ describe('train --resume', () => {
     }
   });
 
+  it('data of another image size is a failure of the files (exit 1) naming the data directory', async () => {
+    const larger = idxSet('d5', fourClasses(8), fourClasses(8), 3);
+    const result = await keel(['train', '--resume', m1, '--epochs', '2', '--data', larger, '--out', join(tmp, 'm1-larger')]);
+    expect(result.stderr).toBe(`keel: the model in ${m1} takes inputs of shape [4], but the data in ${larger} gives [9]; resume with the data it was trained on (--data <dir>)\n`);
+    expect(result.code).toBe(1);
+  });
+
   it("reports the saved plan's real steps per epoch and last rate, and that another split validates on trained examples", async () => {
     // m1: 80 of 100 examples after its 0.2 split, batch 20 = 4 steps; cosine from 0.1 over 1 epoch
     const result = await keel(['train', '--resume', m1, '--epochs', '2', '--validation-split', '0.5', '--out', join(tmp, 'm1-resumed')]);

@@ -63,7 +63,9 @@ export async function setUp(flags: Flags, context: Context): Promise<Setup> {
   const data = await loadRunData(config, context.registry);
   const expected = opened.model.inputShape ?? [];
   if (expected.join('x') !== data.inputShape.join('x')) {
-    throw usageError(`the model in ${resume} takes inputs of shape [${expected.join(', ')}], but the data gives [${data.inputShape.join(', ')}]`);
+    // the data on disk does not fit the model: a failure of the files, not of the command line
+    const source = config.dataDir === undefined ? config.task : config.dataDir;
+    throw new CliError(`the model in ${resume} takes inputs of shape [${expected.join(', ')}], but the data in ${source} gives [${data.inputShape.join(', ')}]; resume with the data it was trained on (--data <dir>)`, EXIT.failure);
   }
   // The saved run's own epochs: its batch size and the train set its validation split left.
   const savedTrainSize = trainSizeWith(data, run);
