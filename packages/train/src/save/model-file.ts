@@ -17,6 +17,7 @@ import { checkFormatVersion, checkKeys, checkModelSection, checkOptimizerSection
 import { ModelFileError } from './errors.js';
 import { rejectNonFiniteParts } from './finite.js';
 import { checkFingerprint, checkOptimizerFingerprint, fingerprintMetadata } from './fingerprint.js';
+import { checkStateDigest, STATE_DIGEST_KEY, stateDigest } from './state-digest.js';
 import { decodeSafetensors, encodeSafetensors, type DecodedSafetensors, type TensorData } from './safetensors.js';
 import { checkJson, flattenState, formatJson, unflattenState, type JsonValue, type StateTree } from './state.js';
 
@@ -184,7 +185,11 @@ export function modelParts(model: Sequential, extras: SaveExtras = {}): ModelPar
     ...(optimizer === undefined ? {} : { optimizer }),
     ...(extras.training === undefined ? {} : { training: checkTraining(extras.training) }),
   };
-  const weightsMetadata = { ...WEIGHTS_METADATA, ...fingerprintMetadata(document) };
+  const weightsMetadata = {
+    ...WEIGHTS_METADATA,
+    ...fingerprintMetadata(document),
+    ...(optimizerFile === undefined ? {} : { [STATE_DIGEST_KEY]: stateDigest(optimizerFile.metadata['keel.state'], optimizerFile.tensors) }),
+  };
   return { modelJson: `${formatJson(document as unknown as JsonValue)}\n`, weights, weightsMetadata, optimizer: optimizerFile };
 }
 
@@ -350,6 +355,7 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
         throw new ModelFileError(`the 'keel.state' metadata is not valid JSON (${(error as Error).message})`, optimizerWhere);
       }
       state = unflattenState(skeleton, parts.optimizer.tensors, optimizerWhere);
+      checkStateDigest(parts.weights.metadata, skeletonText, parts.optimizer.tensors, doc.optimizer.state, doc.weights, optimizerWhere);
     }
     const { id, plugin, version, config } = doc.optimizer;
     optimizer = { id, plugin: plugin === undefined || version === undefined ? undefined : { name: plugin, version }, config, state, stateFile: doc.optimizer.state };
