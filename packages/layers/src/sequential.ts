@@ -1,5 +1,5 @@
 import { defaultRegistry, type Registry } from '@keel/registry';
-import { Random, ShapeError, type DType, type Tensor } from '@keel/tensor';
+import { checkSeed, Random, ShapeError, type DType, type Tensor } from '@keel/tensor';
 import type { Layer } from './layer.js';
 import { installLayers } from './plugin.js';
 import { formatCount, renderTable } from './summary.js';
@@ -39,6 +39,7 @@ export class Sequential implements Module {
 
   constructor(layers: readonly Layer[] = [], options: SequentialOptions = {}) {
     this.name = options.name ?? 'sequential';
+    if (options.seed !== undefined) checkSeed(options.seed, `${this.name}: seed`);
     this.seed = options.seed ?? 0;
     this.registry = options.registry ?? defaultRegistry;
     this.dtype = options.dtype ?? 'float32';

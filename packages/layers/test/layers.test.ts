@@ -64,6 +64,14 @@ describe('Dense', () => {
 });
 
 describe('Sequential', () => {
+  it('refuses a seed that would alias another (-1, 1.5, a string), naming the model', () => {
+    for (const [seed, shown] of [[-1, '-1'], [1.5, '1.5'], ['1', "'1'"]] as const) {
+      expect(() => new Sequential([new Dense({ units: 2 })], { name: 'mlp', seed: seed as number, registry: freshRegistry() })).toThrow(
+        `mlp: seed must be a whole number from 0 to 4294967295, got ${shown}`,
+      );
+    }
+  });
+
   it('builds lazily from the first batch and summarises layers, shapes and parameter counts', () => {
     const model = new Sequential([new Dense({ units: 128, activation: 'relu' }), new Dropout({ rate: 0.2 }), new Dense({ units: 10 })], {
       registry: freshRegistry(),

@@ -1,6 +1,6 @@
 export { Tensor, type NestedArray } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
-export { Random } from './random.js';
+export { checkSeed, Random } from './random.js';
 export { TensorError, ShapeError, InternalError } from './errors.js';
 export { broadcastShapes, broadcastStrides, formatShape, shapesEqual, sizeOf, stridesOf, type Shape } from './shape.js';
 export { matmulBatches, type MatmulBatches } from './matmul-batches.js';

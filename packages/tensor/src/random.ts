@@ -1,4 +1,14 @@
 /**
+ * Throws unless `seed` is a whole number from 0 to 2^32 − 1 (`what` names it: 'model mlp: seed').
+ * Folding it into 32 bits would quietly alias −1 to 4294967295, 1.5 to 1 and NaN to 0.
+ */
+export function checkSeed(seed: unknown, what: string): asserts seed is number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RangeError(`${what} must be a whole number from 0 to 4294967295, got ${typeof seed === 'string' ? `'${seed}'` : String(seed)}`);
+  }
+}
+
+/**
  * A small, fast, seedable generator (xoshiro128**, seeded through splitmix32).
  * Numbers are drawn in JavaScript and uploaded, so every backend sees the same values
  * for the same seed.
@@ -15,6 +25,7 @@ export class Random {
   }
 
   seed(seed: number): void {
+    checkSeed(seed, 'a seed');
     let x = seed >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) | 0;

@@ -106,6 +106,12 @@ describe('filled tensors', () => {
 });
 
 describe('seeded random tensors', () => {
+  it('a seed is a whole number from 0 to 2^32 - 1: -1, 1.5, NaN, 2^32 and a string are refused, not folded onto another seed', () => {
+    for (const bad of [-1, 1.5, NaN, 2 ** 32]) expect(() => new Random(bad)).toThrow(`a seed must be a whole number from 0 to 4294967295, got ${String(bad)}`);
+    expect(() => setSeed('1' as unknown as number)).toThrow("a seed must be a whole number from 0 to 4294967295, got '1'");
+    expect(new Random(4294967295).nextUint32()).toBe(new Random(4294967295).nextUint32());
+  });
+
   const mean = (v: ArrayLike<number>): number => Array.from(v).reduce((p, x) => p + x, 0) / v.length;
   const std = (v: ArrayLike<number>): number => {
     const m = mean(v);
