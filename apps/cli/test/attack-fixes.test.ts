@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlags } from '../src/args.js';
-import { CliError } from '../src/errors.js';
 import { SETUP_FLAGS } from '../src/train/flags.js';
 import { makeSchedule } from '../src/train/schedule.js';
-import { encodeGrayPng, encodeIdx, keel, requireBuiltCli } from './helpers.js';
+import { encodeGrayPng, encodeIdx, keel, requireBuiltCli, usageMessage as usage } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'keel-attack-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -40,17 +39,6 @@ beforeAll(async () => {
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
 });
-
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).exitCode).toBe(2);
-    return (error as Error).message;
-  }
-  throw new Error('expected a usage error');
-}
 
 describe('--plot never replaces a model, the data, or a file Keel did not write', () => {
   it('refuses a plot in a model directory (model.json, weights), and the model is untouched', async () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { decodeSafetensors, encodeSafetensors } from '@keel/train';
 import { expect } from 'vitest';
+import { CliError } from '../src/errors.js';
 import { HANG_TIMEOUT_MS } from '../../../vitest.shared.js';
 
 export const cliDir = fileURLToPath(new URL('..', import.meta.url));
@@ -184,4 +185,16 @@ export function editSavedTensors(dir: string, which: 'weights' | 'optimizer', ed
   edit(decoded.tensors);
   writeFileSync(join(dir, file), encodeSafetensors(decoded.tensors, decoded.metadata));
   return file;
+}
+
+/** The message of the usage error (exit code 2) that `fn` throws. */
+export function usageMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(2);
+    return (error as Error).message;
+  }
+  throw new Error('expected a usage error');
 }

@@ -17,24 +17,13 @@ import type { DataSettings } from '../src/train/config.js';
 import { loadRunData } from '../src/train/data.js';
 import { SETUP_FLAGS } from '../src/train/flags.js';
 import { checkModelSize, MAX_PARAMETERS } from '../src/train/model-size.js';
-import { encodeGrayPng, encodeIdx, keel, requireBuiltCli } from './helpers.js';
+import { encodeGrayPng, encodeIdx, keel, requireBuiltCli, usageMessage as usage } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'keel-inputs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const EPOCHS = { name: 'epochs', type: 'integer', description: '' } as const;
 const flags = (...argv: string[]): Flags => parseFlags(argv, [...SETUP_FLAGS, EPOCHS, { name: 'rate', type: 'number', description: '' }], 'keel train');
-
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).exitCode).toBe(2);
-    return (error as Error).message;
-  }
-  throw new Error('expected a usage error');
-}
 
 async function failure(promise: Promise<unknown>): Promise<string> {
   try {
