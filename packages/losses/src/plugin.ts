@@ -2,6 +2,7 @@ import { defaultRegistry, definePlugin, type Registry } from '@keel/registry';
 import { binaryCrossEntropy } from './binary-cross-entropy.js';
 import { binaryCrossEntropyWithLogits } from './binary-cross-entropy-with-logits.js';
 import { lossOptions, numberOption } from './config.js';
+import { lossOptionFields } from './options.js';
 import { hinge } from './hinge.js';
 import { huber } from './huber.js';
 import { klDivergence } from './kl-divergence.js';
@@ -22,6 +23,7 @@ const ln2 = (): number => Math.LN2;
 export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
   {
     id: 'meanSquaredError',
+    options: lossOptionFields.meanSquaredError,
     description: 'mean of (p − t)²: regression',
     expects: 'real',
     targets: 'real',
@@ -29,6 +31,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
   },
   {
     id: 'meanAbsoluteError',
+    options: lossOptionFields.meanAbsoluteError,
     description: 'mean of |p − t|: regression, robust to outliers',
     expects: 'real',
     targets: 'real',
@@ -36,6 +39,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
   },
   {
     id: 'huber',
+    options: lossOptionFields.huber,
     description: 'quadratic within delta of the target, linear beyond (delta, default 1)',
     expects: 'real',
     targets: 'real',
@@ -43,6 +47,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
   },
   {
     id: 'binaryCrossEntropy',
+    options: lossOptionFields.binaryCrossEntropy,
     description: 'two-class cross-entropy on probabilities (a sigmoid output), clamped to [eps, 1 − eps]',
     expects: 'probabilities',
     targets: 'binary',
@@ -52,6 +57,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
   },
   {
     id: 'binaryCrossEntropyWithLogits',
+    options: lossOptionFields.binaryCrossEntropyWithLogits,
     description: 'two-class (or multi-label) cross-entropy from logits, stable for any logit',
     expects: 'logits',
     targets: 'binary',
@@ -60,6 +66,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
   },
   {
     id: 'softmaxCrossEntropy',
+    options: lossOptionFields.softmaxCrossEntropy,
     description: 'multi-class cross-entropy from logits against one-hot or soft targets',
     expects: 'logits',
     targets: 'oneHot',
@@ -68,6 +75,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
   },
   {
     id: 'sparseSoftmaxCrossEntropy',
+    options: lossOptionFields.sparseSoftmaxCrossEntropy,
     description: 'multi-class cross-entropy from logits against integer class labels',
     expects: 'logits',
     targets: 'index',
@@ -76,6 +84,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
   },
   {
     id: 'hinge',
+    options: lossOptionFields.hinge,
     description: 'max(0, 1 − t·p) for -1/+1 (or 0/1) labels: margin classification',
     expects: 'real',
     targets: 'binary',
@@ -85,6 +94,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
   },
   {
     id: 'klDivergence',
+    options: lossOptionFields.klDivergence,
     description: 'KL(targets ‖ predictions) between distributions (a softmax output)',
     expects: 'probabilities',
     targets: 'oneHot',

@@ -1,3 +1,4 @@
+import type { OptionFields } from '@keel/registry';
 import type { LossFn } from './reduction.js';
 
 /** What a loss's predictions are: raw scores, probabilities (rows of a softmax/sigmoid), or any real numbers. */
@@ -20,6 +21,11 @@ export interface LossSpec {
   readonly description: string;
   readonly expects: LossExpects;
   readonly targets: LossTargets;
+  /**
+   * Every option `create` accepts. When declared, `createLoss` rejects any other (a typo such as
+   * `reducton`) with a did-you-mean before the loss is built.
+   */
+  readonly options?: OptionFields;
   /** The loss function, with the config's options (such as `reduction`) as its defaults. */
   readonly create: (config?: LossConfig) => LossFn;
   /**

@@ -62,9 +62,21 @@ describe('lossesPlugin', () => {
     const summed = createLoss(registry, 'meanSquaredError', { reduction: 'sum' });
     expect(summed(p, t).item()).toBe(meanSquaredError(p, t, { reduction: 'sum' }).item());
     expect(summed(p, t, { reduction: 'mean' }).item()).toBe(meanSquaredError(p, t).item());
-    expect(() => createLoss(registry, 'huber', { delta: '2' })).toThrow("huber: option 'delta' must be a number, got \"2\"");
-    expect(() => createLoss(registry, 'hinge', { reduction: 'avg' })).toThrow('hinge: unknown reduction "avg"');
+    expect(() => createLoss(registry, 'huber', { delta: '2' })).toThrow("loss 'huber': delta is '2'; expected a number > 0");
+    expect(() => createLoss(registry, 'hinge', { reduction: 'avg' })).toThrow("loss 'hinge': reduction is 'avg'; expected 'mean', 'sum' or 'none'");
     expect(() => createLoss(registry, 'meanSquaredEror')).toThrow("did you mean 'meanSquaredError'?");
+  });
+
+  it('rejects an option the loss does not have, with the nearest one, before building it', () => {
+    const registry = installed();
+    expect(() => createLoss(registry, 'meanSquaredError', { reducton: 'sum' })).toThrow(
+      "loss 'meanSquaredError': has no option 'reducton'; did you mean 'reduction'? valid options: reduction",
+    );
+    expect(() => createLoss(registry, 'sparseSoftmaxCrossEntropy', { delta: 1 })).toThrow("has no option 'delta'");
+    for (const id of registry.list('loss')) {
+      expect(() => createLoss(registry, id, { reduction: 'sum', typo: 1 }), id).toThrow(`loss '${id}': has no option 'typo'`);
+      expect(createLoss(registry, id, { reduction: 'sum' }), id).toBeTypeOf('function');
+    }
   });
 
   it('types its ids: IdOf<"loss"> includes them', () => {

@@ -6,19 +6,20 @@ import { adamw } from './optimizers/adamw.js';
 import { lion } from './optimizers/lion.js';
 import { rmsprop } from './optimizers/rmsprop.js';
 import { sgd } from './optimizers/sgd.js';
+import { optimizerOptions } from './options.js';
 import type { OptimizerSpec } from './spec.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
 // Config objects come from JSON or a CLI, so their values are unchecked: each factory checks
 // every option it reads and names the one that is wrong.
 export const optimizerSpecs: readonly (OptimizerSpec & { readonly id: string })[] = [
-  { id: 'sgd', defaultLearningRate: 0.01, description: 'SGD with optional (Nesterov) momentum: lr, momentum, nesterov, weightDecay', create: (c = {}) => sgd(c) },
-  { id: 'adam', defaultLearningRate: 1e-3, description: 'Adam with bias correction: lr, b1, b2, eps', create: (c = {}) => adam(c) },
-  { id: 'adamw', defaultLearningRate: 1e-3, description: 'Adam with decoupled weight decay: lr, b1, b2, eps, weightDecay', create: (c = {}) => adamw(c) },
-  { id: 'rmsprop', defaultLearningRate: 1e-3, description: 'RMSprop: lr, decay, eps, momentum', create: (c = {}) => rmsprop(c) },
-  { id: 'adagrad', defaultLearningRate: 1e-2, description: 'Adagrad: lr, initialAccumulator, eps', create: (c = {}) => adagrad(c) },
-  { id: 'adamax', defaultLearningRate: 2e-3, description: 'Adamax (Adam with the infinity norm): lr, b1, b2, eps', create: (c = {}) => adamax(c) },
-  { id: 'lion', defaultLearningRate: 1e-4, description: 'Lion (sign of interpolated momentum): lr, b1, b2, weightDecay', create: (c = {}) => lion(c) },
+  { id: 'sgd', options: optimizerOptions.sgd, defaultLearningRate: 0.01, description: 'SGD with optional (Nesterov) momentum', create: (c = {}) => sgd(c) },
+  { id: 'adam', options: optimizerOptions.adam, defaultLearningRate: 1e-3, description: 'Adam with bias correction', create: (c = {}) => adam(c) },
+  { id: 'adamw', options: optimizerOptions.adamw, defaultLearningRate: 1e-3, description: 'Adam with decoupled weight decay', create: (c = {}) => adamw(c) },
+  { id: 'rmsprop', options: optimizerOptions.rmsprop, defaultLearningRate: 1e-3, description: 'RMSprop', create: (c = {}) => rmsprop(c) },
+  { id: 'adagrad', options: optimizerOptions.adagrad, defaultLearningRate: 1e-2, description: 'Adagrad', create: (c = {}) => adagrad(c) },
+  { id: 'adamax', options: optimizerOptions.adamax, defaultLearningRate: 2e-3, description: 'Adamax (Adam with the infinity norm)', create: (c = {}) => adamax(c) },
+  { id: 'lion', options: optimizerOptions.lion, defaultLearningRate: 1e-4, description: 'Lion (sign of interpolated momentum)', create: (c = {}) => lion(c) },
 ];
 
 /**

@@ -1,3 +1,4 @@
+import type { OptionFields } from '@keel/registry';
 import type { GradientTransformation } from './types.js';
 
 /** Options an optimizer is created with by id, from a config object (`{ lr: 1e-3 }`). */
@@ -8,6 +9,12 @@ export interface OptimizerSpec {
   readonly description: string;
   /** The learning rate used when a config gives none (trainers scale or schedule from it). */
   readonly defaultLearningRate?: number;
+  /**
+   * Every option `create` accepts. When declared, `createOptimizer` rejects any other (a typo, or
+   * `momentum` for an optimizer without one) with a did-you-mean before the optimizer is built,
+   * and the CLI passes `--momentum` only to optimizers that declare it.
+   */
+  readonly options?: OptionFields;
   /** Builds the optimizer; bad or missing options are errors that name the option. */
   readonly create: (config?: OptimizerConfig) => GradientTransformation;
 }

@@ -29,10 +29,27 @@ describe('optimizersPlugin', () => {
   });
 
   it('names a bad config value and a misspelt id', () => {
-    expect(() => createOptimizer(installed(), 'adam', { lr: '0.001' })).toThrow('adam: lr must be a positive number, got "0.001"');
-    expect(() => createOptimizer(installed(), 'sgd', { momentum: 0.9, nesterov: 'yes' })).toThrow('sgd: nesterov must be true or false, got "yes"');
+    expect(() => createOptimizer(installed(), 'adam', { lr: '0.001' })).toThrow("optimizer 'adam': lr is '0.001'; expected a positive number or a schedule");
+    expect(() => createOptimizer(installed(), 'sgd', { momentum: 0.9, nesterov: 'yes' })).toThrow("optimizer 'sgd': nesterov is 'yes'; expected true or false");
+    // values the declaration lets through are still checked by the factory
+    expect(() => createOptimizer(installed(), 'sgd', { nesterov: true })).toThrow('sgd: nesterov needs a momentum above 0');
     expect(() => createOptimizer(installed(), 'adma')).toThrow(UnknownIdError);
     expect(() => createOptimizer(installed(), 'adma')).toThrow("did you mean 'adam'?");
+  });
+
+  it('rejects an option the optimizer does not have, with the nearest one, before building it', () => {
+    expect(() => createOptimizer(installed(), 'sgd', { lr: 0.1, momentom: 0.9 })).toThrow(
+      "optimizer 'sgd': has no option 'momentom'; did you mean 'momentum'? valid options: lr, momentum, nesterov, weightDecay",
+    );
+    // Adam's moments are b1 and b2: a momentum would be ignored, so it is refused
+    expect(() => createOptimizer(installed(), 'adam', { momentum: 0.9 })).toThrow("optimizer 'adam': has no option 'momentum'");
+    for (const id of installed().list('optimizer')) {
+      const spec = installed().resolve('optimizer', id);
+      expect(Object.keys(spec.options ?? {}), id).toContain('lr');
+      expect(() => createOptimizer(installed(), id, { lr: 0.01, typo: 1 }), id).toThrow(`optimizer '${id}': has no option 'typo'`);
+      // every declared option is one the factory reads: its default passes, a wrong type fails
+      for (const name of Object.keys(spec.options!)) expect(() => createOptimizer(installed(), id, { [name]: 'x' }), `${id}.${name}`).toThrow(`${name} is 'x'`);
+    }
   });
 
   it('says how to install the plugin when a built-in id is missing', () => {

@@ -108,6 +108,19 @@ function common(flags: Flags): Pick<TrainConfig, 'out' | 'plot'> & { validationS
   };
 }
 
+/**
+ * `--momentum`, refused for an optimizer that declares its options without one (Adam's moments
+ * are b1 and b2): passed anyway it would be ignored, or break a plugin after the summary.
+ */
+function momentumFlag(flags: Flags, registry: Registry, optimizer: string): number | undefined {
+  const momentum = flags.number('momentum', { min: 0, max: 0.999999 });
+  const options = registry.has('optimizer', optimizer) ? registry.resolve('optimizer', optimizer).options : undefined;
+  if (momentum !== undefined && options !== undefined && !Object.hasOwn(options, 'momentum')) {
+    throw usageError(`--momentum: optimizer '${optimizer}' has no momentum option (its options: ${Object.keys(options).join(', ')}); drop --momentum, or use an optimizer with momentum (sgd, rmsprop)`);
+  }
+  return momentum;
+}
+
 function lrFor(flags: Flags, registry: Registry, optimizer: string, defaults: Defaults): number {
   const given = flags.number('lr', { positive: true });
   if (given !== undefined) return given;
@@ -124,7 +137,7 @@ export function freshConfig(flags: Flags, registry: Registry): TrainConfig {
   if (taskInfo.task === 'xor' && architecture === 'cnn') throw usageError('--model cnn needs images; xor has two features per example (use mnist or --data)');
   const defaults = DEFAULTS[taskInfo.task === 'xor' ? 'xor' : architecture];
   const optimizer = checkId(registry, 'optimizer', 'optimizer', flags.string('optimizer') ?? defaults.optimizer);
-  const momentum = flags.number('momentum', { min: 0, max: 0.999999 }) ?? (optimizer === 'sgd' ? defaults.momentum : undefined);
+  const momentum = momentumFlag(flags, registry, optimizer) ?? (optimizer === 'sgd' ? defaults.momentum : undefined);
   const init = flags.string('init');
   const dense = flags.integers('dense');
   if (dense !== undefined && architecture !== 'cnn') throw usageError("--dense is for --model cnn (the hidden layers after the convolutions); an MLP's hidden layers are --layers");
@@ -173,7 +186,7 @@ export function resumedConfig(flags: Flags, registry: Registry, dir: string, pre
     throw usageError(`the model in ${dir} has already been trained for ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}; pass --epochs greater than ${epochsDone} to train more`);
   }
   const data = flags.string('data');
-  const momentum = flags.number('momentum', { min: 0, max: 0.999999 }) ?? run.momentum;
+  const momentum = momentumFlag(flags, registry, optimizer) ?? run.momentum;
   const validationSplit = flags.number('validation-split', { positive: true, max: 0.9 }) ?? run.validationSplit;
   return {
     ...run,
