@@ -63,3 +63,35 @@ export function stringsArgument(where: string, value: unknown): readonly string[
   if (bad >= 0) throw new TypeError(`${where} must hold strings, but index ${bad} is ${describeValue(value[bad])}`);
   return value as string[];
 }
+
+/**
+ * A count of examples (take, skip): a whole number >= 0. `2.5` or `-1` would silently become a
+ * Subset of another size than asked, and `'2'` compares as a number.
+ */
+export function countArgument(where: string, value: unknown, expected = 'a whole number >= 0'): number {
+  if (typeof value !== 'number') return fail(where, expected, value);
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${where} must be ${expected}, got ${describeValue(value)}`);
+  return value;
+}
+
+/** A data set: an object with a whole-number `length` and a `get(index)` method. */
+export function datasetArgument<T>(where: string, value: unknown): T {
+  const length = (value as { length?: unknown } | null | undefined)?.length;
+  const ok = typeof value === 'object' && value !== null && typeof (value as { get?: unknown }).get === 'function' && typeof length === 'number' && Number.isInteger(length) && length >= 0;
+  return ok ? (value as T) : fail(where, 'a data set (an ArrayDataset, or an object with length and get(index))', value);
+}
+
+export function functionArgument<T>(where: string, value: unknown, expected: string): T {
+  return typeof value === 'function' ? (value as T) : fail(where, expected, value);
+}
+
+/** Something `for await` can read: an iterable or an async iterable. */
+export function iterableArgument(where: string, value: unknown): void {
+  const ok = typeof value === 'object' && value !== null && (Symbol.iterator in value || Symbol.asyncIterator in value);
+  if (!ok) fail(where, 'an iterable or async iterable (an array, a generator, a stream)', value);
+}
+
+/** An example shape: a non-empty array of positive integers ([784], [28, 28, 1]). */
+export function isShape(value: unknown): boolean {
+  return Array.isArray(value) && value.length > 0 && value.every((d) => Number.isInteger(d) && (d as number) > 0);
+}

@@ -1,5 +1,6 @@
-import { describeValue } from '../arguments.js';
+import { checkOptions, optionField } from '@keel/registry';
 import { Random } from '@keel/tensor';
+import { countArgument, datasetArgument, describeValue, functionArgument } from '../arguments.js';
 
 /** One example: features (flat, with the dataset's per-example shape) and a target. */
 export interface Example {
@@ -39,6 +40,12 @@ export class ArrayDataset implements Dataset<Example> {
     if (!(targets instanceof Float32Array || targets instanceof Uint8Array)) {
       throw new TypeError(`ArrayDataset(features, featureShape, targets) must be a Float32Array or a Uint8Array (class indices), got ${describeValue(targets)}`);
     }
+    const targetDims: unknown = targetShape;
+    if (!Array.isArray(targetDims) || !targetDims.every((d) => Number.isInteger(d) && (d as number) > 0)) {
+      throw new TypeError(
+        `ArrayDataset(features, featureShape, targets, targetShape) must be an array of positive integers ([] for class indices, [10] for one-hot rows), got ${Array.isArray(targetDims) ? `[${targetDims.join(', ')}]` : describeValue(targetDims)}`,
+      );
+    }
     this.featureSize = featureShape.reduce((a, b) => a * b, 1);
     this.targetSize = targetShape.reduce((a, b) => a * b, 1);
     if (this.featureSize === 0 || features.length % this.featureSize !== 0) {
@@ -59,13 +66,16 @@ export class ArrayDataset implements Dataset<Example> {
 
   /** The class index of an example (for stratified splits), when targets are indices. */
   label(index: number): number {
+    checkIndex(index, this.length);
     return this.targets[index * this.targetSize];
   }
 }
 
 /** Throws a RangeError unless `index` is a whole number in 0..length-1. */
 export function checkIndex(index: number, length: number): void {
-  if (!Number.isInteger(index) || index < 0 || index >= length) throw new RangeError(`index ${index} is outside the data set (0..${length - 1})`);
+  if (!Number.isInteger(index) || index < 0 || index >= length) {
+    throw new RangeError(`index ${typeof index === 'number' ? index : describeValue(index)} is outside the data set (0..${length - 1})`);
+  }
 }
 
 /** A view of some examples of a data set, by index (take, skip, filter and split return these). */
@@ -73,7 +83,16 @@ export class Subset<T> implements Dataset<T> {
   constructor(
     readonly source: Dataset<T>,
     readonly indices: readonly number[],
-  ) {}
+  ) {
+    datasetArgument('Subset(source)', source);
+    const given: unknown = indices;
+    if (!Array.isArray(given)) throw new TypeError(`Subset(source, indices) must be an array of example indices, got ${describeValue(given)}`);
+    // checked now, not when read: a bad index would otherwise surface epochs later, far from here
+    const bad = given.findIndex((i) => !(Number.isInteger(i) && (i as number) >= 0 && (i as number) < source.length));
+    if (bad >= 0) {
+      throw new RangeError(`Subset(source, indices): indices[${bad}] is ${describeValue(given[bad])}, not an index of the source's ${source.length} examples (0..${source.length - 1})`);
+    }
+  }
 
   get length(): number {
     return this.indices.length;
@@ -85,15 +104,23 @@ export class Subset<T> implements Dataset<T> {
   }
 }
 
+/** The first `count` examples (all of them when there are fewer). */
 export function take<T>(dataset: Dataset<T>, count: number): Subset<T> {
+  datasetArgument('take(dataset)', dataset);
+  countArgument('take(dataset, count)', count, 'a whole number >= 0 (how many examples to keep)');
   return new Subset(dataset, range(0, Math.min(count, dataset.length)));
 }
 
+/** Every example after the first `count` (none when there are fewer). */
 export function skip<T>(dataset: Dataset<T>, count: number): Subset<T> {
+  datasetArgument('skip(dataset)', dataset);
+  countArgument('skip(dataset, count)', count, 'a whole number >= 0 (how many examples to leave out)');
   return new Subset(dataset, range(Math.min(count, dataset.length), dataset.length));
 }
 
 export function filter<T>(dataset: Dataset<T>, keep: (example: T, index: number) => boolean): Subset<T> {
+  datasetArgument('filter(dataset)', dataset);
+  functionArgument('filter(dataset, keep)', keep, 'a function (example, index) => boolean');
   const indices: number[] = [];
   for (let i = 0; i < dataset.length; i++) if (keep(dataset.get(i), i)) indices.push(i);
   return new Subset(dataset, indices);
@@ -101,11 +128,14 @@ export function filter<T>(dataset: Dataset<T>, keep: (example: T, index: number)
 
 /** Applies `fn` to each example as it is read. */
 export function map<T, U>(dataset: Dataset<T>, fn: (example: T, index: number) => U): Dataset<U> {
+  datasetArgument('map(dataset)', dataset);
+  functionArgument('map(dataset, fn)', fn, 'a function (example, index) => example');
   return { length: dataset.length, get: (index) => fn(dataset.get(index), index) };
 }
 
 /** One data set after another. */
 export function concat<T>(...datasets: Dataset<T>[]): Dataset<T> {
+  datasets.forEach((d, i) => datasetArgument(`concat(datasets[${i}])`, d));
   const length = datasets.reduce((n, d) => n + d.length, 0);
   return {
     length,
@@ -129,9 +159,15 @@ export interface SplitOptions {
   stratify?: boolean;
 }
 
+const SPLIT_OPTIONS = { shuffle: optionField.boolean(), seed: optionField.integer(0, 0xffffffff), stratify: optionField.boolean() };
+
 /** Splits into [first, second] with `fraction` of the examples in the second (a validation split). */
 export function split<T extends Example>(dataset: Dataset<T>, fraction: number, options: SplitOptions = {}): [Subset<T>, Subset<T>] {
-  if (!(fraction > 0 && fraction < 1)) throw new RangeError(`split: fraction must be between 0 and 1, got ${fraction}`);
+  datasetArgument('split(dataset)', dataset);
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) {
+    throw new RangeError(`split: fraction must be between 0 and 1 (exclusive: the share of examples in the second part, e.g. 0.1), got ${describeValue(fraction)}`);
+  }
+  checkOptions('split', options, SPLIT_OPTIONS);
   const random = new Random(options.seed ?? 0);
   const groups = new Map<number, number[]>();
   for (let i = 0; i < dataset.length; i++) {

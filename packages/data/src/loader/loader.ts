@@ -1,4 +1,6 @@
+import { checkOptions, optionField, type OptionFields } from '@keel/registry';
 import { gather, jsBackend, Random, reshape, Tensor } from '@keel/tensor';
+import { countArgument, datasetArgument, describeValue, isShape } from '../arguments.js';
 import { ArrayDataset, checkIndex, Subset, type Dataset, type Example } from './dataset.js';
 
 export interface DataLoaderOptions {
@@ -19,6 +21,14 @@ export interface Batch {
   readonly size: number;
 }
 
+const LOADER_OPTIONS: OptionFields = {
+  batchSize: { expected: 'a positive integer', required: true, accepts: () => true }, // checked below, with its own message
+  shuffle: optionField.boolean(),
+  seed: optionField.integer(0, 0xffffffff),
+  dropLast: optionField.boolean(),
+  featureShape: { expected: 'an array of positive integers such as [784] or [28, 28, 1]', accepts: isShape },
+};
+
 /** Batches a data set into tensors, with seeded, reproducible shuffling. */
 export class DataLoader implements Iterable<Batch> {
   readonly batchSize: number;
@@ -32,13 +42,20 @@ export class DataLoader implements Iterable<Batch> {
     readonly dataset: Dataset<Example>,
     private readonly options: DataLoaderOptions,
   ) {
+    datasetArgument('DataLoader(dataset)', dataset);
+    checkOptions('DataLoader', options, LOADER_OPTIONS);
     if (!Number.isInteger(options.batchSize) || options.batchSize <= 0) {
-      throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${String(options.batchSize)}`);
+      throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${typeof options.batchSize === 'number' ? options.batchSize : describeValue(options.batchSize)}`);
     }
     this.batchSize = options.batchSize;
     this.rows = rowSource(dataset);
     const shape = options.featureShape ?? this.rows?.root.featureShape;
-    if (shape === undefined) throw new TypeError('DataLoader: pass featureShape for a data set that is not an ArrayDataset');
+    if (shape === undefined) {
+      throw new TypeError(
+        'DataLoader: the data set is not an ArrayDataset (or a take/skip/filter/split of one), so the shape of its examples is unknown: ' +
+          'pass featureShape (e.g. { batchSize: 32, featureShape: [784] }), or build an ArrayDataset from its features and targets',
+      );
+    }
     this.featureShape = shape;
   }
 
@@ -50,6 +67,7 @@ export class DataLoader implements Iterable<Batch> {
 
   /** The example order of epoch `epoch`. */
   order(epoch: number): Uint32Array {
+    countArgument('DataLoader.order(epoch)', epoch, 'a whole number >= 0 (the epoch, from 0)');
     const indices = new Uint32Array(this.dataset.length);
     for (let i = 0; i < indices.length; i++) indices[i] = i;
     if (this.options.shuffle === true) new Random(((this.options.seed ?? 0) * 1_000_003 + epoch) >>> 0).shuffle(indices);
@@ -63,6 +81,7 @@ export class DataLoader implements Iterable<Batch> {
 
   /** Iterates epoch `epoch` (so a resumed run can continue exactly where it stopped). */
   *epoch(epoch: number): Generator<Batch> {
+    countArgument('DataLoader.epoch(epoch)', epoch, 'a whole number >= 0 (the epoch, from 0)');
     const order = this.order(epoch);
     for (let b = 0; b < this.length; b++) {
       const indices = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length));
@@ -76,16 +95,20 @@ export class DataLoader implements Iterable<Batch> {
    * batch's memory); the batch's tensors belong to the caller, who may dispose them.
    */
   collate(indices: ArrayLike<number>): Batch {
-    if (this.rows !== undefined && indices.length > 0) return this.gatherRows(this.rows, indices);
+    const given: unknown = indices;
+    if (!(Array.isArray(given) || (ArrayBuffer.isView(given) && !(given instanceof DataView))) || (given as ArrayLike<unknown>).length === 0) {
+      throw new TypeError(`DataLoader.collate(indices) must be a non-empty array of example indices, got ${describeValue(given)}${Array.isArray(given) ? ' (empty)' : ''}`);
+    }
+    if (this.rows !== undefined) return this.gatherRows(this.rows, indices);
     const n = indices.length;
-    const first = this.dataset.get(indices[0]);
-    const featureSize = first.x.length;
+    const featureSize = this.featureShape.reduce((a, b) => a * b, 1);
+    const first = this.example(indices[0], featureSize, undefined);
     const x = new Float32Array(n * featureSize);
     const vectorTargets = typeof first.y !== 'number';
     const targetSize = typeof first.y === 'number' ? 1 : first.y.length;
     const y = new Float32Array(n * targetSize);
     for (let i = 0; i < n; i++) {
-      const example = i === 0 ? first : this.dataset.get(indices[i]);
+      const example = i === 0 ? first : this.example(indices[i], featureSize, first.y);
       x.set(example.x, i * featureSize);
       if (typeof example.y === 'number') y[i] = example.y;
       else y.set(example.y, i * targetSize);
@@ -95,6 +118,30 @@ export class DataLoader implements Iterable<Batch> {
       y: Tensor.fromValues(y, vectorTargets ? [n, targetSize] : [n], 'float32'),
       size: n,
     };
+  }
+
+  /**
+   * Example `index` of a data set that is not an ArrayDataset, checked against the batch: features
+   * of the loader's shape (a shorter row would leave zeros, a longer one shift every later row) and
+   * a target of the first example's kind and length.
+   */
+  private example(index: number, featureSize: number, firstY: number | Float32Array | undefined): Example {
+    checkIndex(index, this.dataset.length);
+    const example = this.dataset.get(index) as Partial<Example> | null | undefined;
+    const at = `DataLoader: example ${index} of the data set`;
+    if (typeof example !== 'object' || example === null) throw new TypeError(`${at} is ${describeValue(example)}; get(i) must return { x: Float32Array, y: number | Float32Array }`);
+    const { x, y } = example;
+    if (!(x instanceof Float32Array)) throw new TypeError(`${at} has x ${describeValue(x)}; x must be a Float32Array of its features`);
+    if (x.length !== featureSize) {
+      throw new RangeError(`${at} has ${x.length} feature values, but examples of shape [${this.featureShape.join(', ')}] have ${featureSize}: every example must have the same shape`);
+    }
+    const kind = (v: unknown): string => (typeof v === 'number' ? 'a class index (a number)' : v instanceof Float32Array ? `a Float32Array of ${v.length} values` : describeValue(v));
+    const ok = firstY === undefined ? typeof y === 'number' || y instanceof Float32Array : typeof y === typeof firstY && (typeof y === 'number' || (y as Float32Array).length === (firstY as Float32Array).length);
+    if (!ok) {
+      const expected = firstY === undefined ? 'a number (a class index) or a Float32Array' : `${kind(firstY)}, like the batch's first example`;
+      throw new TypeError(`${at} has y ${kind(y)}; expected ${expected}`);
+    }
+    return example as Example;
   }
 
   private gatherRows({ root, maps, features }: RowSource, indices: ArrayLike<number>): Batch {
