@@ -33,7 +33,7 @@ async function testSplit(dir: string | undefined, classes: number) {
   try {
     return await loadImages(dir, ['test'], dir === undefined ? undefined : classes);
   } catch (error) {
-    throw inModelClasses(error, classes);
+    throw inModelClasses(error);
   }
 }
 

@@ -8,7 +8,7 @@ export type { IdxArray, IdxArrays, IdxDtype } from './idx/dtype.js';
 export { idxFileNames, type SplitName, type SplitPart } from './idx/file-names.js';
 export type { ClassificationOptions, ClassificationSet, ClassificationSplit } from './idx/classification.js';
 export { idxClassificationFromUrl, type FetchLike } from './idx/from-url.js';
-export { DataSourceError, type DataSourceErrorCode } from './errors.js';
+export { DataSourceError, LabelRangeError, labelRangeMessage, type DataSourceErrorCode } from './errors.js';
 export { SparseClassesError, RARE_CLASS_FRACTION } from './idx/sparse-classes.js';
 
 export { parseCsv, type CsvColumn, type CsvOptions, type CsvTable, type CsvType } from './csv/parse.js';

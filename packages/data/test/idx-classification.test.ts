@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataSourceError, IdxFormatError, SparseClassesError, type ClassificationSplit } from '../src/index.js';
+import { DataSourceError, IdxFormatError, LabelRangeError, SparseClassesError, type ClassificationSplit } from '../src/index.js';
 import { MAX_IDX_FILE_BYTES } from '../src/idx/dtype.js';
 import { idxClassification, readIdxFile } from '../src/node/index.js';
 import { rejected, thrown, writeIdx } from './helpers/idx-writer.js';
@@ -144,6 +144,9 @@ describe('idxClassification', () => {
     expect((error as DataSourceError).code).toBe('label-range');
     // train labels are 0, 1, 2, ...: index 2 is the first 2
     expect(error.message).toBe(`train label at index 2 (${join(dir, 'train-labels-idx1-ubyte.gz')}) is 2, outside the declared 2 classes (0..1)`);
+    // the parts, for a caller that says whose class count it is
+    expect(error).toBeInstanceOf(LabelRangeError);
+    expect({ ...(error as LabelRangeError) }).toMatchObject({ split: 'train', index: 2, file: join(dir, 'train-labels-idx1-ubyte.gz'), label: 2, classes: 2 });
   });
 
   it('reports images that are not [count, rows, cols] uint8', async () => {

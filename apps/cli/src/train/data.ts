@@ -103,7 +103,7 @@ async function loadImageSet(config: TrainConfig) {
     });
   } catch (error) {
     // A resumed run reads the data with the model's class count, which nobody declared on this run.
-    if (config.resume !== undefined && config.classes !== undefined) throw inModelClasses(error, config.classes);
+    if (config.resume !== undefined && config.classes !== undefined) throw inModelClasses(error);
     if (!(error instanceof SparseClassesError)) throw error;
     const classes = error.suggestedClasses ?? 'N';
     throw new CliError(

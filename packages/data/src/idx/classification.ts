@@ -1,5 +1,5 @@
 import { optionalBooleanArgument, optionsArgument } from '../arguments.js';
-import { DataSourceError } from '../errors.js';
+import { DataSourceError, LabelRangeError } from '../errors.js';
 import type { IdxArray } from './dtype.js';
 import { splitsOf, type SplitName, type SplitPart } from './file-names.js';
 import { checkInferredClasses, type LabelFile } from './sparse-classes.js';
@@ -68,10 +68,7 @@ export function checkClasses(splits: readonly LabelFile[], declared?: number, al
     for (let i = 0; i < labels.length; i++) {
       const label = labels[i];
       if (declared !== undefined && label >= declared) {
-        throw new DataSourceError(
-          'label-range',
-          `${split} label at index ${i} (${name}) is ${label}, outside the declared ${declared} classes (0..${declared - 1})`,
-        );
+        throw new LabelRangeError({ split, index: i, file: name, label, classes: declared });
       }
       if (label > max) max = label;
     }
