@@ -246,7 +246,7 @@ describe('decodeSafetensors: malformed files', () => {
 
   it('trailing bytes the header does not account for', () => {
     const longer = Uint8Array.from([...good, 1, 2, 3]);
-    expect(decodeError(longer).message).toBe('the file has 27 bytes of tensor data, but the header accounts for only 24 (3 trailing bytes)');
+    expect(decodeError(longer).message).toBe('the file has 27 bytes of tensor data, but the header accounts for only 24 (3 trailing bytes): it is damaged or was not written by Keel; save the model again');
   });
 
   it('metadata that is not a map of strings', () => {

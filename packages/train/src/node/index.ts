@@ -143,7 +143,7 @@ async function readModelFiles(target: string, withOptimizer: boolean): Promise<{
   const missing: string[] = [];
   const optimizer = withOptimizer ? (document.optimizer?.state ?? undefined) : undefined;
   for (const [name, what] of [[document.weights, 'weights file'], ...(optimizer === undefined ? [] : [[optimizer, 'optimizer state file']])] as const) {
-    const bytes = await readModelFile(join(target, name), what, MAX_TENSOR_FILE_BYTES, { optional: true, safetensors: true });
+    const bytes = await readModelFile(join(target, name), what, MAX_TENSOR_FILE_BYTES, { optional: true });
     if (bytes === undefined) missing.push(name);
     else files[name] = bytes;
   }
@@ -188,7 +188,7 @@ export async function loadModel(dir: string, registry: Registry = defaultRegistr
     throw cannotRead(target, error);
   }
   if (!info.isDirectory()) {
-    const bytes = await readModelFile(target, 'model bundle', MAX_TENSOR_FILE_BYTES, { safetensors: true });
+    const bytes = await readModelFile(target, 'model bundle', MAX_TENSOR_FILE_BYTES);
     return done(loadModelFromBundle(bytes!, registry, target, { optimizer: options.optimizer !== false }));
   }
   notices.push(...(await removeLeftovers(target).catch(() => [])));

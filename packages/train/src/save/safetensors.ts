@@ -267,7 +267,7 @@ export function decodeSafetensors(input: Uint8Array | ArrayBuffer, source?: stri
     );
   }
   if (covered < available) {
-    fail(`the file has ${available} bytes of tensor data, but the header accounts for only ${covered} (${available - covered} trailing bytes)`, source);
+    fail(`the file has ${available} bytes of tensor data, but the header accounts for only ${covered} (${available - covered} trailing bytes): it is damaged or was not written by Keel; save the model again`, source);
   }
 
   const dataStart = 8 + headerLength;
