@@ -1,4 +1,4 @@
-import { nearestId, OptionsError, type Registry } from '@keel/registry';
+import { checkProvenance, nearestId, OptionsError, type Registry } from '@keel/registry';
 import type { ConfigValue, LayerConfig } from './layer.js';
 import { installLayers } from './plugin.js';
 import { Sequential } from './sequential.js';
@@ -85,11 +85,23 @@ export function modelConfig(model: Sequential): ModelConfig {
   };
 }
 
+/** How `modelFromConfig` treats the plugins a config records. */
+export interface FromConfigOptions {
+  /**
+   * Build even when an id is provided by another package, or an incompatible version, than the
+   * model was saved with (default false: a ProvenanceError from @keel/registry).
+   */
+  readonly ignoreProvenance?: boolean;
+  /** Told each id that loads with a newer compatible version than it was saved with. */
+  readonly onNote?: (note: string) => void;
+}
+
 /**
  * Rebuilds a model from its config (weights are loaded separately). A plugin the model needs but
- * that is not installed is named with the package and version to install.
+ * that is not installed is named with the package and version to install; an id now provided by
+ * another package, or an incompatible version, is a ProvenanceError (see `FromConfigOptions`).
  */
-export function modelFromConfig(config: ModelConfig, registry: Registry): Sequential {
+export function modelFromConfig(config: ModelConfig, registry: Registry, options: FromConfigOptions = {}): Sequential {
   if (config.format !== 'keel.sequential') {
     throw new ModelConfigError(`not a Keel model config: format is '${String(config.format)}', expected 'keel.sequential'`);
   }
@@ -101,6 +113,9 @@ export function modelFromConfig(config: ModelConfig, registry: Registry): Sequen
   if (missing.length > 0) {
     const list = missing.map((r) => `${r.kind} '${r.id}' from ${r.plugin}@${r.version}`).join(', ');
     throw new ModelConfigError(`this model needs plugins that are not installed: ${list}. Install the package(s) and registry.use() their plugin.`);
+  }
+  if (options.ignoreProvenance !== true) {
+    for (const note of checkProvenance(config.requires, registry)) options.onNote?.(note);
   }
   const model = new Sequential([], { name: config.name, seed: config.seed, registry, ...(config.inputShape === null ? {} : { inputShape: config.inputShape }) });
   config.layers.forEach((layer, index) =>

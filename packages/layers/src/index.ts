@@ -8,7 +8,7 @@ export { BatchNorm, LayerNorm, BATCH_NORM_FIELDS, LAYER_NORM_FIELDS, type BatchN
 export { Flatten, Reshape, RESHAPE_FIELDS, type ReshapeOptions } from './shape-layers.js';
 export { Conv2D, MaxPool2D, AvgPool2D, CONV2D_FIELDS, POOL2D_FIELDS, type Conv2DOptions, type Pool2DOptions } from './conv.js';
 export { Sequential, type Module, type SequentialOptions } from './sequential.js';
-export { layerLabel, modelConfig, modelFromConfig, planWeights, ModelConfigError, type ModelConfig, type PlannedLayer, type RequiredPlugin } from './config.js';
+export { layerLabel, modelConfig, modelFromConfig, planWeights, ModelConfigError, type FromConfigOptions, type ModelConfig, type PlannedLayer, type RequiredPlugin } from './config.js';
 export { checkLayerOptions, MAX_DIM, LAYER_FIELDS, WEIGHTED_FIELDS } from './fields.js';
 export { layersPlugin, installLayers } from './plugin.js';
 export { renderTable } from './summary.js';

@@ -16,3 +16,4 @@ export { editDistance, nearestId } from './nearest.js';
 export { defaultRegistry, loadedCopies, type LoadedCopy } from './default-registry.js';
 export { VERSION } from './version.js';
 export { checkOptions, describeValue, optionField, OptionsError, type OptionField, type OptionFields } from './options.js';
+export { checkProvenance, compareProvenance, ProvenanceError, provenanceAdvice, type Provenance, type ProvenanceFinding } from './provenance.js';

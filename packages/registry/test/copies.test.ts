@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
+const modules = fileURLToPath(new URL('../node_modules', import.meta.url));
 
 describe('two copies of @keel/registry in one process', () => {
   it('are detected, reported with both locations, and share one default registry', () => {
@@ -15,6 +16,7 @@ describe('two copies of @keel/registry in one process', () => {
       cpSync(dist, join(dir, 'copy-a'), { recursive: true });
       cpSync(dist, join(dir, 'copy-b'), { recursive: true });
       writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+      symlinkSync(modules, join(dir, 'node_modules')); // the copies' own dependencies (semver)
       writeFileSync(
         join(dir, 'main.js'),
         `const a = await import('./copy-a/index.js');
@@ -38,6 +40,7 @@ describe('two copies of @keel/registry in one process', () => {
     try {
       cpSync(dist, join(dir, 'only'), { recursive: true });
       writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+      symlinkSync(modules, join(dir, 'node_modules')); // the copies' own dependencies (semver)
       writeFileSync(join(dir, 'main.js'), `const r = await import('./only/index.js'); console.log(r.loadedCopies().length);`);
       const run = spawnSync(process.execPath, ['main.js'], { cwd: dir, encoding: 'utf8' });
       expect(run.stdout.trim()).toBe('1');

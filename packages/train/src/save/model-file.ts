@@ -9,7 +9,7 @@
  *   optimizer.safetensors   (optional) the optimizer state's tensors; its other state is JSON in
  *                           the file's metadata ('keel.state'), referring to the tensors by name
  */
-import { defaultRegistry, describeValue, type Registry } from '@keel/registry';
+import { checkProvenance, defaultRegistry, describeValue, ProvenanceError, type Registry } from '@keel/registry';
 import { modelConfig, modelFromConfig, ModelConfigError, planWeights, Sequential, type ModelConfig } from '@keel/layers';
 import { Tensor, type DType } from '@keel/tensor';
 import { VERSION } from '../version.js';
@@ -85,6 +85,8 @@ export interface LoadedModel {
   readonly preprocessing: JsonValue | undefined;
   readonly optimizer: LoadedOptimizer | undefined;
   readonly training: { readonly epoch?: number; readonly step?: number; readonly seed?: number; readonly [key: string]: JsonValue | undefined } | undefined;
+  /** What loading noticed but allowed: an id provided by a newer compatible version than it was saved with. */
+  readonly notes: readonly string[];
 }
 
 /** model.json as written. */
@@ -301,12 +303,14 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
     try {
       return fn();
     } catch (error) {
-      if (error instanceof ModelConfigError) throw new ModelFileError(error.message, jsonWhere, { cause: error });
+      if (error instanceof ModelConfigError || error instanceof ProvenanceError) throw new ModelFileError(error.message, jsonWhere, { cause: error });
       throw error;
     }
   };
 
-  let model = inModelJson(() => modelFromConfig(doc.model, registry));
+  const notes: string[] = [];
+  const provenance = { ignoreProvenance: options.ignoreProvenance === true, onNote: (note: string) => notes.push(note) };
+  let model = inModelJson(() => modelFromConfig(doc.model, registry, provenance));
   if (doc.dtype !== model.dtype) {
     // ModelConfig does not record the dtype: rebuild the same layers with the saved one.
     model = new Sequential(model.layers, {
@@ -358,6 +362,16 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
       checkStateDigest(parts.weights.metadata, skeletonText, parts.optimizer.tensors, doc.optimizer.state, doc.weights, optimizerWhere);
     }
     const { id, plugin, version, config } = doc.optimizer;
+    // The state continues the saved optimizer's run only under the same code: checked when it is
+    // read (an optimizer that is not installed is the resuming caller's to report).
+    if (options.optimizer !== false && !provenance.ignoreProvenance && plugin !== undefined && version !== undefined && registry.has('optimizer', id)) {
+      try {
+        notes.push(...checkProvenance([{ kind: 'optimizer', id, plugin, version }], registry));
+      } catch (error) {
+        if (error instanceof ProvenanceError) throw new ModelFileError(error.message, jsonWhere, { cause: error });
+        throw error;
+      }
+    }
     optimizer = { id, plugin: plugin === undefined || version === undefined ? undefined : { name: plugin, version }, config, state, stateFile: doc.optimizer.state };
   }
   return {
@@ -365,6 +379,7 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
     preprocessing: doc.preprocessing,
     optimizer,
     training: doc.training as LoadedModel['training'],
+    notes,
   };
 }
 
@@ -375,6 +390,12 @@ export interface LoadOptions {
    * damaged optimizer file does not stop it); `optimizer.state` is then undefined. Default true.
    */
   readonly optimizer?: boolean;
+  /**
+   * true: load even when an id the model (or, with the optimizer state, its optimizer) uses is
+   * provided by another package, or an incompatible version, than it was saved with. Default
+   * false: that is a ModelFileError naming both (its cause a ProvenanceError from @keel/registry).
+   */
+  readonly ignoreProvenance?: boolean;
 }
 
 export interface DeserializeOptions extends LoadOptions {
