@@ -1,10 +1,10 @@
 // The registry the CLI works with: Keel's own plugins, then any --plugin modules, then the backend.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve as resolveImport } from 'import-meta-resolve';
 import { dataPlugin } from '@keel/data';
-import { defaultRegistry, pluginLabel, RegistryError, type Plugin, type PluginInfo, type Registry } from '@keel/registry';
+import { defaultRegistry, loadedCopies, pluginLabel, reportCopiesInApp, RegistryError, type Plugin, type PluginInfo, type Registry } from '@keel/registry';
 import { installNativeBackend, setNativeThreads } from '@keel/backend-native';
 import { installWasmBackend, setWasmThreads } from '@keel/backend-wasm';
 import { installTensorPlugin, setBackend } from '@keel/tensor';
@@ -38,7 +38,11 @@ export function pluginsIn(module: Record<string, unknown>): Plugin[] {
   return [...found];
 }
 
-/** The URL to import for a --plugin specifier: a path (relative to `cwd`) or a package name resolved from `cwd`. */
+/**
+ * The URL to import for a --plugin specifier: a path (relative to `cwd`), or a package resolved as
+ * Node resolves an import from a file in `cwd` (so a global keel finds the plugin installed in the
+ * user's project), then from keel's own install.
+ */
 function pluginUrl(specifier: string, cwd: string): string {
   const looksLikePath = specifier.startsWith('.') || isAbsolute(specifier) || /\.(c|m)?js$/.test(specifier);
   const path = resolve(cwd, specifier);
@@ -46,17 +50,38 @@ function pluginUrl(specifier: string, cwd: string): string {
     if (!existsSync(path)) throw new CliError(`--plugin ${specifier}: no such file (${path})`, EXIT.usage);
     return pathToFileURL(path).href;
   }
-  try {
-    return pathToFileURL(createRequire(join(cwd, 'package.json')).resolve(specifier)).href;
-  } catch {
-    // ESM-only packages (exports without a 'require' condition) do not resolve through require;
-    // let import() find them from the CLI's own location.
-    return specifier;
+  const fromProject = pathToFileURL(join(cwd, 'keel-plugin-importer.js')).href;
+  for (const parent of [fromProject, import.meta.url]) {
+    try {
+      return resolveImport(specifier, parent);
+    } catch {
+      // not installed there: try the next place
+    }
   }
+  throw new CliError(
+    `--plugin ${specifier}: no such package, from ${cwd} or from keel's own install (${fileURLToPath(new URL('..', import.meta.url))}); install it in your project (npm install ${specifier}) or pass its path`,
+    EXIT.usage,
+  );
+}
+
+/**
+ * A plugin that brought its own copy of Keel (its node_modules holds @keel/*) would build tensors
+ * this CLI cannot read: refuse it, naming both copies and the fix.
+ */
+function checkOneKeel(specifier: string): void {
+  const copies = loadedCopies();
+  if (copies.length < 2) return;
+  const where = copies.map((copy) => `${copy.version} at ${fileURLToPath(copy.url)}`).join(' and ');
+  throw new CliError(
+    `--plugin ${specifier}: it loads a second copy of Keel (@keel/registry ${where}), so its tensors and entries would not work with this keel. ` +
+      "In the plugin's package.json, list @keel/* under peerDependencies (and devDependencies for its tests), not dependencies; then install the plugin into your project (npm install <plugin path>) so it uses the project's Keel, or remove the plugin's own node_modules/@keel",
+    EXIT.usage,
+  );
 }
 
 /** Imports each --plugin module and `registry.use()`s every Plugin it exports. */
 export async function loadPlugins(specifiers: readonly string[], cwd: string, registry: Registry = defaultRegistry): Promise<PluginInfo[]> {
+  reportCopiesInApp(); // checkOneKeel says it, with the fix
   const installed: PluginInfo[] = [];
   for (const specifier of specifiers) {
     let module: Record<string, unknown>;
@@ -66,6 +91,7 @@ export async function loadPlugins(specifiers: readonly string[], cwd: string, re
       if (error instanceof CliError) throw error;
       throw new CliError(`--plugin ${specifier}: cannot import it (${oneLine(error)})`, EXIT.usage, { cause: error });
     }
+    checkOneKeel(specifier);
     const plugins = pluginsIn(module);
     if (plugins.length === 0) {
       throw new CliError(`--plugin ${specifier}: the module exports no Keel plugin (an object with name, version and provides, as definePlugin makes)`, EXIT.usage);

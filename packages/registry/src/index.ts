@@ -13,7 +13,7 @@ export {
 export { isValidId, type IdOf, type RegisteredIds } from './ids.js';
 export { RegistryError, UnknownIdError, type RegistryErrorCode } from './errors.js';
 export { editDistance, nearestId } from './nearest.js';
-export { defaultRegistry, loadedCopies, type LoadedCopy } from './default-registry.js';
+export { defaultRegistry, loadedCopies, reportCopiesInApp, type LoadedCopy } from './default-registry.js';
 export { VERSION } from './version.js';
 export { checkOptions, describeValue, optionField, OptionsError, type OptionField, type OptionFields } from './options.js';
 export { checkProvenance, compareProvenance, ProvenanceError, provenanceAdvice, type Provenance, type ProvenanceFinding } from './provenance.js';
