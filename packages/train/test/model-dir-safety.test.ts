@@ -3,7 +3,7 @@
 // symbolic link fail at once, saying what and where.
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dense, installLayers, Sequential } from '@keel/layers';
 import { Registry } from '@keel/registry';
@@ -148,7 +148,7 @@ describe('a damaged lock file', () => {
     return error as ModelDirectoryLockedError;
   };
 
-  it('a FIFO, /dev/zero, an empty file or garbage: refused at once, naming the file and how to remove it', async () => {
+  it('a FIFO, /dev/zero, an empty file, garbage or a pid that names no process: refused at once, naming the file and how to remove it', async () => {
     const cases: [string, (path: string) => Promise<unknown>, string][] = [
       ['a FIFO', (path) => Promise.resolve(execFileSync('mkfifo', [path])), 'is a FIFO (named pipe), not a regular file; Keel writes it as a small file of JSON'],
       ['/dev/zero', (path) => symlink('/dev/zero', path), 'is a device, not a regular file; Keel writes it as a small file of JSON'],
@@ -156,6 +156,12 @@ describe('a damaged lock file', () => {
       ['garbage', (path) => writeFile(path, 'xyz'), 'does not hold the JSON Keel writes (pid, hostname, command, started, token)'],
       ['too large', (path) => writeFile(path, ' '.repeat(10_000)), 'is 10,000 bytes, more than the 4,096 a lock file may have'],
       ['a link to nothing', (path) => symlink('/nonexistent/keel-lock', path), 'is a symbolic link to /nonexistent/keel-lock, which does not exist'],
+      // kill(-1, 0) and kill(0, 0) succeed (process groups): such a lock was taken for one a live process holds
+      ...[-1, 0, 2.5, '7', 2 ** 31].map((pid): [string, (path: string) => Promise<unknown>, string] => [
+        `pid ${pid}`,
+        (path) => writeFile(path, JSON.stringify({ pid, hostname: hostname(), command: 'keel train', started: 'then', token: 'abc' })),
+        `names pid ${JSON.stringify(pid)}, which is not a process id (a whole number from 1 to 2147483647)`,
+      ]),
     ];
     for (const [what, make, why] of cases) {
       const { dir } = await savedTwice();

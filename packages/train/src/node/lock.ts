@@ -77,9 +77,18 @@ export interface LockOptions {
   readonly command?: string;
 }
 
+/** The largest process id there can be (pid_t is a signed 32-bit integer; process.kill refuses larger ones). */
+const MAX_PID = 2 ** 31 - 1;
+
+/** The fields Keel writes, each of its type; the pid is checked on its own (isProcessId). */
 function isHolder(value: unknown): value is LockHolder {
   const v = value as Partial<LockHolder> | null;
-  return typeof v === 'object' && v !== null && Number.isInteger(v.pid) && typeof v.hostname === 'string' && typeof v.command === 'string' && typeof v.started === 'string' && typeof v.token === 'string';
+  return typeof v === 'object' && v !== null && 'pid' in v && typeof v.hostname === 'string' && typeof v.command === 'string' && typeof v.started === 'string' && typeof v.token === 'string';
+}
+
+/** Whether `pid` can name a process: a whole number from 1 (0 and -1 mean process groups to kill(), never a holder). */
+function isProcessId(pid: unknown): boolean {
+  return Number.isInteger(pid) && (pid as number) >= 1 && (pid as number) <= MAX_PID;
 }
 
 function damagedHolder(why: string, token: string): LockHolder {
@@ -104,7 +113,11 @@ export async function readHolder(path: string): Promise<LockHolder | undefined> 
   if (text.trim() === '') return damagedHolder(`${path} is empty`, text);
   try {
     const parsed: unknown = JSON.parse(text);
-    if (isHolder(parsed)) return parsed;
+    if (isHolder(parsed)) {
+      if (isProcessId(parsed.pid)) return parsed;
+      // Such a lock would be taken for one a live process holds (kill(-1, 0) succeeds), and never go away.
+      return damagedHolder(`${path} names pid ${JSON.stringify(parsed.pid)}, which is not a process id (a whole number from 1 to ${MAX_PID})`, text);
+    }
   } catch {
     // not JSON: below
   }
