@@ -108,6 +108,13 @@ describe('idxClassification', () => {
     expect((await rejected(idxClassification(join(dir, 'x.idx')))).message).toBe(`${join(dir, 'x.idx')} is a file, not a directory of IDX files`);
   });
 
+  it("names the directory to pass when given one of the set's own files", async () => {
+    const dir = directory(standardFiles());
+    for (const name of ['train-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) {
+      expect((await rejected(idxClassification(join(dir, name)))).message).toBe(`${join(dir, name)} is a file, not a directory of IDX files; pass the directory that holds it: ${dir}`);
+    }
+  });
+
   it('reports a missing file with the names expected and the names found', async () => {
     const files = standardFiles();
     delete files['t10k-labels-idx1-ubyte.gz'];

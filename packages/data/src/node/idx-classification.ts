@@ -1,9 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { stringArgument } from '../arguments.js';
 import { DataSourceError } from '../errors.js';
 import { assembleClassification, type ClassificationOptions, type ClassificationSet } from '../idx/classification.js';
-import { idxFileNames, type SplitName } from '../idx/file-names.js';
+import { idxFileNames, SPLIT_NAMES, type SplitName } from '../idx/file-names.js';
 import { parseIdx } from '../idx/parse.js';
 import { readIdxBytes } from './read-idx-file.js';
 
@@ -35,10 +35,16 @@ export async function idxClassification<S extends SplitName = SplitName>(
   });
 }
 
+/** '; pass the directory that holds it: <dir>' when `path` is one of a set's own files (train-images-idx3-ubyte given for its directory). */
+function setFileHint(path: string): string {
+  const names = SPLIT_NAMES.flatMap((split) => (['images', 'labels'] as const).flatMap((part) => idxFileNames(split, part)));
+  return names.includes(basename(path)) ? `; pass the directory that holds it: ${dirname(path)}` : '';
+}
+
 async function listDirectory(dir: string): Promise<string[]> {
   try {
     const info = await stat(dir);
-    if (!info.isDirectory()) throw new DataSourceError('missing-directory', `${dir} is a file, not a directory of IDX files`);
+    if (!info.isDirectory()) throw new DataSourceError('missing-directory', `${dir} is a file, not a directory of IDX files${setFileHint(dir)}`);
     return (await readdir(dir)).sort();
   } catch (error) {
     if (error instanceof DataSourceError) throw error;
