@@ -2,6 +2,7 @@
 // the nearest declared flag.
 import { nearestId } from '@keel/registry';
 import { usageError } from './errors.js';
+import { float32Fault } from './float32.js';
 
 export type FlagType = 'string' | 'number' | 'integer' | 'boolean' | 'list';
 
@@ -19,6 +20,11 @@ export interface FlagSpec {
    * MAX_INTEGER, so no flag can ask for an allocation or a loop the machine cannot hold.
    */
   readonly max?: number;
+  /**
+   * A number used in float32 arithmetic (a learning rate): a value that float32 rounds to 0 or to
+   * Infinity is refused, since training would silently do nothing or diverge at once.
+   */
+  readonly float32?: boolean;
 }
 
 /** The cap on an integer flag that declares no `max` of its own (beyond it counts are meaningless and arrays fail). */
@@ -26,8 +32,24 @@ export const MAX_INTEGER = 2 ** 31 - 1;
 
 type RawValue = string | boolean | string[];
 
-/** A decimal number: '3', '-0.5', '.5', '1e-3'. */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** A plain decimal number: '3', '-0.5', '.5', '1e-3'; no '+', no leading zeros ('03'), no spaces. */
+const DECIMAL = /^-?((0|[1-9]\d*)(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** A plain whole number: digits only, no sign, no leading zeros ('3', '0'; not '03', '+3', ' 3'). */
+const WHOLE = /^(0|[1-9]\d*)$/;
+/** What Number() reads once trimmed: a number written in a way no flag takes (' 3', '+3', '03'), or a plain one. */
+const LOOSE_DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Whether `text` is a number in the plain decimal notation every number flag takes ('0.5', '-1', '1e-3'). */
+export function isPlainDecimal(text: string): boolean {
+  return DECIMAL.test(text);
+}
+
+/** Why a number that Number() reads is refused: ' (plain digits only: ...)' when spaces, a + sign or leading zeros are the only fault. */
+function plainHint(text: string, integer: boolean): string {
+  const loose = integer ? /^[+-]?\d+$/ : LOOSE_DECIMAL;
+  if (!loose.test(text.trim()) || !Number.isFinite(Number(text))) return '';
+  return integer ? ' (plain digits only: no spaces, no sign, no leading zeros)' : ' (plain decimal notation only: no spaces, no + sign, no leading zeros)';
+}
 
 /** Parsed flags with typed, checked accessors. */
 export class Flags {
@@ -60,14 +82,15 @@ export class Flags {
     if (text === undefined) return undefined;
     const value = Number(text);
     const what = check.positive === true ? 'a positive number' : 'a number';
-    // Decimal notation only: Number() also takes '0x10', '0b1' and '' (0), which no flag means.
-    if (!DECIMAL.test(text.trim()) || !Number.isFinite(value)) throw usageError(`--${name} must be ${what}, got '${text}'`);
+    // Decimal notation only: Number() also takes '0x10', '0b1', '' (0), ' 3' and '+3', which no flag means.
+    if (!DECIMAL.test(text) || !Number.isFinite(value)) throw usageError(`--${name} must be ${what}, got '${text}'${plainHint(text, false)}`);
     // '1e-400' is not 0: a value too small for a double would silently become one.
-    if (value === 0 && /[1-9]/.test(text.trim().split(/[eE]/)[0])) throw usageError(`--${name}: ${text} is too small to represent (it would become 0)`);
+    if (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0])) throw usageError(`--${name}: ${text} is too small to represent (it would become 0)`);
     if (check.positive === true && value <= 0) throw usageError(`--${name} must be ${what}, got ${text}`);
     if (check.min !== undefined && value < check.min) throw usageError(`--${name} must be at least ${check.min}, got ${text}`);
     const max = check.max ?? this.specs.get(name)?.max;
     if (max !== undefined && value > max) throw usageError(`--${name} must be at most ${max}, got ${text}`);
+    if (this.specs.get(name)?.float32 === true) checkFloat32(name, text, value);
     return value;
   }
 
@@ -75,7 +98,7 @@ export class Flags {
   integer(name: string, min = 1): number | undefined {
     const text = this.string(name);
     if (text === undefined) return undefined;
-    return this.checkedInteger(name, text.trim(), min, `a whole number of at least ${min}`, text);
+    return this.checkedInteger(name, text, min, `a whole number of at least ${min}`, text);
   }
 
   /** A comma-separated list of names ('mlp,cnn'). */
@@ -92,19 +115,25 @@ export class Flags {
     const text = this.string(name);
     if (text === undefined) return undefined;
     const what = 'a comma-separated list of positive whole numbers such as 256,128';
-    return text.split(',').map((part) => this.checkedInteger(name, part.trim(), 1, what, text));
+    return text.split(',').map((part) => this.checkedInteger(name, part, 1, what, text));
   }
 
   private checkedInteger(name: string, part: string, min: number, what: string, text: string): number {
     const value = Number(part);
-    if (!/^[+-]?\d+$/.test(part) || value < min) throw usageError(`--${name} must be ${what}, got '${text}'`);
+    if (!WHOLE.test(part) || value < min) throw usageError(`--${name} must be ${what}, got '${text}'${value >= min ? plainHint(part, true) : ''}`);
     const max = this.specs.get(name)?.max ?? MAX_INTEGER;
     if (value > max) {
-      const list = part === text.trim() ? '' : ` in '${text}'`;
+      const list = part === text ? '' : ` in '${text}'`;
       throw usageError(`--${name} must be at most ${max}, got ${part}${list}`);
     }
     return value;
   }
+}
+
+/** A float32 flag's value that float32 arithmetic would turn into 0 or Infinity is refused, saying so. */
+function checkFloat32(name: string, text: string, value: number): void {
+  const fault = float32Fault(value);
+  if (fault !== undefined) throw usageError(`--${name}: ${text} ${fault}; give a ${Math.fround(value) === 0 ? 'larger' : 'smaller'} value`);
 }
 
 /**
@@ -115,6 +144,8 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
   const byName = new Map(specs.map((s) => [s.name, s]));
   const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short!, s]));
   const values = new Map<string, RawValue>();
+  /** Each flag's value as given (a boolean's too), to name both when one is given twice. */
+  const given = new Map<string, string | boolean>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -148,6 +179,9 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
     }
     // An empty name is never meant: `--out ""` would quietly mean the current directory (numbers say so themselves).
     if (value === '' && spec.type === 'string') throw usageError(`--${spec.name} needs a value (${spec.value ?? spec.type}), got an empty string`);
+    // A flag given twice would silently mean its last value: only a repeatable one collects them.
+    if (spec.repeatable !== true && given.has(spec.name)) throw repeatedFlag(spec, given.get(spec.name)!, value);
+    given.set(spec.name, value);
     if (spec.repeatable === true && typeof value === 'string') {
       const previous = values.get(spec.name);
       values.set(spec.name, [...(Array.isArray(previous) ? previous : []), value]);
@@ -158,6 +192,13 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
     }
   }
   return new Flags(values, positionals, byName);
+}
+
+function repeatedFlag(spec: FlagSpec, first: string | boolean, second: string | boolean): Error {
+  const shown = (value: string | boolean): string => (typeof value === 'boolean' ? `--${spec.name}${value ? '' : '=false'}` : `'${value}'`);
+  const values = first === second && typeof first === 'boolean' ? '' : ` (${shown(first)}, then ${shown(second)})`;
+  const list = spec.type === 'list' ? ` (a list is one value, comma-separated: --${spec.name} ${String(first)},${String(second)})` : '';
+  return usageError(`--${spec.name} is given twice${values}; give it once${list}`);
 }
 
 function unknownFlag(arg: string, name: string | undefined, specs: readonly FlagSpec[], command: string): Error {

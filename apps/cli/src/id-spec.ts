@@ -1,5 +1,7 @@
 // Id flags with settings: `--init uniform:minval=0,maxval=1` is the 'uniform' initializer with
-// { minval: 0, maxval: 1 }. Numbers and true/false are parsed; anything else stays a string.
+// { minval: 0, maxval: 1 }. Numbers (plain decimal, as number flags take them) and true/false are
+// parsed; anything else stays a string. A setting given twice is an error, as a flag given twice is.
+import { isPlainDecimal } from './args.js';
 import { usageError } from './errors.js';
 
 export interface IdSpec {
@@ -7,10 +9,13 @@ export interface IdSpec {
   readonly config: Readonly<Record<string, number | boolean | string>>;
 }
 
-function parseValue(text: string): number | boolean | string {
+function parseValue(text: string, key: string, flag: string, spec: string): number | boolean | string {
   if (text === 'true' || text === 'false') return text === 'true';
   const n = Number(text);
-  return text.trim() !== '' && Number.isFinite(n) ? n : text;
+  if (text === '' || !Number.isFinite(n)) return text;
+  // Number() also reads '0x10', '0b1', '+3' and '03': '0x10' silently became 16.
+  if (!isPlainDecimal(text)) throw usageError(`--${flag} '${spec}': ${key}=${text} is not a number in plain decimal notation (such as 0.05, -1 or 1e-3)`);
+  return n;
 }
 
 export function parseIdSpec(text: string, flag: string): IdSpec {
@@ -21,7 +26,10 @@ export function parseIdSpec(text: string, flag: string): IdSpec {
   for (const pair of text.slice(colon + 1).split(',')) {
     const eq = pair.indexOf('=');
     if (id === '' || eq <= 0) throw usageError(`--${flag} '${text}': expected id or id:key=value,key=value (e.g. uniform:minval=0,maxval=1)`);
-    config[pair.slice(0, eq).trim()] = parseValue(pair.slice(eq + 1).trim());
+    const key = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    if (Object.hasOwn(config, key)) throw usageError(`--${flag} '${text}': ${key} is given twice (${String(config[key])}, then ${value}); give it once`);
+    config[key] = parseValue(value, key, flag, text);
   }
   return { id, config };
 }

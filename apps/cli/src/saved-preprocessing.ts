@@ -6,6 +6,7 @@ import type { Sequential } from '@keel/layers';
 import { describeValue, type Registry } from '@keel/registry';
 import type { Preprocessing } from './data.js';
 import { CliError, EXIT } from './errors.js';
+import { float32Fault } from './float32.js';
 
 /** What to assume about a model saved by something other than `keel train`: MNIST-like pixels in, logits out. */
 export function inferPreprocessing(model: Sequential): Preprocessing {
@@ -57,6 +58,9 @@ export function checkPreprocessing(saved: Record<string, unknown>, model: Sequen
   }
   const scale = saved.scale;
   if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0 || scale > 1e6) bad('scale', 'a finite number > 0 such as 1/255 (what raw inputs are multiplied by)');
+  // 1e-50 would make every input 0.
+  const scaleFault = float32Fault(scale as number); // a number from here: bad() threw otherwise
+  if (scaleFault !== undefined) throw new CliError(`${where}: preprocessing.scale ${String(scale)} ${scaleFault}, so every input would be 0; the file was edited or damaged`, EXIT.failure);
   if (saved.dataDir !== undefined && (typeof saved.dataDir !== 'string' || saved.dataDir === '')) bad('dataDir', 'a directory path');
   if (typeof saved.loss !== 'string' || !registry.has('loss', saved.loss)) bad('loss', `a registered loss id (${registry.list('loss').join(', ')})`);
 

@@ -64,8 +64,8 @@ export const lrFindCommand: Command = {
   usage: 'keel lr-find xor|mnist [train options]   or   keel lr-find --data <dir> [train options]',
   flags: [
     ...SETUP_FLAGS,
-    { name: 'start', type: 'number', value: 'rate', description: 'first learning rate of the sweep (default 1e-6)' },
-    { name: 'end', type: 'number', value: 'rate', description: 'last learning rate of the sweep (default 10)' },
+    { name: 'start', type: 'number', value: 'rate', float32: true, description: 'first learning rate of the sweep (default 1e-6)' },
+    { name: 'end', type: 'number', value: 'rate', float32: true, description: 'last learning rate of the sweep (default 10)' },
     { name: 'steps', type: 'integer', value: 'n', description: 'steps of the sweep, one batch each (default 100, at least 10)' },
     { name: 'plot', type: 'string', value: 'file.svg', description: 'write the curve (log learning rate against loss) as an SVG; an existing file must be a plot Keel wrote (or pass --overwrite)' },
     { name: 'overwrite', type: 'boolean', description: 'let --plot replace an existing file that is not a plot Keel wrote' },

@@ -18,7 +18,7 @@ export const SETUP_FLAGS: readonly FlagSpec[] = [
   { name: 'init', type: 'string', value: 'id', description: "kernel initializer (default: the activation's recommendation, He for relu)" },
   { name: 'loss', type: 'string', value: 'id', description: 'loss (default sparseSoftmaxCrossEntropy; xor binaryCrossEntropyWithLogits)' },
   { name: 'optimizer', type: 'string', value: 'id', description: 'optimizer (default sgd with momentum 0.9; xor adam)' },
-  { name: 'lr', type: 'number', value: 'rate', description: "learning rate, the schedule's peak (default 0.1 for sgd on images, 0.05 for xor, else the optimizer's default)" },
+  { name: 'lr', type: 'number', value: 'rate', float32: true, description: "learning rate, the schedule's peak (default 0.1 for sgd on images, 0.05 for xor, else the optimizer's default)" },
   { name: 'momentum', type: 'number', value: 'm', description: 'momentum for sgd (default 0.9) and rmsprop' },
   { name: 'batch-size', type: 'integer', value: 'n', max: MAX_BATCH_SIZE, description: 'examples per step (default 64; xor 4)' },
   { name: 'seed', type: 'integer', value: 'n', max: MAX_SEED, description: 'seeds the initial weights and the shuffling (default 0)' },

@@ -7,6 +7,7 @@ import { checkState, createOptimizer, OptStateError, type OptState } from '@keel
 import { describeValue, type Registry } from '@keel/registry';
 import type { LoadedModel } from '@keel/train/node';
 import { CliError, EXIT } from '../errors.js';
+import { float32Fault } from '../float32.js';
 import { optimizerSettings, type RunSettings } from './config.js';
 import { makeSchedule, SCHEDULES } from './schedule.js';
 
@@ -61,6 +62,8 @@ export function checkRunSettings(run: unknown, dir: string, registry: Registry):
   check('loss', registered('loss', run.loss), 'a registered loss id');
   check('optimizer', registered('optimizer', run.optimizer), 'a registered optimizer id');
   check('lr', positive(run.lr), 'a finite number > 0');
+  const lrFault = float32Fault(run.lr as number);
+  if (lrFault !== undefined) fail(`${where}: preprocessing.run.lr ${String(run.lr)} ${lrFault}, so the run would not train; the file was edited or damaged`);
   check('momentum', run.momentum === undefined || (typeof run.momentum === 'number' && run.momentum >= 0 && run.momentum < 1), 'a number in [0, 1)');
   check('schedule', (SCHEDULES as readonly unknown[]).includes(run.schedule), SCHEDULES.join(', '));
   check('epochs', count(run.epochs), 'a whole number >= 1');
