@@ -88,11 +88,10 @@ function readIdxImages(path: string, bytes: Uint8Array, rows: number, cols: numb
     if (error instanceof IdxFormatError) throw new CliError(`${error.message} (read as an IDX file of images)`, EXIT.failure, { cause: error });
     throw error;
   }
-  const shape = idx.shape.length === 2 ? [1, ...idx.shape] : idx.shape;
-  if (idx.dtype !== 'uint8' || shape.length !== 3) {
-    throw new CliError(`${path} holds ${idx.dtype} [${idx.shape.join(', ')}]; an IDX images file is uint8 [count, rows, cols]${idx.shape.length === 1 ? ' (this looks like a labels file)' : ''}`, EXIT.failure);
+  if (idx.dtype !== 'uint8' || idx.shape.length !== 3) {
+    throw new CliError(`${path} holds ${idx.dtype} [${idx.shape.join(', ')}]; an IDX images file is uint8 [count, rows, cols]${shapeHint(idx.shape, rows, cols)}`, EXIT.failure);
   }
-  const [total, h, w] = shape;
+  const [total, h, w] = idx.shape;
   const count = Math.min(total, limit ?? total);
   const values = new Float32Array(count * rows * cols);
   for (let i = 0; i < count; i++) {
@@ -101,5 +100,20 @@ function readIdxImages(path: string, bytes: Uint8Array, rows: number, cols: numb
     for (let j = 0; j < rows * cols; j++) values[i * rows * cols + j] = image.pixels[j] * scale;
   }
   const resized = h !== rows || w !== cols ? `, resized to ${cols}x${rows}` : '';
-  return { values, count, description: `${path} (${count === total ? '' : `first ${count} of `}${total} images of ${w}x${h}${resized})` };
+  return { values, count, description: `${path} (${count === total ? '' : `first ${count} of `}${total} image${total === 1 ? '' : 's'} of ${w}x${h}${resized})` };
+}
+
+/**
+ * What an IDX file of another shape than [count, rows, cols] may be, and how to write it so predict
+ * reads it: a 2-D [a, b] may be one image or `a` flattened ones, and predict does not guess.
+ */
+function shapeHint(shape: readonly number[], rows: number, cols: number): string {
+  if (shape.length === 1) return ' (this looks like a labels file)';
+  if (shape.length === 2) {
+    const [a, b] = shape;
+    const flat = b === rows * cols ? `, or ${a} flattened images as [${a}, ${rows}, ${cols}]` : '';
+    return ` (a 2-D file is one image of ${a} rows of ${b} pixels, or ${a} images of ${b} values each, and predict does not guess: write one image as [1, ${a}, ${b}] or as a PNG${flat})`;
+  }
+  if (shape.length === 4 && shape[3] === 1) return ` (one channel: write it as [${shape.slice(0, 3).join(', ')}])`;
+  return '';
 }

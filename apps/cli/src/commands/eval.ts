@@ -5,6 +5,7 @@ import { EXIT, usageError } from '../errors.js';
 import { evalData } from '../eval-data.js';
 import { count, duration, fixed, keyValues, percent } from '../format.js';
 import { parameterCount } from '../model.js';
+import { checkModelDirFlag } from '../model-dir-flag.js';
 import { recoverModel } from '../model-recovery.js';
 import { openModel } from '../saved-model.js';
 
@@ -13,6 +14,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   const dir = flags.string('model');
   if (dir === undefined) throw usageError("keel eval needs --model <dir> (a directory saved by 'keel train --out')");
   if (flags.positionals.length > 0) throw usageError(`keel eval takes no arguments besides flags, got '${flags.positionals[0]}'`);
+  checkModelDirFlag('model', dir);
   await recoverModel(dir, context); // says what an interrupted save left, and what was done about it
   const { model, preprocessing: pre } = await openModel(dir, context.registry, { forInference: true });
   const data = await evalData(flags.string('data'), pre, model.inputShape ?? [], dir);

@@ -7,6 +7,7 @@ import type { OutputKind } from '../data.js';
 import { EXIT, usageError } from '../errors.js';
 import { percent } from '../format.js';
 import { readPredictInput } from '../predict-input.js';
+import { checkModelDirFlag } from '../model-dir-flag.js';
 import { recoverModel } from '../model-recovery.js';
 import { openModel } from '../saved-model.js';
 
@@ -39,6 +40,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   if (file === undefined) throw usageError('keel predict needs an image: keel predict --model <dir> <image.png|images.idx>');
   if (extra.length > 0) throw usageError(`keel predict takes one file, got ${flags.positionals.length}`);
   const limit = flags.integer('limit');
+  checkModelDirFlag('model', dir);
   await recoverModel(dir, context); // says what an interrupted save left, and what was done about it
   const { model, preprocessing: pre } = await openModel(dir, context.registry, { forInference: true });
   const inputShape = model.inputShape ?? [];

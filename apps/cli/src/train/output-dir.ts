@@ -50,7 +50,11 @@ export async function claimOutput(flags: Flags, context: Context): Promise<Claim
   const dir = resolve(given);
   await recoverModel(dir, context);
   const info = await stat(dir).catch(() => undefined);
-  if (info !== undefined && !info.isDirectory()) throw new CliError(`--out ${dir} exists and is not a directory; choose a directory for the model (it is created if needed)`);
+  if (info !== undefined && !info.isDirectory()) {
+    // (a file of a model was named already, by checkModelDirFlag)
+    if (flags.string('out') === undefined) throw new CliError(`--resume ${dir} is a file, not a model directory; pass the directory 'keel train --out' saved the model in`);
+    throw new CliError(`--out ${dir} exists and is not a directory; choose a directory for the model (it is created if needed)`);
+  }
 
   let lock: ModelDirectoryLock;
   try {
@@ -78,7 +82,7 @@ export async function claimOutput(flags: Flags, context: Context): Promise<Claim
     const entries = await readdir(dir);
     const foreign = notAModelDirectory(entries);
     if (foreign !== undefined) throw new CliError(`--out ${dir}: ${foreign}; choose another --out`);
-    const resuming = resume !== undefined && resolve(resume) === dir;
+    const resuming = resume !== undefined && (await sameDirectory(resume, dir));
     if (entries.includes('model.json') && !resuming && !flags.boolean('overwrite')) {
       throw new CliError(`--out ${dir} already holds a model${await describeSaved(dir)}; pass --overwrite to replace it, or choose another --out`);
     }
@@ -106,6 +110,14 @@ export async function claimOutput(flags: Flags, context: Context): Promise<Claim
 function isInside(path: string, dir: string): boolean {
   const rel = relative(dir, path);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/**
+ * Whether two paths name one directory: spelled differently (m/, ./m, ../x/m) or through a
+ * symbolic link (--out a link to the --resume directory), they are the same model.
+ */
+export async function sameDirectory(a: string, b: string): Promise<boolean> {
+  return (await realPath(resolve(a))) === (await realPath(resolve(b)));
 }
 
 /** A path with symbolic links resolved (as far as it exists), so a link into a model is seen for what it is. */
