@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// Ctrl-C while the modules load, or in a command without a handler of its own: quit with a word
-// and exit code 130, never silently. `keel train` puts up its own, which says what was saved.
-process.on('SIGINT', () => {
-  if (process.listenerCount('SIGINT') > 1) return; // the command's own handler says what happened
-  process.stderr.write('\nkeel: interrupted (Ctrl-C)\n');
-  process.exit(130);
-});
+// Ctrl-C or SIGTERM while the modules load, or in a command without a handler of its own: quit
+// with a word and the conventional exit code (128 + the signal's number: EXIT in errors.ts, not
+// imported so these are up before any module loads), never silently. `keel train` puts up its
+// own (signals.ts), which says what was saved.
+for (const [signal, code, what] of [['SIGINT', 130, 'interrupted (Ctrl-C)'], ['SIGTERM', 143, 'terminated (SIGTERM)']] as const) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) > 1) return; // the command's own handler says what happened
+    process.stderr.write(`\nkeel: ${what}\n`);
+    process.exit(code);
+  });
+}
 
 const { main } = await import('./main.js');
 

@@ -7,8 +7,10 @@ export const EXIT = {
   failure: 1,
   /** The command line is wrong: an unknown command, flag or id, a bad value. */
   usage: 2,
-  /** Stopped by Ctrl-C (SIGINT). */
+  /** Stopped by Ctrl-C (SIGINT): 128 + 2. */
   interrupted: 130,
+  /** Stopped by SIGTERM (kill, a container stopping): 128 + 15. */
+  terminated: 143,
 } as const;
 
 /** An error the CLI reports as one line, `keel: <message>`, with an exit code. */

@@ -30,7 +30,7 @@ export const trainCommand: Command = {
     '  keel train --data ~/data/fashion-mnist --epochs 5',
     '  keel train --resume models/mnist --epochs 5',
     '',
-    'Ctrl-C stops after the current batch; the last complete epoch saved with --out stays intact (exit code 130).',
+    'Ctrl-C (or SIGTERM) stops after the current batch; the last complete epoch saved with --out stays intact (exit code 130; 143 after SIGTERM).',
     'Saves are all or nothing: a crash or a kill at any moment leaves --out with the previous or the new model.',
     'While a run saves to --out, it holds the directory: a second run with the same --out fails at once, naming the first.',
   ].join('\n'),

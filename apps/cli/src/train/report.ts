@@ -1,6 +1,7 @@
-// What `keel train` tells people (text) and programs (--json) at the start, the end, and on Ctrl-C.
+// What `keel train` tells people (text) and programs (--json) at the start, the end, and on Ctrl-C or SIGTERM.
 import type { Context } from '../common.js';
 import { compact, count, duration, fixed, keyValues, percent } from '../format.js';
+import { stoppedWord, type StopSignal } from '../signals.js';
 import type { TrainConfig } from './config.js';
 import type { Setup } from './setup.js';
 
@@ -79,10 +80,10 @@ export function reportDone(context: Context, done: DoneEvent, plot: string | und
   out.event('done', { ...done });
 }
 
-/** After Ctrl-C: which epoch was interrupted, and which one the checkpoint holds. */
-export function reportInterrupted(context: Context, config: TrainConfig, epoch: number, savedEpoch: number | undefined): void {
-  context.out.event('interrupted', { epoch, savedEpoch: savedEpoch || null, modelDir: savedEpoch ? config.out : null });
+/** After Ctrl-C or SIGTERM (`signal`): which epoch was interrupted, and which one the checkpoint holds. */
+export function reportInterrupted(context: Context, config: TrainConfig, epoch: number, savedEpoch: number | undefined, signal: StopSignal): void {
+  context.out.event('interrupted', { epoch, savedEpoch: savedEpoch || null, modelDir: savedEpoch ? config.out : null, signal });
   const where =
     savedEpoch === undefined ? '' : savedEpoch > 0 ? `; ${config.out} holds the model after epoch ${savedEpoch} (resume with --resume ${config.out})` : '; no epoch was complete, so nothing was saved';
-  context.io.stderr.write(`keel: interrupted during epoch ${epoch}${where}\n`);
+  context.io.stderr.write(`keel: ${stoppedWord(signal)} during epoch ${epoch}${where}\n`);
 }

@@ -9,13 +9,14 @@ import { parameterCount } from '../model.js';
 import { replaceFile } from '../replace-file.js';
 import { trainingCurvesSvg } from '../plot.js';
 import { recoverModel } from '../model-recovery.js';
-import { onInterrupt } from '../signals.js';
+import { onInterrupt, stoppedWord } from '../signals.js';
 import { completeEpochCheckpoint, epochRecorder, stepCounter } from './checkpoint.js';
 import { progressDisplay, yieldToEventLoop } from './progress.js';
 import { reportDone, reportInterrupted, reportStart } from './report.js';
 import { optimizerSettings } from './config.js';
 import { explainNumerics } from './numerics.js';
-import { checkPlotPath, claimOutput, type ClaimedOutput } from './output-dir.js';
+import { checkModelDirFlag } from '../model-dir-flag.js';
+import { checkPlotPath, claimOutput, sameDirectory, type ClaimedOutput } from './output-dir.js';
 import { makeSchedule } from './schedule.js';
 import { preprocessingOf, setUp } from './setup.js';
 
@@ -24,10 +25,12 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
   let output: ClaimedOutput | undefined;
   try {
     // Before anything slow: a problem with --out (or another run writing there) is found now, not after an epoch.
+    checkModelDirFlag('resume', flags.string('resume'));
+    checkModelDirFlag('out', flags.string('out'));
     await checkPlotPath(flags);
     output = await claimOutput(flags, context);
     const resume = flags.string('resume');
-    if (resume !== undefined && resolve(resume) !== output?.dir) await recoverModel(resume, context);
+    if (resume !== undefined && (output === undefined || !(await sameDirectory(resume, output.dir)))) await recoverModel(resume, context);
     const setup = await setUp(flags, context);
     const { config, data, model } = setup;
     const params = parameterCount(model);
@@ -77,11 +80,11 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       await makeDirectory(dirname(config.plot));
       await replaceFile(config.plot, trainingCurvesSvg(history, `keel train ${config.task}: ${config.architecture} ${[...config.layers, ...(config.dense ?? [])].join('-')}`));
     }
-    // (Ctrl-C after the last batch stopped nothing: the run is complete, and finishes below.)
+    // (a signal after the last batch stopped nothing: the run is complete, and finishes below.)
     if (interrupt.signal.aborted && epochsDone < config.epochs) {
       // fit does not record an epoch cut short, so the interrupted one is the next.
-      reportInterrupted(context, config, epochsDone + 1, checkpoint?.lastEpoch);
-      return EXIT.interrupted;
+      reportInterrupted(context, config, epochsDone + 1, checkpoint?.lastEpoch, interrupt.stoppedBy ?? 'SIGINT');
+      return interrupt.exitCode;
     }
 
     const test = evaluate(model, data.test, { loss: config.loss, registry: context.registry, batchSize: 256 });
@@ -108,8 +111,8 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       config.plot === undefined || data.validation !== undefined ? config.plot : `${config.plot} (training curves only: --validation-split adds validation curves)`,
     );
     if (interrupt.signal.aborted || interrupt.interruptedWhileFinishing) {
-      context.io.stderr.write(`keel: interrupted after training; ${config.out === undefined ? 'nothing was saved (no --out)' : `the model is saved in ${config.out}`}\n`);
-      return EXIT.interrupted;
+      context.io.stderr.write(`keel: ${stoppedWord(interrupt.stoppedBy ?? 'SIGINT')} after training; ${config.out === undefined ? 'nothing was saved (no --out)' : `the model is saved in ${config.out}`}\n`);
+      return interrupt.exitCode;
     }
     return EXIT.ok;
   } finally {
