@@ -1,4 +1,5 @@
 import type { Registry } from '@keel/registry';
+import { describeArgument } from '../describe.js';
 import { accuracy, confusionMatrix, f1, precision, recall } from './classification.js';
 import type { Metric, MetricContext, MetricEntry } from './metric.js';
 import { mae, mse, r2 } from './regression.js';
@@ -14,9 +15,20 @@ export const metricEntries: readonly MetricEntry[] = [
   { id: 'r2', description: 'coefficient of determination', direction: 'max', create: r2 },
 ];
 
-/** A metric by id (Keel's or a plugin's) or a ready Metric object. */
-export function resolveMetric(registry: Registry, metric: string | Metric, context: MetricContext): Metric {
-  return typeof metric === 'string' ? registry.resolve('metric', metric).create(context) : metric;
+const HOOKS = ['reset', 'update', 'result'] as const;
+
+/**
+ * A metric by id (Keel's or a plugin's) or a ready Metric object. `where` names the argument in
+ * messages ('fit: metrics[1]'): anything else would fail at the first batch with a raw TypeError.
+ */
+export function resolveMetric(registry: Registry, metric: string | Metric, context: MetricContext, where = 'resolveMetric(metric)'): Metric {
+  if (typeof metric === 'string') return registry.resolve('metric', metric).create(context);
+  const given = metric as unknown;
+  if (typeof given === 'object' && given !== null && typeof (given as Metric).name === 'string' && HOOKS.every((h) => typeof (given as Record<string, unknown>)[h] === 'function')) return metric;
+  const hint = typeof given === 'function' ? "; call it to make the metric, e.g. accuracy({ predictions: 'logits' })" : '';
+  throw new TypeError(
+    `${where} is ${describeArgument(given)}${hint}; expected a metric id such as 'accuracy' or a Metric object { name, reset(), update(predictions, targets), result() }`,
+  );
 }
 
 export { accuracy, confusionMatrix, f1, precision, recall, mae, mse, r2 };

@@ -1,7 +1,9 @@
 import type { Tensor } from '@keel/tensor';
+import { checkTensors } from './inputs.js';
 import type { Metric } from './metric.js';
 
 function checkSizes(name: string, predictions: Tensor, targets: Tensor): void {
+  checkTensors(name, predictions, targets);
   if (predictions.size !== targets.size) {
     throw new RangeError(`${name}: predictions have ${predictions.size} values ([${predictions.shape.join(', ')}]) but targets ${targets.size} ([${targets.shape.join(', ')}])`);
   }
