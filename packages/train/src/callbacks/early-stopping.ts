@@ -1,5 +1,7 @@
+import { checkOptions, optionField } from '@keel/registry';
 import { noGrad, Tensor } from '@keel/tensor';
 import type { Callback, Logs } from './callback.js';
+import { monitorField } from './monitor.js';
 
 export interface EarlyStoppingOptions {
   /** The logged quantity to watch (default 'val_loss', falling back to 'loss' without validation). */
@@ -16,8 +18,15 @@ export interface EarlyStoppingOptions {
 
 /** Stops when the monitored quantity stops improving, optionally restoring the best weights. */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { readonly stoppedEpoch: number | undefined; readonly bestEpoch: number | undefined } {
+  checkOptions('earlyStopping', options, {
+    monitor: monitorField,
+    patience: optionField.integer(0),
+    minDelta: optionField.number((v) => v >= 0, '>= 0'),
+    mode: optionField.choice(['min', 'max', 'auto']),
+    restoreBestWeights: optionField.boolean(),
+  });
   const patience = options.patience ?? 3;
-  const minDelta = Math.abs(options.minDelta ?? 0);
+  const minDelta = options.minDelta ?? 0;
   let best = Infinity;
   let bestEpoch: number | undefined;
   let stoppedEpoch: number | undefined;

@@ -1,3 +1,4 @@
+import { checkOptions, optionField } from '@keel/registry';
 import type { Callback, Logs, TrainingState } from './callback.js';
 
 /** Where progress goes: a terminal (redrawn in place) or a plain line sink. */
@@ -48,6 +49,11 @@ function defaultSink(): ProgressSink {
  * accuracy, redrawn in place. Elsewhere: one plain line per epoch; with `json`, one JSON event per line.
  */
 export function progress(options: ProgressOptions = {}): Callback {
+  checkOptions('progress', options, {
+    sink: { expected: 'an object with write(text), such as process.stdout', accepts: (v) => typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function' },
+    json: optionField.boolean(),
+    intervalMs: optionField.number((v) => v >= 0, '>= 0'),
+  });
   const sink = options.sink ?? defaultSink();
   const interval = options.intervalMs ?? 100;
   let epochStart = 0;

@@ -1,6 +1,9 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Sequential } from '@keel/layers';
+import { checkOptions, optionField } from '@keel/registry';
+import { monitorField } from '../callbacks/monitor.js';
+import { describeArgument } from '../describe.js';
 import type { Callback, Logs } from '../callbacks/callback.js';
 import type { StateTree } from '../save/state.js';
 import { saveModel } from './index.js';
@@ -25,6 +28,15 @@ export interface ModelCheckpointOptions {
 
 /** Saves the model (and optimizer state) after epochs, atomically: an interrupted save keeps the last complete one. */
 export function modelCheckpoint(options: ModelCheckpointOptions): Callback & { readonly saves: number } {
+  checkOptions('modelCheckpoint', options, {
+    dir: { expected: "the model directory's path, a string", required: true, accepts: (v) => typeof v === 'string' && v !== '' },
+    monitor: monitorField,
+    mode: optionField.choice(['min', 'max']),
+    includeOptimizer: optionField.boolean(),
+    preprocessing: { expected: 'JSON describing the preprocessing', accepts: () => true },
+    lock: { expected: 'the ModelDirectoryLock of dir (from lockModelDirectory)', accepts: (v) => typeof v === 'object' && v !== null && typeof (v as { dir?: unknown }).dir === 'string' },
+    onNotice: { expected: 'a function (message) => void', accepts: (v) => typeof v === 'function' },
+  });
   let best = Infinity;
   let saves = 0;
   return {
@@ -55,7 +67,13 @@ export function modelCheckpoint(options: ModelCheckpointOptions): Callback & { r
 }
 
 /** Appends one CSV row per epoch (header from the first epoch's logs). */
+/** A logger's file path, checked when the logger is made (not at the end of the first epoch). */
+function checkPath(owner: string, path: unknown): void {
+  if (typeof path !== 'string' || path === '') throw new TypeError(`${owner}(path) must be the path of the file to write, a string, got ${describeArgument(path)}`);
+}
+
 export function csvLogger(path: string): Callback {
+  checkPath('csvLogger', path);
   let columns: string[] | undefined;
   return {
     name: 'csvLogger',
@@ -76,6 +94,7 @@ export function csvLogger(path: string): Callback {
 
 /** Appends one JSON object per epoch (JSON lines). */
 export function jsonLogger(path: string): Callback {
+  checkPath('jsonLogger', path);
   return {
     name: 'jsonLogger',
     async onTrainBegin() {
