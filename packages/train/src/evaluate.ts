@@ -1,10 +1,14 @@
-import { DataLoader, type Dataset, type Example } from '@keel/data';
+import type { Dataset, Example } from '@keel/data';
 import type { Module } from '@keel/layers';
 import { defaultRegistry, type Registry } from '@keel/registry';
-import { concat, noGrad, slice, Tensor, tidy } from '@keel/tensor';
-import { resolveMetric, type Metric } from './metrics/index.js';
+import { concat, formatShape, noGrad, slice, Tensor, tidy } from '@keel/tensor';
+import { loaderFor } from './data-loader.js';
+import { describeArgument } from './describe.js';
+import { resolveMetric, type Metric, type MetricContext } from './metrics/index.js';
 import { checkLoss, checkOutputs, checkTargets } from './finite-outputs.js';
 import { checkInputShape } from './input-shape.js';
+import { checkTargetsWithoutLoss } from './metric-targets.js';
+import { checkModel } from './model-argument.js';
 import { checkDataset, checkEvaluateOptions, checkBatchSize, checkPredictOptions, type LossArg } from './options.js';
 import { installTrain } from './plugin.js';
 import { resolveLoss, type ResolvedLoss } from './resolve.js';
@@ -12,7 +16,8 @@ import { resolveLoss, type ResolvedLoss } from './resolve.js';
 /**
  * Loss (averaged over examples; left out without a loss) and metrics of a model on data, in
  * evaluation mode. A non-finite output, target or loss is an error naming the example (and the
- * layer): a NaN score is never returned. `owner` names the caller in messages.
+ * layer): a NaN score is never returned. `owner` names the caller in messages. Without a loss,
+ * the targets are checked as the loss for `predictions` would check them.
  */
 export function evaluateWith(
   model: Module,
@@ -21,12 +26,13 @@ export function evaluateWith(
   metrics: readonly Metric[],
   batchSize: number,
   owner = 'evaluate',
+  predictions: MetricContext['predictions'] = 'real',
 ): Record<string, number> {
   model.eval();
   for (const m of metrics) m.reset();
   let total = 0;
   let count = 0;
-  const loader = new DataLoader(data, { batchSize });
+  const loader = loaderFor(owner, 'the data', model, data, { batchSize });
   checkInputShape(owner, model, loader.featureShape);
   noGrad(() => {
     for (const batch of loader) {
@@ -36,6 +42,7 @@ export function evaluateWith(
         // one allFinite each on the backend; values are read only to explain a failure
         checkOutputs(owner, model, batch.x, output, count);
         checkTargets(owner, batch.y, count);
+        if (loss === undefined) checkTargetsWithoutLoss(owner, output, batch.y, predictions, count);
         if (loss !== undefined) {
           const value = loss.fn(output, batch.y).item();
           checkLoss(owner, value, count, batch.size);
@@ -73,12 +80,13 @@ export interface EvaluateOptions {
 
 /** Evaluates a model: `{ loss, accuracy, ... }` (the model is left in evaluation mode). */
 export function evaluate(model: Module, data: Dataset<Example>, options?: EvaluateOptions): Record<string, number> {
+  checkModel('evaluate', model, ['apply', 'eval']);
   options = checkEvaluateOptions(options);
   const registry = options.registry ?? (model as { registry?: Registry }).registry ?? defaultRegistry;
   installTrain(registry);
   checkDataset('evaluate', 'the data', data);
   const batchSize = checkBatchSize('evaluate', options.batchSize, 256);
-  const loss = options.loss === undefined ? undefined : resolveLoss(registry, options.loss);
+  const loss = options.loss === undefined ? undefined : resolveLoss(registry, options.loss, 'evaluate');
   const wanted = options.metrics ?? (loss === undefined ? [] : ['accuracy']);
   if (loss === undefined && wanted.length === 0) {
     throw new TypeError("evaluate: nothing to compute: pass a loss (e.g. loss: 'sparseSoftmaxCrossEntropy'), metrics (e.g. metrics: ['accuracy']), or both");
@@ -89,8 +97,36 @@ export function evaluate(model: Module, data: Dataset<Example>, options?: Evalua
       "evaluate: without a loss, say what the model outputs so the metrics read it right: predictions: 'logits', 'probabilities' or 'real' (or pass a loss)",
     );
   }
-  const metrics = wanted.map((m) => resolveMetric(registry, m, { predictions: predictions ?? 'real' }));
-  return evaluateWith(model, data, loss, metrics, batchSize);
+  const metrics = wanted.map((m, i) => resolveMetric(registry, m, { predictions: predictions ?? 'real' }, `evaluate: metrics[${i}]`));
+  return evaluateWith(model, data, loss, metrics, batchSize, 'evaluate', predictions ?? 'real');
+}
+
+const PREDICT_X = 'predict: x must be a Tensor of inputs with the examples along the first axis ([examples, ...features])';
+
+/** predict's x: a Tensor (of this @keel/tensor) holding a batch, not one example or a scalar. */
+function checkPredictInput(model: Module, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) {
+    const isObject = typeof x === 'object' && x !== null;
+    const isDataset = isObject && typeof (x as { get?: unknown }).get === 'function' && 'length' in x;
+    const tensorLike = isObject && 'shape' in x;
+    throw new TypeError(
+      `${PREDICT_X}, got ${isDataset ? 'a Dataset' : describeArgument(x)}` +
+        (isDataset
+          ? '; for a Dataset, collate its inputs into one tensor first (const loader = new DataLoader(data, { batchSize: data.length, shuffle: false }); predict(model, loader.collate(loader.order(0)).x)), or use evaluate(model, data, { loss, metrics }) for scores'
+          : tensorLike
+            ? " that is not a Tensor of this @keel/tensor (built by hand, or by another copy of the package): make one with tensor([[0, 1], [1, 0]]) or Tensor.fromValues(values, shape, 'float32')"
+            : '; e.g. tensor([[0, 1], [1, 0]])'),
+    );
+  }
+  if (x.rank === 0) throw new RangeError(`${PREDICT_X}, got a scalar (shape []); e.g. tensor([[0, 1]]) for one example of 2 features`);
+  const modelShape = (model as { inputShape?: unknown }).inputShape;
+  // one example without its batch axis: the loader-made shape check would call its examples []
+  if (Array.isArray(modelShape) && modelShape.length === x.rank && modelShape.every((d, i) => d === x.shape[i])) {
+    throw new RangeError(`${PREDICT_X}, got shape ${formatShape(x.shape)}, the shape of one example: add the batch axis, reshape(x, ${formatShape([1, ...x.shape])})`);
+  }
+  if (Array.isArray(modelShape) && x.rank === 1 && modelShape.length > 0) {
+    throw new RangeError(`${PREDICT_X}, got shape ${formatShape(x.shape)}; the model takes examples of shape ${formatShape(modelShape as number[])}, so x must be [examples, ${modelShape.join(', ')}]`);
+  }
 }
 
 export interface PredictOptions {
@@ -104,16 +140,8 @@ export interface PredictOptions {
  * example and the layer that made them, never NaN predictions.
  */
 export function predict(model: Module, x: Tensor, options: number | PredictOptions = 256): Tensor {
-  if (!(x instanceof Tensor)) {
-    const given = x as unknown;
-    const isDataset = typeof given === 'object' && given !== null && typeof (given as { get?: unknown }).get === 'function' && 'length' in given;
-    throw new TypeError(
-      `predict: x must be a Tensor of inputs with the examples along the first axis ([examples, ...features]), got ${isDataset ? 'a Dataset' : given === null ? 'null' : typeof given}` +
-        (isDataset
-          ? '; for a Dataset, collate its inputs into one tensor first (const loader = new DataLoader(data, { batchSize: data.length, shuffle: false }); predict(model, loader.collate(loader.order(0)).x)), or use evaluate(model, data, { loss, metrics }) for scores'
-          : '; e.g. tensor([[0, 1], [1, 0]])'),
-    );
-  }
+  checkModel('predict', model, ['apply', 'eval']);
+  checkPredictInput(model, x);
   const batchSize = checkPredictOptions(options);
   checkInputShape('predict', model, x.shape.slice(1), 'x');
   model.eval();

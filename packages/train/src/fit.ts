@@ -1,14 +1,17 @@
-import { DataLoader, type Dataset, type Example } from '@keel/data';
+import type { Dataset, Example } from '@keel/data';
 import type { Module } from '@keel/layers';
 import { applyStep, checkState, OptStateError, type OptState, type Params } from '@keel/optimizers';
 import { defaultRegistry, type Registry } from '@keel/registry';
 import { noGrad, openAllocationScope, zerosLike, type Tensor } from '@keel/tensor';
 import type { Logs, TrainingState } from './callbacks/callback.js';
+import { resolveCallbacks } from './callbacks/resolve-callbacks.js';
+import { loaderFor } from './data-loader.js';
 import { evaluateWith } from './evaluate.js';
 import { checkInitialParameters, checkOptimizerState, checkParameters, checkStep } from './guard.js';
 import { History } from './history.js';
 import { resolveMetric, type Metric } from './metrics/index.js';
 import { checkInputShape } from './input-shape.js';
+import { checkModel } from './model-argument.js';
 import { checkBatchSize, checkDataset, checkEpochs, checkFitOptions, checkLearningRate, type FitOptions } from './options.js';
 import { installTrain } from './plugin.js';
 import { resolveLoss, resolveOptimizer } from './resolve.js';
@@ -55,18 +58,20 @@ function defaultMetrics(expects: string, targets: string | undefined): string[] 
  * `validation`, and runs callbacks. The same seeds give the same weights, bit for bit.
  */
 export async function fit(model: Module, data: Dataset<Example>, options: FitOptions): Promise<FitResult> {
-  // Every option is checked before anything runs: a bad value is an error, never 0 steps.
+  // Every argument is checked before anything runs: a bad value is an error, never 0 steps.
+  checkModel('fit', model, ['apply', 'parameters', 'train', 'eval']);
   checkFitOptions(options);
   const registry = registryOf(model, options);
   checkDataset('fit', 'the training data', data);
   if (options.validation !== undefined) checkDataset('fit', 'validation', options.validation);
   const { epochs, initialEpoch } = checkEpochs(options);
   const batchSize = checkBatchSize('fit', options.batchSize, 32);
-  const loader = new DataLoader(data, { batchSize, shuffle: options.shuffle ?? true, seed: options.seed ?? 0 });
+  const loader = loaderFor('fit', 'the training data', model, data, { batchSize, shuffle: options.shuffle ?? true, seed: options.seed ?? 0 });
   checkInputShape('fit', model, loader.featureShape, 'the training data');
   const loss = resolveLoss(registry, options.loss);
   const metricContext = { predictions: loss.expects };
-  const metrics: Metric[] = (options.metrics ?? defaultMetrics(loss.expects, loss.targets)).map((m) => resolveMetric(registry, m, metricContext));
+  const metrics: Metric[] = (options.metrics ?? defaultMetrics(loss.expects, loss.targets)).map((m, i) => resolveMetric(registry, m, metricContext, `fit: metrics[${i}]`));
+  const callbacks = resolveCallbacks(registry, options.callbacks ?? []);
   const history = new History();
   const state: TrainingState = {
     model,
@@ -101,7 +106,6 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
   if (options.optimizerState !== undefined) checkResumedState(options.optimizerState, optimizer.id, optimizer.transformation.init(paramRecord));
   let optState = (options.optimizerState as OptState | undefined) ?? optimizer.transformation.init(paramRecord);
   state.optimizer = { id: optimizer.id, config: optimizer.config, state: optState };
-  const callbacks = options.callbacks ?? [];
   const guard = options.guard !== false;
   if (guard) {
     // A resumed run starts from saved weights and state: broken ones stop it before the first step.
@@ -110,10 +114,14 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
   }
   const started = performance.now();
   let steps = 0;
+  // a function, not a narrowed property: callbacks and Ctrl-C abort the signal while fit awaits
+  const aborted = (): boolean => options.signal?.aborted === true;
 
   model.train();
   for (const cb of callbacks) await cb.onTrainBegin?.(state);
   for (let epoch = initialEpoch; epoch < epochs && !state.stopTraining; epoch++) {
+    // aborted before fit was called: no epoch begins
+    if (aborted()) break;
     state.epoch = epoch;
     const epochStart = performance.now();
     for (const m of metrics) m.reset();
@@ -122,6 +130,12 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
     let seen = 0;
     let batchIndex = 0;
     for (const batch of loader.epoch(epoch)) {
+      // Checked before each step, not only after: a signal aborted before fit (or by onEpochBegin) takes no step.
+      if (aborted()) {
+        batch.x.dispose();
+        batch.y.dispose();
+        break;
+      }
       state.learningRate = nextLearningRate(batchIndex);
       // The step's intermediates are freed when it is over (not when the GC gets to them), so a
       // backend with its own memory reuses the same blocks every step. Kept: the optimizer state.
@@ -169,10 +183,10 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
       // Let the event loop turn now and then: Ctrl-C and UI events are seen promptly, and backends
       // that free memory through FinalizationRegistry (wasm) get to run their cleanup.
       if (batchIndex % YIELD_EVERY === 0) await yieldToEventLoop();
-      if (state.stopTraining || options.signal?.aborted === true) break;
+      if (state.stopTraining || aborted()) break;
     }
     // An epoch cut short by the signal is not an epoch: no logs, no checkpoint of half-trained weights.
-    if (options.signal?.aborted === true) break;
+    if (aborted()) break;
     const logs: Logs = { loss: lossSum / Math.max(seen, 1) };
     for (const m of metrics) {
       const result = m.result();

@@ -2,7 +2,8 @@ import type { Dataset, Example } from '@keel/data';
 import type { LossFn } from '@keel/losses';
 import type { GradientTransformation, Schedule } from '@keel/optimizers';
 import { checkOptions, optionField, type OptionField, type OptionFields, type Registry } from '@keel/registry';
-import type { Callback } from './callbacks/callback.js';
+import type { CallbackArg } from './callbacks/resolve-callbacks.js';
+import { describeArgument } from './describe.js';
 import type { Metric } from './metrics/metric.js';
 
 /** A loss by registry id (`'softmaxCrossEntropy'`), with config, or a loss function. */
@@ -26,7 +27,8 @@ export interface FitOptions {
   validation?: Dataset<Example>;
   /** Metric ids ('accuracy', 'f1', ...) or Metric objects; default ['accuracy'] for classification losses. */
   metrics?: readonly (string | Metric)[];
-  callbacks?: readonly Callback[];
+  /** Callback objects, or callbacks by id ('progress', { id: 'earlyStopping', patience: 3 }). */
+  callbacks?: readonly CallbackArg[];
   /** Where loss/optimizer/metric ids are looked up; default: the model's registry or the default one. */
   registry?: Registry;
   /**
@@ -63,36 +65,45 @@ function wholeOption(owner: string, name: string, value: unknown, fallback: numb
 /** An option whose value is checked where it is used (a loss, a data set, a callback list). */
 const checkedLater = (expected: string, required = false): OptionField => ({ expected, required, accepts: () => true });
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+/** A Registry from @keel/registry (any copy of it: checked by shape, not by class). */
+const registryField: OptionField = { expected: 'a Registry (from @keel/registry)', accepts: (v) => isObject(v) && typeof v.resolve === 'function' && typeof v.use === 'function' };
+/** Metrics and callbacks: an array, its items checked one by one where they are resolved. */
+const arrayField = (expected: string): OptionField => ({ expected, accepts: (v) => Array.isArray(v) });
+
 const FIT_OPTIONS: OptionFields = {
   loss: checkedLater("a loss id such as 'sparseSoftmaxCrossEntropy', { id, ...config } or a loss function", true),
   optimizer: checkedLater("an optimizer id such as 'adam', { id, lr, ... } or a GradientTransformation", true),
   epochs: checkedLater('a whole number >= 1'),
   batchSize: checkedLater('a whole number >= 1'),
   shuffle: optionField.boolean(),
-  seed: optionField.integer(0),
+  // the shuffle seed, as every Keel seed: 0 to 2^32 - 1, never folded onto another one
+  seed: optionField.integer(0, 0xffffffff),
   validation: checkedLater('a Dataset'),
-  metrics: checkedLater('an array of metric ids or Metric objects'),
-  callbacks: checkedLater('an array of callbacks'),
-  registry: checkedLater('a Registry'),
+  metrics: arrayField("an array of metric ids or Metric objects, e.g. ['accuracy']"),
+  callbacks: arrayField("an array of callbacks, e.g. [progress()] or ['progress']"),
+  registry: registryField,
   guard: optionField.boolean(),
   initialEpoch: checkedLater('a whole number >= 0'),
   optimizerState: checkedLater("an optimizer state from fit's result or a checkpoint"),
-  signal: checkedLater('an AbortSignal'),
+  // an unchecked string or {} here would be read as "never aborted": Ctrl-C would do nothing
+  signal: { expected: 'an AbortSignal (e.g. new AbortController().signal)', accepts: (v) => isObject(v) && typeof v.aborted === 'boolean' },
 };
 
 const EVALUATE_OPTIONS: OptionFields = {
   loss: checkedLater("a loss id such as 'sparseSoftmaxCrossEntropy', { id, ...config } or a loss function"),
-  metrics: checkedLater('an array of metric ids or Metric objects'),
+  metrics: arrayField("an array of metric ids or Metric objects, e.g. ['accuracy']"),
   predictions: optionField.choice(['logits', 'probabilities', 'real']),
   batchSize: checkedLater('a whole number >= 1'),
-  registry: checkedLater('a Registry'),
+  registry: registryField,
 };
 
 const PREDICT_OPTIONS: OptionFields = { batchSize: checkedLater('a whole number >= 1') };
 
 /**
  * fit's options: no unknown key (a typo such as `epoch: 5` would silently train 1 epoch), shuffle and
- * guard true or false, seed a whole number >= 0. The other values are checked where they are used.
+ * guard true or false, seed a whole number from 0 to 2^32 - 1, metrics and callbacks arrays, registry
+ * a Registry, signal an AbortSignal. The other values are checked where they are used.
  */
 export function checkFitOptions(options: unknown): FitOptions {
   if (options === undefined) {
@@ -121,8 +132,9 @@ export function checkPredictOptions(options: unknown): number {
 /** The number of examples of a data set, checked to be a Dataset with at least one example. */
 export function checkDataset(owner: string, what: string, data: unknown): number {
   const length = (data as { length?: unknown } | null | undefined)?.length;
-  if (typeof data !== 'object' || data === null || typeof (data as { get?: unknown }).get !== 'function' || typeof length !== 'number') {
-    throw new TypeError(`${owner}: ${what} must be a Dataset (an object with length and get(i), such as an ArrayDataset), got ${data === null ? 'null' : typeof data}`);
+  if (typeof data !== 'object' || data === null || typeof (data as { get?: unknown }).get !== 'function' || typeof length !== 'number' || !Number.isInteger(length) || length < 0) {
+    const bad = typeof length === 'number' && typeof (data as { get?: unknown }).get === 'function' ? ` (its length is ${length}, not a whole number of examples)` : '';
+    throw new TypeError(`${owner}: ${what} must be a Dataset (an object with length and get(i), such as an ArrayDataset), got ${describeArgument(data)}${bad}`);
   }
   if (length === 0) throw new RangeError(`${owner}: ${what} has 0 examples; pass a data set with at least one example`);
   return length;

@@ -1,6 +1,8 @@
 import { createLoss, type LossFn } from '@keel/losses';
 import { createOptimizer, type GradientTransformation, type Schedule } from '@keel/optimizers';
 import type { Registry } from '@keel/registry';
+import { formatShape, Tensor } from '@keel/tensor';
+import { describeArgument } from './describe.js';
 import { checkLearningRate, type LossArg, type OptimizerArg } from './options.js';
 
 export interface ResolvedLoss {
@@ -11,8 +13,33 @@ export interface ResolvedLoss {
   readonly targets: 'index' | 'oneHot' | 'real' | 'binary' | undefined;
 }
 
-export function resolveLoss(registry: Registry, loss: LossArg): ResolvedLoss {
-  if (typeof loss === 'function') return { fn: loss, id: undefined, expects: 'real', targets: undefined };
+/** An id, `{ id, ...config }`, or (for `functionKind`) a function: anything else names `owner` and the option. */
+function checkIdArgument(owner: string, option: string, value: unknown, expected: string, isObject: (v: object) => boolean = () => false): void {
+  if (typeof value === 'string' || typeof value === 'function') return;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && (typeof (value as { id?: unknown }).id === 'string' || isObject(value))) return;
+  throw new TypeError(`${owner}: ${option} is ${describeArgument(value)}; expected ${expected}`);
+}
+
+/**
+ * A loss function of the caller's: what it returns is checked, since fit calls backward() and
+ * evaluate item() on it — a number or a tensor of many values would fail far inside, or average wrong.
+ */
+function checkedLossFunction(owner: string, fn: LossFn): LossFn {
+  return (predictions, targets) => {
+    const value: unknown = fn(predictions, targets);
+    if (value instanceof Tensor && value.size === 1) return value;
+    const got = value instanceof Tensor ? `a Tensor of shape ${formatShape(value.shape)}` : describeArgument(value);
+    throw new TypeError(
+      `${owner}: the loss function passed as loss returned ${got}; it must return the batch's loss as a scalar Tensor ` +
+        '(reduce per-example losses with mean(...), e.g. (p, t) => mean(square(sub(p, t))))',
+    );
+  };
+}
+
+/** The loss to train or evaluate with; `owner` ('fit', 'evaluate') names the caller in messages. */
+export function resolveLoss(registry: Registry, loss: LossArg, owner = 'fit'): ResolvedLoss {
+  checkIdArgument(owner, 'loss', loss, "a loss id such as 'sparseSoftmaxCrossEntropy', { id, ...config } or a loss function (predictions, targets) => scalar Tensor");
+  if (typeof loss === 'function') return { fn: checkedLossFunction(owner, loss), id: undefined, expects: 'real', targets: undefined };
   const id = typeof loss === 'string' ? loss : loss.id;
   const config = typeof loss === 'string' ? {} : (({ id: _id, ...rest }) => rest)(loss);
   const spec = registry.resolve('loss', id);
@@ -32,11 +59,16 @@ export interface ResolvedOptimizer {
  * Creates an optimizer by id whose learning rate is read from `currentLearningRate()` each step,
  * so callbacks (reduce-on-plateau, schedulers) can steer it.
  */
-export function resolveOptimizer(registry: Registry, optimizer: OptimizerArg, currentLearningRate: () => number): ResolvedOptimizer {
-  if (typeof optimizer === 'object' && 'init' in optimizer && 'update' in optimizer) {
+export function resolveOptimizer(registry: Registry, optimizer: OptimizerArg, currentLearningRate: () => number, owner = 'fit'): ResolvedOptimizer {
+  const isTransformation = (v: object): boolean => typeof (v as { init?: unknown }).init === 'function' && typeof (v as { update?: unknown }).update === 'function';
+  checkIdArgument(owner, 'optimizer', optimizer, "an optimizer id such as 'adam', { id, lr, ... } or a GradientTransformation ({ init, update })", isTransformation);
+  if (typeof optimizer === 'function') {
+    throw new TypeError(`${owner}: optimizer is a function; expected an optimizer id such as 'adam', { id, lr, ... } or a GradientTransformation ({ init, update }) — call the factory first, e.g. sgd({ lr: 0.1 })`);
+  }
+  if (typeof optimizer === 'object' && isTransformation(optimizer)) {
     return { transformation: optimizer as GradientTransformation, id: undefined, config: {}, baseSchedule: undefined };
   }
-  const id = typeof optimizer === 'string' ? optimizer : optimizer.id;
+  const id = typeof optimizer === 'string' ? optimizer : (optimizer as { id: string }).id;
   const { id: _id, lr, ...rest } = typeof optimizer === 'string' ? { id } : (optimizer as { id: string; lr?: number | Schedule });
   const entry = registry.resolve('optimizer', id);
   const defaultLr = entry.defaultLearningRate ?? 1e-3;

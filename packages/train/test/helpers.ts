@@ -18,3 +18,23 @@ export function xorData(): ArrayDataset {
 export function xorModel(seed: number, registry: Registry, activation: 'tanh' | 'relu' = 'tanh'): Sequential {
   return new Sequential([new Dense({ units: 8, activation }), new Dense({ units: 1 })], { inputShape: [2], seed, registry });
 }
+
+/** The error `fn` throws (the test fails if it throws none). */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}
+
+/** The error `promise` rejects with (the test fails if it resolves). */
+export async function rejected(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error as Error,
+  );
+}

@@ -105,7 +105,7 @@ describe('predict', () => {
     const model = xorModel(1, registry);
     expect(() => predict(model, xorData() as never)).toThrow(TypeError);
     expect(() => predict(model, xorData() as never)).toThrow(/^predict: x must be a Tensor of inputs .*got a Dataset; for a Dataset, collate its inputs/);
-    expect(() => predict(model, [[0, 1]] as never)).toThrow('predict: x must be a Tensor of inputs with the examples along the first axis ([examples, ...features]), got object');
+    expect(() => predict(model, [[0, 1]] as never)).toThrow('predict: x must be a Tensor of inputs with the examples along the first axis ([examples, ...features]), got an array of 1; e.g. tensor([[0, 1], [1, 0]])');
     expect(predict(model, tensor([[0, 1]])).shape).toEqual([1, 1]);
   });
 });
