@@ -3,6 +3,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { defaultRegistry, type Registry } from '@keel/registry';
 import type { Sequential } from '@keel/layers';
+import { checkOptions } from '@keel/registry';
+import { checkExtras, checkLoadOptions, checkModelToSave, checkName, checkRegistry, functionField } from '../save/arguments.js';
 import { loadModelFromBundle } from '../save/bundle.js';
 import { ModelFileError } from '../save/errors.js';
 import { deserializeModel, MODEL_JSON, OPTIMIZER_FILE, parseModelJson, serializeModel, WEIGHTS_FILE, type LoadedModel, type LoadOptions, type SaveExtras } from '../save/model-file.js';
@@ -63,6 +65,14 @@ function modelJsonNaming(text: Uint8Array, names: { readonly weights: string; re
  * ModelDirectoryLockedError). A directory that holds files but no model.json is not replaced.
  */
 export async function saveModel(model: Sequential, dir: string, extras: SaveExtras = {}, options: SaveModelOptions = {}): Promise<SaveResult> {
+  checkModelToSave('saveModel(model)', model);
+  checkName('saveModel(model, dir)', dir, 'the path of the model directory');
+  checkExtras('saveModel(model, dir, extras)', extras);
+  checkOptions('saveModel', options, {
+    lock: { expected: 'the ModelDirectoryLock of dir (from lockModelDirectory)', accepts: (v) => typeof v === 'object' && v !== null && typeof (v as { dir?: unknown }).dir === 'string' },
+    onNotice: functionField('a function (message) => void'),
+    io: { expected: 'an AtomicIo (tests only)', accepts: (v) => typeof v === 'object' && v !== null },
+  });
   const io = options.io ?? nodeIo;
   const target = resolve(dir);
   if (options.lock !== undefined && options.lock.dir !== target) throw new Error(`saveModel: the lock given is for ${options.lock.dir}, not ${target}`);
@@ -173,6 +183,9 @@ async function explainMissing(target: string, missing: readonly string[]): Promi
  * directory, the previous model restored); `notices` says what was done.
  */
 export async function loadModel(dir: string, registry: Registry = defaultRegistry, options: LoadModelOptions = {}): Promise<LoadedModelFromDisk> {
+  checkName('loadModel(dir)', dir, 'the path of a model directory or bundle file');
+  checkRegistry('loadModel(dir, registry)', registry);
+  checkLoadOptions('loadModel', options, { onNotice: functionField('a function (message) => void') });
   const target = resolve(dir);
   const notices: string[] = [];
   const done = (loaded: LoadedModel): LoadedModelFromDisk => {
@@ -189,7 +202,7 @@ export async function loadModel(dir: string, registry: Registry = defaultRegistr
   }
   if (!info.isDirectory()) {
     const bytes = await readModelFile(target, 'model bundle', MAX_TENSOR_FILE_BYTES);
-    return done(loadModelFromBundle(bytes!, registry, target, { optimizer: options.optimizer !== false }));
+    return done(loadModelFromBundle(bytes!, registry, target, { optimizer: options.optimizer !== false, ignoreProvenance: options.ignoreProvenance === true }));
   }
   notices.push(...(await removeLeftovers(target).catch(() => [])));
   let read = await readModelFiles(target, options.optimizer !== false);
@@ -203,7 +216,7 @@ export async function loadModel(dir: string, registry: Registry = defaultRegistr
   }
   if (read.missing.length > 0) await explainMissing(target, read.missing);
   // (deserializeModel names a file that is still missing)
-  return done(deserializeModel(read.files, registry, { source: target, optimizer: options.optimizer !== false }));
+  return done(deserializeModel(read.files, registry, { source: target, optimizer: options.optimizer !== false, ignoreProvenance: options.ignoreProvenance === true }));
 }
 
 export type { LoadedModel, SaveExtras } from '../save/model-file.js';

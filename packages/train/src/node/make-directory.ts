@@ -4,6 +4,7 @@
 import { lstat, mkdir, readlink, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { errorCode, fsReason } from '@keel/data/node';
+import { checkName } from '../save/arguments.js';
 
 function failure(message: string, cause?: unknown): Error {
   const error = new Error(message, { cause });
@@ -43,6 +44,7 @@ async function existingKind(path: string): Promise<'missing' | 'directory'> {
  * when `path` was already a directory). Every failure names the path at fault.
  */
 export async function makeDirectory(path: string): Promise<string | undefined> {
+  checkName('makeDirectory(path)', path, 'the path of the directory to create');
   const target = resolve(path);
   const missing: string[] = [];
   for (let dir = target; ; dir = dirname(dir)) {

@@ -1,6 +1,7 @@
 // Cleaning up after saves that did not finish (a crash, a kill, a full disk), and saying so.
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { checkName } from '../save/arguments.js';
 import { MODEL_JSON, parseModelJson } from '../save/model-file.js';
 import { generationNumber, nodeIo, removeUnreferenced, type AtomicIo } from './atomic.js';
 import { errorCode, fsError } from '@keel/data/node';
@@ -139,6 +140,7 @@ export async function removeLeftovers(dir: string, options: { readonly lock?: Mo
  * the notices before opening a model some other way.
  */
 export async function recoverModelDirectory(dir: string, options: { readonly lock?: ModelDirectoryLock; readonly io?: AtomicIo } = {}): Promise<string[]> {
+  checkName('recoverModelDirectory(dir)', dir, 'the path of a model directory');
   const target = resolve(dir);
   const io = options.io ?? nodeIo;
   const notices = await recoverLegacySiblings(target, io);

@@ -5,6 +5,8 @@
  */
 import { defaultRegistry, type Registry } from '@keel/registry';
 import type { Sequential } from '@keel/layers';
+import { checkOptions, type OptionFields } from '@keel/registry';
+import { checkExtras, checkModelToSave, checkName, checkRegistry } from './arguments.js';
 import { encodeModelBundle } from './bundle.js';
 import { ModelFileError } from './errors.js';
 import { deserializeModel, serializeModel, type LoadedModel, type SaveExtras } from './model-file.js';
@@ -19,6 +21,18 @@ export interface IndexedDBOptions {
 }
 
 const RECORD_FORMAT = 'keel.model-files';
+
+const IDB_OPTIONS: OptionFields = {
+  databaseName: { expected: 'a database name, a string', accepts: (v) => typeof v === 'string' && v !== '' },
+  storeName: { expected: 'an object store name, a string', accepts: (v) => typeof v === 'string' && v !== '' },
+  indexedDB: { expected: 'an IDBFactory (such as globalThis.indexedDB)', accepts: (v) => typeof v === 'object' && v !== null && typeof (v as { open?: unknown }).open === 'function' },
+};
+
+/** The key and options every IndexedDB function takes. */
+function checkKeyAndOptions(owner: string, key: unknown, options: unknown): void {
+  checkName(`${owner}(key)`, key, 'the key the model is saved under');
+  checkOptions(owner, options, IDB_OPTIONS);
+}
 
 /** What one saved model is in the store. */
 interface StoredModel {
@@ -76,6 +90,9 @@ async function inTransaction<T>(options: IndexedDBOptions, mode: IDBTransactionM
  * one record written by one transaction: a save that fails leaves the previous model untouched.
  */
 export async function saveModelToIndexedDB(model: Sequential, key: string, extras: SaveExtras = {}, options: IndexedDBOptions = {}): Promise<void> {
+  checkModelToSave('saveModelToIndexedDB(model)', model);
+  checkKeyAndOptions('saveModelToIndexedDB', key, options);
+  checkExtras('saveModelToIndexedDB(model, key, extras)', extras);
   const { files } = serializeModel(model, extras);
   const record: StoredModel = { format: RECORD_FORMAT, formatVersion: 1, savedAt: new Date().toISOString(), files };
   await inTransaction(options, 'readwrite', (store) => store.put(record, key));
@@ -83,6 +100,8 @@ export async function saveModelToIndexedDB(model: Sequential, key: string, extra
 
 /** Loads the model saved under `key`; every plugin it needs must be installed in `registry`. */
 export async function loadModelFromIndexedDB(key: string, registry: Registry = defaultRegistry, options: IndexedDBOptions = {}): Promise<LoadedModel> {
+  checkKeyAndOptions('loadModelFromIndexedDB', key, options);
+  checkRegistry('loadModelFromIndexedDB(key, registry)', registry);
   const source = `IndexedDB '${options.databaseName ?? 'keel-models'}' key '${key}'`;
   const record = (await inTransaction(options, 'readonly', (store) => store.get(key))) as Partial<StoredModel> | undefined;
   if (record === undefined) throw new ModelFileError('no model is saved under this key', source);
@@ -94,10 +113,13 @@ export async function loadModelFromIndexedDB(key: string, registry: Registry = d
 
 /** Deletes the model saved under `key` (nothing happens if there is none). */
 export async function deleteModelFromIndexedDB(key: string, options: IndexedDBOptions = {}): Promise<void> {
+  checkKeyAndOptions('deleteModelFromIndexedDB', key, options);
   await inTransaction(options, 'readwrite', (store) => store.delete(key));
 }
 
 /** The model as a one-file bundle (see `encodeModelBundle`), ready for a download link. */
 export function modelDownloadBlob(model: Sequential, extras: SaveExtras = {}): Blob {
+  checkModelToSave('modelDownloadBlob(model)', model);
+  checkExtras('modelDownloadBlob(model, extras)', extras);
   return new Blob([encodeModelBundle(model, extras)], { type: 'application/octet-stream' });
 }

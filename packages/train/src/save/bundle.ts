@@ -16,6 +16,7 @@
  */
 import { defaultRegistry, type Registry } from '@keel/registry';
 import type { Sequential } from '@keel/layers';
+import { checkBytes, checkExtras, checkLoadOptions, checkModelToSave, checkName, checkRegistry } from './arguments.js';
 import { ModelFileError } from './errors.js';
 import { ARCHITECTURE_KEY, LAYERS_KEY } from './fingerprint.js';
 import { modelFromParts, modelParts, parseModelJson, MODEL_JSON, type LoadedModel, type LoadOptions, type SaveExtras } from './model-file.js';
@@ -30,6 +31,8 @@ export const BUNDLE_EXTENSION = '.keel.safetensors';
 
 /** The model, its weights and the extras as one safetensors file (see the module comment). */
 export function encodeModelBundle(model: Sequential, extras: SaveExtras = {}): Uint8Array<ArrayBuffer> {
+  checkModelToSave('encodeModelBundle(model)', model);
+  checkExtras('encodeModelBundle(model, extras)', extras);
   const parts = modelParts(model, extras);
   const tensors = new Map<string, TensorData>();
   for (const [name, t] of parts.weights) {
@@ -54,6 +57,7 @@ export function encodeModelBundle(model: Sequential, extras: SaveExtras = {}): U
 
 /** A file name to offer the bundle under: `<model name>.keel.safetensors`. */
 export function modelBundleFileName(model: Sequential): string {
+  checkModelToSave('modelBundleFileName(model)', model);
   const safe = model.name.replace(/[^A-Za-z0-9._-]+/g, '_');
   return `${safe === '' ? 'model' : safe}${BUNDLE_EXTENSION}`;
 }
@@ -63,6 +67,10 @@ export function modelBundleFileName(model: Sequential): string {
  * checks as loading a directory. `source` names the file in messages.
  */
 export function loadModelFromBundle(bytes: Uint8Array | ArrayBuffer, registry: Registry = defaultRegistry, source = 'model bundle', options: LoadOptions = {}): LoadedModel {
+  checkBytes('loadModelFromBundle(bytes)', bytes, 'a model bundle file');
+  checkRegistry('loadModelFromBundle(bytes, registry)', registry);
+  checkName('loadModelFromBundle(bytes, registry, source)', source, 'the name of the file, for messages');
+  checkLoadOptions('loadModelFromBundle', options);
   const decoded = decodeSafetensors(bytes, source);
   const { metadata } = decoded;
   if (metadata['keel.format'] !== BUNDLE_FORMAT) {

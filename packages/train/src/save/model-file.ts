@@ -13,6 +13,7 @@ import { checkProvenance, defaultRegistry, describeValue, ProvenanceError, type 
 import { modelConfig, modelFromConfig, ModelConfigError, planWeights, Sequential, type ModelConfig } from '@keel/layers';
 import { Tensor, type DType } from '@keel/tensor';
 import { VERSION } from '../version.js';
+import { checkExtras, checkLoadOptions, checkModelToSave, checkName, checkRegistry } from './arguments.js';
 import { checkFormatVersion, checkKeys, checkModelSection, checkOptimizerSection, checkTrainingSection, DOCUMENT_KEYS, isRecord } from './document-fields.js';
 import { ModelFileError } from './errors.js';
 import { rejectNonFiniteParts } from './finite.js';
@@ -201,6 +202,8 @@ export function modelParts(model: Sequential, extras: SaveExtras = {}): ModelPar
  * files with `saveModel` (Node), `saveModelToIndexedDB` (browser), or anywhere you like.
  */
 export function serializeModel(model: Sequential, extras: SaveExtras = {}): { files: Record<string, Uint8Array<ArrayBuffer>> } {
+  checkModelToSave('serializeModel(model)', model);
+  checkExtras('serializeModel(model, extras)', extras);
   const parts = modelParts(model, extras);
   const files: Record<string, Uint8Array<ArrayBuffer>> = {
     [MODEL_JSON]: new TextEncoder().encode(parts.modelJson),
@@ -219,6 +222,7 @@ function within(source: string | undefined, file: string): string {
 
 /** Parses model.json and checks the parts of it that modelFromConfig and the loader rely on. */
 export function parseModelJson(text: string, where: string = MODEL_JSON): ModelDocument {
+  checkName('parseModelJson(text)', text, 'the text of model.json');
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -410,6 +414,9 @@ export interface DeserializeOptions extends LoadOptions {
  */
 export function deserializeModel(files: Readonly<Record<string, Uint8Array>>, registry: Registry = defaultRegistry, options: DeserializeOptions = {}): LoadedModel {
   const { source } = options;
+  if (!isRecord(files)) throw new TypeError(`deserializeModel(files) must be the saved files by name ({ 'model.json': bytes, ... }, as serializeModel returns them), got ${describeValue(files)}`);
+  checkRegistry('deserializeModel(files, registry)', registry);
+  checkLoadOptions('deserializeModel', options, { source: { expected: 'where the files came from, a string', accepts: (v) => typeof v === 'string' } });
   const json = files[MODEL_JSON];
   if (json === undefined) throw new ModelFileError(`not a Keel model: there is no ${MODEL_JSON}`, source);
   let modelJson: string;

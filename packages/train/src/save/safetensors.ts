@@ -12,6 +12,8 @@
  * with a message. Browser-safe: no Node imports.
  */
 import type { DType, TypedArray } from '@keel/tensor';
+import { checkBytes } from './arguments.js';
+import { describeArgument } from '../describe.js';
 import { ModelFileError } from './errors.js';
 
 /** What `encodeSafetensors` needs of a tensor; a `Tensor` has all of it. */
@@ -91,14 +93,22 @@ function readValues(bytes: Uint8Array, dtype: DType): Float32Array | Float64Arra
  * every tensor starts aligned to its element size.
  */
 export function encodeSafetensors(tensors: ReadonlyMap<string, TensorData>, metadata?: Readonly<Record<string, string>>): Uint8Array<ArrayBuffer> {
+  if (!((tensors as unknown) instanceof Map)) throw new TypeError(`encodeSafetensors(tensors) must be a Map from names to { dtype, shape, values }, got ${describeArgument(tensors)}`);
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null)) {
+    throw new TypeError(`encodeSafetensors(tensors, metadata) must be an object of strings, or left out, got ${describeArgument(metadata)}`);
+  }
   const entries = [...tensors].map(([name, t]) => {
     if (name === METADATA_KEY) throw new TypeError(`safetensors: a tensor cannot be named '${METADATA_KEY}' (the key is reserved for metadata)`);
+    const given: unknown = t;
+    if (typeof given !== 'object' || given === null || !Array.isArray((given as { shape?: unknown }).shape)) {
+      throw new TypeError(`safetensors: tensor '${name}' is ${describeArgument(t)}; expected { dtype, shape, values } (a Tensor is one)`);
+    }
     if (t.dtype !== 'float32' && t.dtype !== 'float64') {
       throw new TypeError(`safetensors: tensor '${name}' has dtype '${String(t.dtype)}'; only float32 and float64 can be written`);
     }
     const expected = t.dtype === 'float64' ? Float64Array : Float32Array;
     if (!(t.values instanceof expected)) {
-      throw new TypeError(`safetensors: tensor '${name}' is ${t.dtype} but its values are a ${t.values.constructor.name}`);
+      throw new TypeError(`safetensors: tensor '${name}' is ${t.dtype} but its values are ${describeArgument(t.values)}`);
     }
     for (const dim of t.shape) {
       if (!Number.isSafeInteger(dim) || dim < 0) throw new TypeError(`safetensors: tensor '${name}' has an invalid shape ${shapeText(t.shape)}`);
@@ -196,6 +206,7 @@ function parseEntry(name: string, info: unknown, source: string | undefined): He
  * wrong; `source` (a file name) prefixes its message.
  */
 export function decodeSafetensors(input: Uint8Array | ArrayBuffer, source?: string): DecodedSafetensors {
+  checkBytes('decodeSafetensors(input)', input, 'a safetensors file');
   // A plain Uint8Array view, whatever came in (an ArrayBuffer, a Node Buffer ...).
   const bytes = input instanceof Uint8Array ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
   if (bytes.length < 8) {
