@@ -1,4 +1,4 @@
-import { checkProvenance, nearestId, OptionsError, type Registry } from '@keel/registry';
+import { checkProvenance, nearestId, OptionsError, ProvenanceError, type Registry } from '@keel/registry';
 import type { ConfigValue, LayerConfig } from './layer.js';
 import { installLayers } from './plugin.js';
 import { Sequential } from './sequential.js';
@@ -92,7 +92,7 @@ export interface FromConfigOptions {
    * model was saved with (default false: a ProvenanceError from @keel/registry).
    */
   readonly ignoreProvenance?: boolean;
-  /** Told each id that loads with a newer compatible version than it was saved with. */
+  /** Told each id that loads with a newer compatible version than it was saved with, and each mismatch ignored. */
   readonly onNote?: (note: string) => void;
 }
 
@@ -114,8 +114,11 @@ export function modelFromConfig(config: ModelConfig, registry: Registry, options
     const list = missing.map((r) => `${r.kind} '${r.id}' from ${r.plugin}@${r.version}`).join(', ');
     throw new ModelConfigError(`this model needs plugins that are not installed: ${list}. Install the package(s) and registry.use() their plugin.`);
   }
-  if (options.ignoreProvenance !== true) {
+  try {
     for (const note of checkProvenance(config.requires, registry)) options.onNote?.(note);
+  } catch (error) {
+    if (!(error instanceof ProvenanceError && options.ignoreProvenance === true)) throw error;
+    for (const problem of error.problems) options.onNote?.(`${problem} (ignored as asked)`);
   }
   const model = new Sequential([], { name: config.name, seed: config.seed, registry, ...(config.inputShape === null ? {} : { inputShape: config.inputShape }) });
   config.layers.forEach((layer, index) =>

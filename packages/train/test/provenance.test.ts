@@ -47,8 +47,10 @@ describe('provenance on load', () => {
     expect(loadError(files, registryWith()).message).toMatch(
       /^model\.json: activation 'relu' was saved from @acme\/relu-is-abs@1\.0\.0, but here it comes from @keel\/activations@\d+\.\d+\.\d+\S*\. The same weights would run through other code: install the package\(s\) it was saved with and use their plugin, or, if you know the code agrees, load anyway with \{ ignoreProvenance: true \}$/,
     );
-    // the opt-out loads it, with the code the registry has
-    expect(deserializeModel(files, registryWith(), { ignoreProvenance: true }).model.layers).toHaveLength(2);
+    // the opt-out loads it, with the code the registry has, and says what it let through
+    const anyway = deserializeModel(files, registryWith(), { ignoreProvenance: true });
+    expect(anyway.model.layers).toHaveLength(2);
+    expect(anyway.notes).toEqual([expect.stringMatching(/^activation 'relu' was saved from @acme\/relu-is-abs@1\.0\.0, but here it comes from @keel\/activations@.* \(ignored as asked\)$/)]);
     // with the plugin it was saved with, it loads silently
     expect(deserializeModel(files, registryWith(reluIsAbs('@acme/relu-is-abs', '1.0.0'))).notes).toEqual([]);
   });

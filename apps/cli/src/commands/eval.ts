@@ -7,7 +7,7 @@ import { count, duration, fixed, keyValues, percent } from '../format.js';
 import { parameterCount } from '../model.js';
 import { checkModelDirFlag } from '../model-dir-flag.js';
 import { recoverModel } from '../model-recovery.js';
-import { openModel } from '../saved-model.js';
+import { IGNORE_PROVENANCE_FLAG, openModel, provenanceOptions } from '../saved-model.js';
 
 async function run(flags: Flags, context: Context): Promise<number> {
   const { out } = context;
@@ -16,7 +16,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   if (flags.positionals.length > 0) throw usageError(`keel eval takes no arguments besides flags, got '${flags.positionals[0]}'`);
   checkModelDirFlag('model', dir);
   await recoverModel(dir, context); // says what an interrupted save left, and what was done about it
-  const { model, preprocessing: pre } = await openModel(dir, context.registry, { forInference: true });
+  const { model, preprocessing: pre } = await openModel(dir, context.registry, { forInference: true, ...provenanceOptions(flags, context) });
   const data = await evalData(flags.string('data'), pre, model.inputShape ?? [], dir);
   const started = performance.now();
   const result = evaluate(model, data.dataset, { loss: pre.loss, registry: context.registry, batchSize: flags.integer('batch-size') ?? 256 });
@@ -49,6 +49,7 @@ export const evalCommand: Command = {
     { name: 'model', type: 'string', value: 'dir', description: "the model directory ('keel train --out')" },
     { name: 'data', type: 'string', value: 'dir', description: "an IDX set's directory; its test split (t10k-*) is used (default: the set the model was trained on)" },
     { name: 'batch-size', type: 'integer', value: 'n', description: 'examples per forward pass (default 256)' },
+    IGNORE_PROVENANCE_FLAG,
   ],
   details: ['Examples:', '  keel eval --model models/mnist', '  keel eval --model models/fashion --data ~/data/fashion-mnist --json'].join('\n'),
   run,

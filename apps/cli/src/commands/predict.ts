@@ -9,7 +9,7 @@ import { percent } from '../format.js';
 import { readPredictInput } from '../predict-input.js';
 import { checkModelDirFlag } from '../model-dir-flag.js';
 import { recoverModel } from '../model-recovery.js';
-import { openModel } from '../saved-model.js';
+import { IGNORE_PROVENANCE_FLAG, openModel, provenanceOptions } from '../saved-model.js';
 
 /** Class probabilities of one output row: softmax of logits (or scores), a sigmoid for one unit, as-is for probabilities. */
 export function probabilities(row: readonly number[], output: OutputKind): number[] {
@@ -42,7 +42,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   const limit = flags.integer('limit');
   checkModelDirFlag('model', dir);
   await recoverModel(dir, context); // says what an interrupted save left, and what was done about it
-  const { model, preprocessing: pre } = await openModel(dir, context.registry, { forInference: true });
+  const { model, preprocessing: pre } = await openModel(dir, context.registry, { forInference: true, ...provenanceOptions(flags, context) });
   const inputShape = model.inputShape ?? [];
   if (pre.task === 'xor') throw usageError(`${dir} is an XOR model; predict reads images`);
   const rows = pre.rows ?? inputShape[0];
@@ -72,6 +72,7 @@ export const predictCommand: Command = {
   flags: [
     { name: 'model', type: 'string', value: 'dir', description: "the model directory ('keel train --out')" },
     { name: 'limit', type: 'integer', value: 'n', description: 'an IDX file: predict only its first n images' },
+    IGNORE_PROVENANCE_FLAG,
   ],
   details: [
     'A PNG (8- or 16-bit gray, RGB, gray+alpha or RGBA) is made gray, inverted if it is dark-on-light',

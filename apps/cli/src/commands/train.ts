@@ -2,6 +2,7 @@ import type { Command } from '../common.js';
 import { SCHEDULE_HELP, SCHEDULES } from '../train/schedule.js';
 import { SETUP_FLAGS } from '../train/flags.js';
 import { runTraining } from '../train/run.js';
+import { IGNORE_PROVENANCE_FLAG } from '../saved-model.js';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -15,6 +16,7 @@ export const trainCommand: Command = {
     { name: 'out', type: 'string', value: 'dir', description: 'save the model here after every epoch (with its optimizer state, to resume); checked and locked before training' },
     { name: 'overwrite', type: 'boolean', description: 'let --out replace a model already saved there, and --plot an existing file that is not a plot Keel wrote (without it, train refuses before training starts)' },
     { name: 'resume', type: 'string', value: 'dir', description: 'continue training a model saved with --out (saves back there unless --out is given)' },
+    IGNORE_PROVENANCE_FLAG,
     { name: 'reset-optimizer', type: 'boolean', description: '--resume: start the optimizer state afresh (momentum from zero) when the saved state is missing or does not fit' },
     { name: 'plot', type: 'string', value: 'file.svg', description: 'write loss and accuracy curves (train and validation) as an SVG; never inside a model or the data directory' },
   ],

@@ -47,12 +47,19 @@ const count = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) 
 const counts = (v: unknown): boolean => Array.isArray(v) && v.every(count);
 
 /** The run settings `keel train` saved (preprocessing.run), each checked, since a resumed run uses them as they are. */
-export function checkRunSettings(run: unknown, dir: string, registry: Registry): RunSettings {
+export function checkRunSettings(run: unknown, dir: string, registry: Registry, optimizerPlugin?: { readonly name: string; readonly version: string }): RunSettings {
   const where = join(resolve(dir), 'model.json');
   if (!isRecord(run)) return fail(`${where}: preprocessing.run is ${describeValue(run)}; expected the run settings 'keel train' saved`);
   const check = (field: string, ok: boolean, expected: string): void => {
     if (!ok) fail(`${where}: preprocessing.run.${field} is ${run[field] === undefined ? 'missing' : describeValue(run[field])}; expected ${expected}`);
   };
+  // A plugin's id that is not installed: the plugin is missing, not the file damaged.
+  for (const [field, kind] of [['optimizer', 'optimizer'], ['loss', 'loss'], ['init', 'initializer']] as const) {
+    const id = run[field];
+    if (typeof id !== 'string' || !id.includes('/') || registry.has(kind, id.split(':')[0])) continue;
+    const from = kind === 'optimizer' && optimizerPlugin !== undefined ? ` from ${optimizerPlugin.name}@${optimizerPlugin.version}` : ' from a plugin';
+    throw new CliError(`the model in ${dir} was trained with ${kind} '${id}'${from}, which is not installed; resume with --plugin <module> that provides it`, EXIT.failure);
+  }
   const registered = (kind: string, v: unknown): boolean => typeof v === 'string' && registry.has(kind, v.split(':')[0]);
   check('architecture', run.architecture === 'mlp' || run.architecture === 'cnn', "'mlp' or 'cnn'");
   check('layers', counts(run.layers), 'a list of positive integers');

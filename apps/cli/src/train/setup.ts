@@ -7,7 +7,7 @@ import type { Context } from '../common.js';
 import type { Preprocessing } from '../data.js';
 import { CliError, EXIT, oneLine, usageError } from '../errors.js';
 import { buildModel } from '../model.js';
-import { openModel, type OpenedModel } from '../saved-model.js';
+import { openModel, provenanceOptions, type OpenedModel, type OpenOptions } from '../saved-model.js';
 import { freshConfig, resumedConfig, runSettings, type RunSettings, type TrainConfig } from './config.js';
 import { checkEpochAgainstRun, checkRunSettings, checkSeedAgainstRun, checkStep, resumedOptimizerState, RESET_OPTIMIZER_FLAG, resetHint, savedProgress, scheduleNote, validationNote } from './resume.js';
 import { loadRunData, trainSizeWith, type LoadOptions, type RunData } from './data.js';
@@ -33,14 +33,14 @@ export async function freshSetup(flags: Flags, context: Context, options: LoadOp
  * The model to resume, with its optimizer state unless it is to be reset. A damaged or missing
  * optimizer file is reported with how to go on without it.
  */
-async function openResumed(dir: string, registry: Registry, resetOptimizer: boolean): Promise<OpenedModel> {
-  if (resetOptimizer) return openModel(dir, registry, { forInference: true });
+async function openResumed(dir: string, registry: Registry, resetOptimizer: boolean, provenance: Pick<OpenOptions, 'ignoreProvenance' | 'onNote'>): Promise<OpenedModel> {
+  if (resetOptimizer) return openModel(dir, registry, { forInference: true, ...provenance });
   try {
-    return await openModel(dir, registry);
+    return await openModel(dir, registry, provenance);
   } catch (error) {
     if (!(error instanceof ModelFileError)) throw error;
     // Only the optimizer state is at fault when the model opens without it.
-    await openModel(dir, registry, { forInference: true });
+    await openModel(dir, registry, { forInference: true, ignoreProvenance: provenance.ignoreProvenance });
     throw new CliError(`${oneLine(error)}; ${resetHint()}`, EXIT.failure, { cause: error });
   }
 }
@@ -48,14 +48,14 @@ async function openResumed(dir: string, registry: Registry, resetOptimizer: bool
 export async function setUp(flags: Flags, context: Context): Promise<Setup> {
   const resume = flags.string('resume');
   if (resume === undefined) return freshSetup(flags, context);
-  const opened = await openResumed(resume, context.registry, flags.boolean(RESET_OPTIMIZER_FLAG));
+  const opened = await openResumed(resume, context.registry, flags.boolean(RESET_OPTIMIZER_FLAG), provenanceOptions(flags, context));
   const { loaded } = opened;
   // Everything the run resumes from is checked before any data is loaded or any step is taken.
   const progress = savedProgress(loaded, resume);
   if (opened.preprocessing.run === undefined) {
     throw usageError(`${resume} was not saved by 'keel train' (its preprocessing has no run settings), so it cannot be resumed`);
   }
-  const run = checkRunSettings(opened.preprocessing.run, resume, context.registry);
+  const run = checkRunSettings(opened.preprocessing.run, resume, context.registry, loaded.optimizer?.plugin);
   checkEpochAgainstRun(progress, run, resume);
   checkSeedAgainstRun(loaded.training?.seed, run, resume);
   const optimizerState = resumedOptimizerState(loaded, run, opened.model, context.registry, resume, flags.boolean(RESET_OPTIMIZER_FLAG));
