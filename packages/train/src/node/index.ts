@@ -202,7 +202,7 @@ export async function loadModel(dir: string, registry: Registry = defaultRegistr
   }
   if (!info.isDirectory()) {
     const bytes = await readModelFile(target, 'model bundle', MAX_TENSOR_FILE_BYTES);
-    return done(loadModelFromBundle(bytes!, registry, target, { optimizer: options.optimizer !== false }));
+    return done(loadModelFromBundle(bytes!, registry, target, { optimizer: options.optimizer !== false, ignoreProvenance: options.ignoreProvenance === true }));
   }
   notices.push(...(await removeLeftovers(target).catch(() => [])));
   let read = await readModelFiles(target, options.optimizer !== false);
@@ -216,7 +216,7 @@ export async function loadModel(dir: string, registry: Registry = defaultRegistr
   }
   if (read.missing.length > 0) await explainMissing(target, read.missing);
   // (deserializeModel names a file that is still missing)
-  return done(deserializeModel(read.files, registry, { source: target, optimizer: options.optimizer !== false }));
+  return done(deserializeModel(read.files, registry, { source: target, optimizer: options.optimizer !== false, ignoreProvenance: options.ignoreProvenance === true }));
 }
 
 export type { LoadedModel, SaveExtras } from '../save/model-file.js';

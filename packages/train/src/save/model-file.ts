@@ -86,7 +86,7 @@ export interface LoadedModel {
   readonly preprocessing: JsonValue | undefined;
   readonly optimizer: LoadedOptimizer | undefined;
   readonly training: { readonly epoch?: number; readonly step?: number; readonly seed?: number; readonly [key: string]: JsonValue | undefined } | undefined;
-  /** What loading noticed but allowed: an id provided by a newer compatible version than it was saved with. */
+  /** What loading noticed but allowed: an id provided by a newer compatible version than it was saved with, or a mismatch `ignoreProvenance` let through. */
   readonly notes: readonly string[];
 }
 
@@ -368,12 +368,13 @@ export function modelFromParts(parts: DecodedParts, registry: Registry, label: F
     const { id, plugin, version, config } = doc.optimizer;
     // The state continues the saved optimizer's run only under the same code: checked when it is
     // read (an optimizer that is not installed is the resuming caller's to report).
-    if (options.optimizer !== false && !provenance.ignoreProvenance && plugin !== undefined && version !== undefined && registry.has('optimizer', id)) {
+    if (options.optimizer !== false && plugin !== undefined && version !== undefined && registry.has('optimizer', id)) {
       try {
         notes.push(...checkProvenance([{ kind: 'optimizer', id, plugin, version }], registry));
       } catch (error) {
-        if (error instanceof ProvenanceError) throw new ModelFileError(error.message, jsonWhere, { cause: error });
-        throw error;
+        if (!(error instanceof ProvenanceError)) throw error;
+        if (!provenance.ignoreProvenance) throw new ModelFileError(error.message, jsonWhere, { cause: error });
+        notes.push(...error.problems.map((problem) => `${problem} (ignored as asked)`));
       }
     }
     optimizer = { id, plugin: plugin === undefined || version === undefined ? undefined : { name: plugin, version }, config, state, stateFile: doc.optimizer.state };
@@ -413,10 +414,10 @@ export interface DeserializeOptions extends LoadOptions {
  * fit. Pure and browser-safe.
  */
 export function deserializeModel(files: Readonly<Record<string, Uint8Array>>, registry: Registry = defaultRegistry, options: DeserializeOptions = {}): LoadedModel {
-  const { source } = options;
   if (!isRecord(files)) throw new TypeError(`deserializeModel(files) must be the saved files by name ({ 'model.json': bytes, ... }, as serializeModel returns them), got ${describeValue(files)}`);
   checkRegistry('deserializeModel(files, registry)', registry);
   checkLoadOptions('deserializeModel', options, { source: { expected: 'where the files came from, a string', accepts: (v) => typeof v === 'string' } });
+  const { source } = options;
   const json = files[MODEL_JSON];
   if (json === undefined) throw new ModelFileError(`not a Keel model: there is no ${MODEL_JSON}`, source);
   let modelJson: string;
