@@ -15,5 +15,17 @@ export { RegistryError, UnknownIdError, type RegistryErrorCode } from './errors.
 export { editDistance, nearestId } from './nearest.js';
 export { defaultRegistry, loadedCopies, reportCopiesInApp, type LoadedCopy } from './default-registry.js';
 export { VERSION } from './version.js';
-export { checkOptions, describeValue, optionField, OptionsError, type OptionField, type OptionFields } from './options.js';
+export {
+  checkOptions,
+  declareOption,
+  describeValue,
+  listOptions,
+  optionDefaults,
+  optionField,
+  OptionsError,
+  resolveOptions,
+  type OptionField,
+  type OptionFields,
+  type OptionInfo,
+} from './options.js';
 export { checkProvenance, compareProvenance, ProvenanceError, provenanceAdvice, type Provenance, type ProvenanceFinding } from './provenance.js';

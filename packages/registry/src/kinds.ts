@@ -1,3 +1,5 @@
+import type { OptionFields } from './options.js';
+
 /**
  * The kinds of things a plugin can provide.
  *
@@ -40,6 +42,14 @@ export interface EntryBase {
   readonly id: string;
   /** Replace an entry registered under the same id; without it a collision is an error. */
   readonly override?: boolean;
+  /** What the entry does, in one line (`keel plugins` shows it). */
+  readonly description?: string;
+  /**
+   * Every option the entry accepts, declared once (see `OptionField`): creating it by id checks the
+   * options against these (unknown ones get a did-you-mean) and fills in the defaults, and
+   * `keel plugins --describe` and the CLI's `id:key=value` settings read them.
+   */
+  readonly options?: OptionFields;
 }
 
 /** The type of an entry of kind `K`. */

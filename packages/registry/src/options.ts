@@ -2,7 +2,9 @@ import { nearestId } from './nearest.js';
 
 /**
  * One option a plugin entry accepts (a layer's `units`, an activation's `alpha`): what its value
- * must be, in words for messages, and the test a value must pass.
+ * must be, in words for messages, the test a value must pass and, for people, what it does and
+ * the value used when it is left out. The one declaration drives validation, defaults,
+ * `keel plugins --describe` and the CLI's `--flag id:key=value` settings.
  */
 export interface OptionField {
   /** What a value must be, completing "expected …": "a positive integer", "'valid' or 'same'". */
@@ -10,6 +12,15 @@ export interface OptionField {
   readonly accepts: (value: unknown) => boolean;
   /** A required option that is missing is an error; an optional one may be left out or undefined. */
   readonly required?: boolean;
+  /** What the option does, in one line: "slope for x < 0". */
+  readonly description?: string;
+  /**
+   * The value used when the option is left out (`resolveOptions` fills it in). Leave it out for a
+   * required option, or when the value left out depends on something else (say so in `description`).
+   */
+  readonly default?: unknown;
+  /** The strings a choice accepts: a misspelt one gets a did-you-mean. */
+  readonly choices?: readonly string[];
 }
 
 /** Every option an entry accepts, by name: anything else is an error. */
@@ -64,13 +75,73 @@ export function checkOptions(owner: string, given: unknown, fields: OptionFields
       throw new OptionsError(owner, key, `has no option '${key}'${hint} valid options: ${valid.join(', ')}`);
     }
     const field = fields[key];
-    if (!field.accepts(value)) throw new OptionsError(owner, key, `${key} is ${describeValue(value)}; expected ${field.expected}`);
+    if (!field.accepts(value)) {
+      const near = typeof value === 'string' && field.choices !== undefined ? nearestId(value, field.choices) : undefined;
+      throw new OptionsError(owner, key, `${key} is ${describeValue(value)}; expected ${field.expected}${near === undefined ? '' : ` (did you mean '${near}'?)`}`);
+    }
   }
   for (const key of valid) {
     if (fields[key].required === true && (given as Record<string, unknown>)[key] === undefined) {
       throw new OptionsError(owner, key, `${key} is missing; expected ${fields[key].expected}`);
     }
   }
+}
+
+/** The declared defaults of `fields`, by name (options without a `default` are left out). */
+export function optionDefaults(fields: OptionFields): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(fields)) if (field.default !== undefined) defaults[name] = field.default;
+  return defaults;
+}
+
+/**
+ * `checkOptions`, then the options to use: the declared defaults with the given options over
+ * them (options set to `undefined` count as not given).
+ */
+export function resolveOptions(owner: string, given: unknown, fields: OptionFields): Record<string, unknown> {
+  checkOptions(owner, given, fields);
+  const resolved = optionDefaults(fields);
+  for (const [key, value] of Object.entries(given as Record<string, unknown>)) if (value !== undefined) resolved[key] = value;
+  return resolved;
+}
+
+/**
+ * `field` with its one-line description and, unless it is required, the default used when it is
+ * left out: `declareOption(optionField.number((v) => v >= 0, '>= 0'), 'slope for x < 0', 0.01)`.
+ * A default the field refuses, or a description that is empty or not one line, is a mistake in
+ * the declaration and throws at once.
+ */
+export function declareOption(field: OptionField, description: string, defaultValue?: unknown): OptionField {
+  if (typeof description !== 'string' || description.trim() === '' || /[\r\n]/.test(description)) {
+    throw new TypeError(`declareOption: the description must be one non-empty line, got ${describeValue(description)}`);
+  }
+  if (defaultValue !== undefined && !field.accepts(defaultValue)) {
+    throw new TypeError(`declareOption: the default ${describeValue(defaultValue)} is not ${field.expected} (option: ${description})`);
+  }
+  if (defaultValue !== undefined && field.required === true) throw new TypeError(`declareOption: a required option has no default (option: ${description})`);
+  return { ...field, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) };
+}
+
+/** One option as `keel plugins --describe` and `--json` show it. */
+export interface OptionInfo {
+  readonly name: string;
+  /** What a value must be ("a number >= 0"). */
+  readonly expected: string;
+  readonly required: boolean;
+  /** The declared default, when there is one. */
+  readonly default?: unknown;
+  readonly description?: string;
+}
+
+/** `fields` as a list of plain records (for printing and JSON), in declaration order. */
+export function listOptions(fields: OptionFields): OptionInfo[] {
+  return Object.entries(fields).map(([name, field]) => ({
+    name,
+    expected: field.expected,
+    required: field.required === true,
+    ...(field.default === undefined ? {} : { default: field.default }),
+    ...(field.description === undefined ? {} : { description: field.description }),
+  }));
 }
 
 /** Field builders for the common cases. */
@@ -91,6 +162,6 @@ export const optionField = {
   choice(choices: readonly string[], required = false): OptionField {
     const listed = choices.map((c) => `'${c}'`);
     const expected = listed.length === 1 ? listed[0] : `${listed.slice(0, -1).join(', ')} or ${listed.at(-1)!}`;
-    return { expected, required, accepts: (v) => typeof v === 'string' && choices.includes(v) };
+    return { expected, required, choices, accepts: (v) => typeof v === 'string' && choices.includes(v) };
   },
 } as const;

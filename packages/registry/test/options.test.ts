@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { checkOptions, declareOption, listOptions, optionDefaults, optionField, OptionsError, resolveOptions, type OptionFields } from '../src/index.js';
+
+const fields = {
+  alpha: declareOption(optionField.number((v) => v >= 0, '>= 0'), 'slope for x < 0', 0.01),
+  mode: declareOption(optionField.choice(['fanIn', 'fanOut', 'fanAvg']), 'which fan to divide by', 'fanIn'),
+  units: declareOption(optionField.integer(1, 100, true), 'how many outputs'),
+} satisfies OptionFields;
+
+function thrown(fn: () => unknown): OptionsError {
+  try {
+    fn();
+  } catch (error) {
+    return error as OptionsError;
+  }
+  throw new Error('did not throw');
+}
+
+describe('declared options', () => {
+  it('declareOption adds a description and a default to a field, keeping its check', () => {
+    expect(fields.alpha).toMatchObject({ expected: 'a number >= 0', description: 'slope for x < 0', default: 0.01 });
+    expect(fields.alpha.accepts(-1)).toBe(false);
+    expect(fields.units).toMatchObject({ required: true, description: 'how many outputs' });
+    expect(fields.units).not.toHaveProperty('default');
+  });
+
+  it('declareOption refuses a default its field does not accept, a default for a required option and a description that is not one line', () => {
+    expect(() => declareOption(optionField.number((v) => v > 0, '> 0'), 'rate', 0)).toThrow('declareOption: the default 0 is not a number > 0 (option: rate)');
+    expect(() => declareOption(optionField.integer(1, 9, true), 'units', 3)).toThrow('declareOption: a required option has no default (option: units)');
+    expect(() => declareOption(optionField.boolean(), 'one\ntwo')).toThrow("declareOption: the description must be one non-empty line, got 'one\ntwo'");
+    expect(() => declareOption(optionField.boolean(), ' ')).toThrow('one non-empty line');
+  });
+
+  it('optionDefaults lists the declared defaults; resolveOptions checks and fills them in', () => {
+    expect(optionDefaults(fields)).toEqual({ alpha: 0.01, mode: 'fanIn' });
+    expect(resolveOptions('init', { units: 3, alpha: undefined }, fields)).toEqual({ alpha: 0.01, mode: 'fanIn', units: 3 });
+    expect(resolveOptions('init', { units: 3, mode: 'fanAvg' }, fields)).toEqual({ alpha: 0.01, mode: 'fanAvg', units: 3 });
+    expect(thrown(() => resolveOptions('init', { units: 3, alpah: 1 }, fields)).message).toBe(
+      "init: has no option 'alpah'; did you mean 'alpha'? valid options: alpha, mode, units",
+    );
+    expect(thrown(() => resolveOptions('init', { alpha: 1 }, fields)).message).toBe('init: units is missing; expected an integer from 1 to 100');
+  });
+
+  it('a misspelt choice gets a did-you-mean', () => {
+    const error = thrown(() => checkOptions("initializer 'varianceScaling'", { units: 1, mode: 'fan_in' }, fields));
+    expect(error).toBeInstanceOf(OptionsError);
+    expect(error.message).toBe("initializer 'varianceScaling': mode is 'fan_in'; expected 'fanIn', 'fanOut' or 'fanAvg' (did you mean 'fanIn'?)");
+    expect(error.option).toBe('mode');
+    expect(thrown(() => checkOptions('x', { units: 1, mode: 'zzzzzzz' }, fields)).message).toBe("x: mode is 'zzzzzzz'; expected 'fanIn', 'fanOut' or 'fanAvg'");
+  });
+
+  it('listOptions gives each option as plain data, in declaration order', () => {
+    expect(listOptions(fields)).toEqual([
+      { name: 'alpha', expected: 'a number >= 0', required: false, default: 0.01, description: 'slope for x < 0' },
+      { name: 'mode', expected: "'fanIn', 'fanOut' or 'fanAvg'", required: false, default: 'fanIn', description: 'which fan to divide by' },
+      { name: 'units', expected: 'an integer from 1 to 100', required: true, description: 'how many outputs' },
+    ]);
+    expect(listOptions({ flag: optionField.boolean() })).toEqual([{ name: 'flag', expected: 'true or false', required: false }]);
+  });
+});
