@@ -1,3 +1,3 @@
 // Written by scripts/write-versions.mjs from package.json; do not edit.
 export const PACKAGE_NAME = '@keel/backend-native';
-export const VERSION = '0.0.0';
+export const VERSION = '0.1.0';
