@@ -3,6 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VERSION as ACTIVATIONS_VERSION } from '@keel/activations';
+import { VERSION as LAYERS_VERSION } from '@keel/layers';
+import { VERSION as OPTIMIZERS_VERSION } from '@keel/optimizers';
 import { mnist, mnistDirectory } from '@keel/data/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROL, checkWellFormed, encodeGrayPng, encodeIdx, jsonLines, keel, requireBuiltCli, type RunResult } from './helpers.js';
@@ -128,9 +131,9 @@ describe('plugins', () => {
     expect(result.code, result.stderr).toBe(0);
     const entries = jsonLines(result.stdout).filter((e) => e.event === 'entry');
     const find = (kind: string, id: string) => entries.find((e) => e.kind === kind && e.id === id);
-    expect(find('activation', 'relu')).toMatchObject({ plugin: '@keel/activations', version: '0.0.0' });
-    expect(find('optimizer', 'adam')).toMatchObject({ plugin: '@keel/optimizers', version: '0.0.0' });
-    expect(find('layer', 'dense')).toMatchObject({ plugin: '@keel/layers', version: '0.0.0' });
+    expect(find('activation', 'relu')).toMatchObject({ plugin: '@keel/activations', version: ACTIVATIONS_VERSION });
+    expect(find('optimizer', 'adam')).toMatchObject({ plugin: '@keel/optimizers', version: OPTIMIZERS_VERSION });
+    expect(find('layer', 'dense')).toMatchObject({ plugin: '@keel/layers', version: LAYERS_VERSION });
     expect(find('loss', 'sparseSoftmaxCrossEntropy')).toMatchObject({ plugin: '@keel/losses' });
     expect(find('metric', 'accuracy')).toMatchObject({ plugin: '@keel/train' });
     expect(find('dataset', 'mnist')).toMatchObject({ plugin: '@keel/data' });

@@ -16,6 +16,7 @@ import {
   type SaveExtras,
   type TensorData,
 } from '../src/save/index.js';
+import { VERSION } from '../src/version.js';
 
 declare module '@keel/registry' {
   interface RegisteredIds {
@@ -326,7 +327,7 @@ describe('deserializeModel: files that do not fit', () => {
     expect(loadError({ ...files, 'model.json': files['model.json'].subarray(0, 40) }).message).toMatch(/^model\.json: not valid JSON \(.+\); the file is corrupt$/);
     expect(loadError({ ...files, 'model.json': Uint8Array.from([0x7b, 0xff]) }).message).toBe('model.json: not valid UTF-8 text; the file is corrupt');
     expect(loadError(json((d) => (d.format = 'keras'))).message).toBe("model.json: not a Keel model file: format is \"keras\", expected 'keel.model'");
-    expect(loadError(json((d) => (d.formatVersion = 2))).message).toBe('model.json: format version 2 is newer than this @keel/train (0.0.0) reads (1); upgrade @keel/train');
+    expect(loadError(json((d) => (d.formatVersion = 2))).message).toBe(`model.json: format version 2 is newer than this @keel/train (${VERSION}) reads (1); upgrade @keel/train`);
     expect(loadError(json((d) => delete d.model)).message).toBe("model.json: the 'model' section (the layers' config) is missing");
     expect(loadError(json((d) => ((d.model as Record<string, unknown>).layers = [{ type: 'dense' }]))).message).toBe(
       'model.json: model.layers[0].name is missing; expected a non-empty string',
