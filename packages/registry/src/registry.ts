@@ -51,6 +51,9 @@ interface PlannedEntry {
  * The plugin registry: every kernel, activation, layer, loss, optimizer ... that Keel
  * can use by id is in one of these. Create one per test; use `defaultRegistry` in apps.
  */
+/** Namespaces only Keel's own packages may use. */
+const RESERVED_NAMESPACES: readonly string[] = ['keel'];
+
 export class Registry {
   readonly name: string;
   private readonly kindDefs = new Map<string, KindDefinition>();
@@ -220,7 +223,7 @@ export class Registry {
         const existing = this.store(kind).get(key);
         const overriding = entry.override === true || options.override === true;
         // Replacing an existing entry on purpose keeps its id; new third-party ids are namespaced.
-        if (!(existing !== undefined && overriding)) this.checkNamespace(kind, def, entry, plugin.name, label);
+        if (!(existing !== undefined && overriding)) this.checkNamespace(kind, def, entry, plugin.name, label, existing?.plugin);
         if (seen.has(`${kind}\u0000${key}`)) {
           throw new RegistryError('conflict', `${label} provides ${kind} '${key}' twice`);
         }
@@ -251,13 +254,18 @@ export class Registry {
     }
   }
 
-  private checkNamespace(kind: string, def: KindDefinition, entry: EntryBase, pluginName: string, label: string): void {
-    if (def.namespaced !== false && !isNamespaced(entry.id) && !mayUsePlainIds(pluginName)) {
+  private checkNamespace(kind: string, def: KindDefinition, entry: EntryBase, pluginName: string, label: string, existing?: PluginInfo): void {
+    if (def.namespaced === false || mayUsePlainIds(pluginName)) return;
+    const namespace = pluginName.replace(/^@/, '').split('/')[0];
+    if (!isNamespaced(entry.id)) {
+      const replace = existing === undefined ? '' : `, or, to replace ${pluginLabel(existing)}'s '${entry.id}' deliberately, mark the entry { override: true }`;
       throw new RegistryError(
         'invalid-id',
-        `${label}: ${kind} id '${entry.id}' must be namespaced (e.g. '${pluginName.replace(/^@/, '').split('/')[0]}/${entry.id}'); ` +
-          `plain ids are reserved for Keel's own packages`,
+        `${label}: ${kind} id '${entry.id}' must be namespaced (e.g. '${namespace}/${entry.id}'); plain ids are reserved for Keel's own packages${replace}`,
       );
+    }
+    if (RESERVED_NAMESPACES.includes(entry.id.replace(/^@/, '').split('/')[0])) {
+      throw new RegistryError('invalid-id', `${label}: ${kind} id '${entry.id}' is in the 'keel' namespace, which is reserved for Keel's own packages; use your own (e.g. '${namespace}/${entry.id.split('/').pop()!}')`);
     }
   }
 }

@@ -129,6 +129,23 @@ describe('ids', () => {
     expect(registry.has('activation', 'acme/swish')).toBe(true);
   });
 
+  it("says how to replace a built-in plain id, and keeps the 'keel' namespace for Keel's packages", () => {
+    const registry = new Registry();
+    registry.use(definePlugin({ name: '@keel/activations', version: '1.0.0', provides: { activation: [{ id: 'relu' }] } }));
+    const relu = definePlugin({ name: '@acme/relu', version: '1.0.0', provides: { activation: [{ id: 'relu' }] } });
+    expect(errorOf(() => registry.use(relu)).message).toBe(
+      "@acme/relu@1.0.0: activation id 'relu' must be namespaced (e.g. 'acme/relu'); plain ids are reserved for Keel's own packages, " +
+        "or, to replace @keel/activations@1.0.0's 'relu' deliberately, mark the entry { override: true }",
+    );
+    for (const id of ['keel/relu', '@keel/relu']) {
+      const squatter = definePlugin({ name: '@acme/x', version: '1.0.0', provides: { activation: [{ id }] } });
+      const error = errorOf(() => registry.use(squatter));
+      expect(error.code).toBe('invalid-id');
+      expect(error.message).toBe(`@acme/x@1.0.0: activation id '${id}' is in the 'keel' namespace, which is reserved for Keel's own packages; use your own (e.g. 'acme/relu')`);
+    }
+    registry.use(definePlugin({ name: '@keel/extras', version: '1.0.0', provides: { activation: [{ id: 'keel/relu' }] } }));
+  });
+
   it('rejects malformed ids', () => {
     const registry = new Registry();
     for (const id of ['', 'has space', '/x', 'a/b/c', '-x']) {
