@@ -1,3 +1,4 @@
+import type { OptionFields } from '@keel/registry';
 import type { FusedActivation, Tensor } from '@keel/tensor';
 
 /** Where an activation's gradient vanishes: used by diagnostics to spot saturated units. */
@@ -67,10 +68,23 @@ export interface ActivationEntry {
   readonly id: string;
   readonly override?: boolean;
   readonly description: string;
-  /** Default configuration values (e.g. `{ alpha: 0.01 }`). */
+  /**
+   * Every option the activation takes, declared once with its type, default and a one-line
+   * description (`declareOption` from @keel/registry): `createActivation` rejects any other with a
+   * did-you-mean, checks each value and fills in the defaults; `keel plugins --describe` lists them
+   * and the CLI takes them as `--activation id:key=value`. Values must be numbers, strings or
+   * booleans (model configs serialise them). Without `options` (and `defaults`) it takes none.
+   */
+  readonly options?: OptionFields;
+  /**
+   * The older shorthand for `options`: each key is an option of its default's type (numbers
+   * finite), e.g. `{ alpha: 0.01 }`. Declare `options` instead, which also say what values are
+   * valid and what each option does; given with `options`, the two must agree.
+   */
   readonly defaults?: Readonly<Record<string, number | string | boolean>>;
   /**
-   * Checks a configuration (defaults merged with what the user gave, after key and type checks):
+   * Checks a configuration (defaults filled in, after the options' own checks) for what one option
+   * alone cannot say (how two relate):
    * returns what is wrong in a few words (`'must be >= 0, got -1'`-style, naming the option) or
    * undefined when it is fine. Called once, when the activation is created.
    */

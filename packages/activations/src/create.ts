@@ -1,7 +1,7 @@
 import type { IdOf, Registry } from '@keel/registry';
 import { defineOp, type Tensor } from '@keel/tensor';
 import type { Activation, ActivationEntry, ActivationMeta } from './activation.js';
-import { ActivationConfigError, mergeConfig, type ActivationConfig, type ConfigValue } from './config.js';
+import { ActivationConfigError, configureActivation, type ActivationConfig, type ConfigValue } from './config.js';
 
 /** An activation id the compiler knows (the built-ins, and any a plugin declared). */
 export type ActivationId = IdOf<'activation'>;
@@ -41,9 +41,9 @@ function applierOf(entry: ActivationEntry, config: ActivationConfig): (x: Tensor
   return (x) => op([x]);
 }
 
-/** Checks `given` against an entry and returns its configuration (defaults merged in). */
+/** Checks `given` against an entry's declared options and returns its configuration (defaults filled in). */
 function configure(entry: ActivationEntry, given: Readonly<Record<string, unknown>>): ActivationConfig {
-  const config = Object.freeze(mergeConfig(entry.id, entry.defaults ?? {}, given));
+  const config = Object.freeze(configureActivation(entry, given));
   const problem = entry.validate?.(config);
   if (problem !== undefined) throw new ActivationConfigError(entry.id, undefined, `activation '${entry.id}': ${problem}`);
   return config;
@@ -55,7 +55,7 @@ export function applierFromEntry(entry: ActivationEntry, given: Readonly<Record<
 }
 
 /**
- * Configures an entry: merges its defaults with `given`, checks the options and resolves its
+ * Configures an entry: checks `given` against its declared options, fills in the defaults and resolves its
  * metadata: `createActivation` without the registry lookup (for an entry you hold yourself).
  */
 export function activationFromEntry(entry: ActivationEntry, given: Readonly<Record<string, unknown>> = {}): Activation {

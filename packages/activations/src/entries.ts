@@ -21,6 +21,7 @@ import {
   where,
   type Tensor,
 } from '@keel/tensor';
+import { declareOption, optionDefaults, optionField, type OptionFields } from '@keel/registry';
 import type { ActivationEntry } from './activation.js';
 import type { ActivationConfig } from './config.js';
 import { MINIMA, SATURATION, SELU_ALPHA, SELU_LAMBDA, VARIANCE_GAINS, varianceGain } from './gains.js';
@@ -42,13 +43,23 @@ function positiveOr(x: Tensor, positive: Tensor | number, otherwise: Tensor | nu
   return where(greater(x, 0), positive, otherwise);
 }
 
+/**
+ * An entry with its options declared once: `defaults` (what code written for the older shorthand,
+ * such as a testkit check, reads) is derived from them, never written twice.
+ */
+function declared(entry: Omit<ActivationEntry, 'defaults'>): ActivationEntry {
+  const options: OptionFields = entry.options ?? {};
+  const defaults = optionDefaults(options) as Record<string, number | string | boolean>;
+  return { ...entry, options, ...(Object.keys(defaults).length === 0 ? {} : { defaults }) };
+}
+
 const scalarSigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 // ---------------------------------------------------------------------------------------------
 // The ReLU family
 // ---------------------------------------------------------------------------------------------
 
-const reluEntry: ActivationEntry = {
+const reluEntry = declared({
   id: 'relu',
   description: 'max(x, 0): the default for hidden layers; pair it with heNormal',
   // Not @keel/tensor's relu: its kernel maps NaN to 0, hiding a diverged input. maximum keeps
@@ -63,16 +74,15 @@ const reluEntry: ActivationEntry = {
     saturation: { below: 0 },
     kinks: [0],
   },
-};
+});
 
 /** α + (1 − α)·step(x): the slope of a leaky relu, 1 for x > 0 and α otherwise. */
 const leakySlope = (x: Tensor, alpha: number): Tensor => affine(step(x), 1 - alpha, alpha);
 
-const leakyReluEntry: ActivationEntry = {
+const leakyReluEntry = declared({
   id: 'leakyRelu',
   description: 'x for x > 0, alpha·x otherwise (alpha >= 0, default 0.01): a relu whose negative side still learns',
-  defaults: { alpha: 0.01 },
-  validate: (config) => (num(config, 'alpha') >= 0 ? undefined : `option 'alpha' must be >= 0, got ${num(config, 'alpha')}`),
+  options: { alpha: declareOption(optionField.number((v) => v >= 0, '>= 0'), 'the slope for x < 0 (0 makes it relu)', 0.01) },
   forward: (x, config) => mul(x, leakySlope(x, num(config, 'alpha'))),
   backward: ({ x, dy }, config) => mul(dy, leakySlope(x, num(config, 'alpha'))),
   meta: (config) => {
@@ -85,13 +95,12 @@ const leakyReluEntry: ActivationEntry = {
       kinks: alpha === 1 ? [] : [0],
     };
   },
-};
+});
 
-const eluEntry: ActivationEntry = {
+const eluEntry = declared({
   id: 'elu',
   description: 'x for x > 0, alpha·(eˣ − 1) otherwise (alpha > 0, default 1): smooth below zero, mean nearer 0',
-  defaults: { alpha: 1 },
-  validate: (config) => (num(config, 'alpha') > 0 ? undefined : `option 'alpha' must be > 0, got ${num(config, 'alpha')}`),
+  options: { alpha: declareOption(optionField.number((v) => v > 0, '> 0'), 'the scale of the negative side: outputs approach −alpha as x → −∞', 1) },
   // expm1 only ever sees min(x, 0), so the branch where() discards never overflows.
   forward: (x, config) => positiveOr(x, x, mul(expm1(minimum(x, 0)), num(config, 'alpha'))),
   // f'(x) = 1 for x > 0, α·eˣ = y + α otherwise.
@@ -107,9 +116,9 @@ const eluEntry: ActivationEntry = {
       kinks: alpha === 1 ? [] : [0],
     };
   },
-};
+});
 
-const seluEntry: ActivationEntry = {
+const seluEntry = declared({
   id: 'selu',
   description: 'λ·x for x > 0, λ·α·(eˣ − 1) otherwise (λ ≈ 1.0507, α ≈ 1.6733): self-normalising; pair it with lecunNormal',
   forward: (x) => positiveOr(x, mul(x, SELU_LAMBDA), mul(expm1(minimum(x, 0)), SELU_LAMBDA * SELU_ALPHA)),
@@ -124,7 +133,7 @@ const seluEntry: ActivationEntry = {
     saturation: { below: SATURATION.exponential },
     kinks: [0],
   },
-};
+});
 
 // ---------------------------------------------------------------------------------------------
 // Smooth relu-likes: gelu, swish / silu, mish, softplus
@@ -161,16 +170,10 @@ function geluTanhSlope(x: Tensor): Tensor {
   return add(affine(t, 0.5, 0.5), mul(mul(affine(clipped, 0.5 * SQRT_2_OVER_PI, 0), sech2), inner));
 }
 
-const GELU_MODES = ['none', 'tanh'] as const;
-
-const geluEntry: ActivationEntry = {
+const geluEntry = declared({
   id: 'gelu',
   description: "x·Φ(x), Φ the standard normal CDF (approximate: 'none' exact via erf, or 'tanh' as in GPT-2 and BERT)",
-  defaults: { approximate: 'none' },
-  validate: (config) =>
-    (GELU_MODES as readonly string[]).includes(config.approximate as string)
-      ? undefined
-      : `option 'approximate' must be 'none' or 'tanh', got '${String(config.approximate)}'`,
+  options: { approximate: declareOption(optionField.choice(['none', 'tanh']), "'none': exact, through erf; 'tanh': the tanh approximation of GPT-2 and BERT", 'none') },
   forward: (x, config) => (config.approximate === 'tanh' ? geluTanh(x) : geluExact(x)),
   backward: ({ x, dy }, config) => mul(dy, config.approximate === 'tanh' ? geluTanhSlope(x) : geluExactSlope(x)),
   meta: (config) => {
@@ -183,7 +186,7 @@ const geluEntry: ActivationEntry = {
       kinks: [],
     };
   },
-};
+});
 
 /** x·σ(βx) and its slope s + β·y·(1 − s), s = σ(βx): finite at any x (s is 0 or 1 at the ends). */
 const swishForward = (x: Tensor, beta: number): Tensor => mul(x, sigmoid(beta === 1 ? x : affine(x, beta, 0)));
@@ -204,25 +207,24 @@ function swishMeta(beta: number) {
   };
 }
 
-const swishEntry: ActivationEntry = {
+const swishEntry = declared({
   id: 'swish',
   description: 'x·σ(beta·x) (beta > 0, default 1; with beta 1 it is silu)',
-  defaults: { beta: 1 },
-  validate: (config) => (num(config, 'beta') > 0 ? undefined : `option 'beta' must be > 0, got ${num(config, 'beta')}`),
+  options: { beta: declareOption(optionField.number((v) => v > 0, '> 0'), 'the slope inside the sigmoid: x·σ(beta·x)', 1) },
   forward: (x, config) => swishForward(x, num(config, 'beta')),
   backward: ({ x, y, dy }, config) => swishBackward(x, y, dy, num(config, 'beta')),
   meta: (config) => swishMeta(num(config, 'beta')),
-};
+});
 
-const siluEntry: ActivationEntry = {
+const siluEntry = declared({
   id: 'silu',
   description: 'x·σ(x), the sigmoid-weighted linear unit (swish with beta 1)',
   forward: (x) => swishForward(x, 1),
   backward: ({ x, y, dy }) => swishBackward(x, y, dy, 1),
   meta: swishMeta(1),
-};
+});
 
-const mishEntry: ActivationEntry = {
+const mishEntry = declared({
   id: 'mish',
   description: 'x·tanh(softplus(x)): smooth, non-monotonic, relu-like',
   forward: (x) => mul(x, tanh(softplus(x))),
@@ -238,9 +240,9 @@ const mishEntry: ActivationEntry = {
     saturation: { below: SATURATION.mish },
     kinks: [],
   },
-};
+});
 
-const softplusEntry: ActivationEntry = {
+const softplusEntry = declared({
   id: 'softplus',
   description: 'log(1 + eˣ), computed without overflow: a smooth relu',
   forward: (x) => softplus(x),
@@ -252,13 +254,13 @@ const softplusEntry: ActivationEntry = {
     saturation: { below: SATURATION.exponential },
     kinks: [],
   },
-};
+});
 
 // ---------------------------------------------------------------------------------------------
 // Squashing functions
 // ---------------------------------------------------------------------------------------------
 
-const sigmoidEntry: ActivationEntry = {
+const sigmoidEntry = declared({
   id: 'sigmoid',
   description: '1/(1 + e⁻ˣ), computed without overflow: probabilities for binary outputs',
   forward: (x) => sigmoid(x),
@@ -275,9 +277,9 @@ const sigmoidEntry: ActivationEntry = {
     kinks: [],
     producesProbabilities: true,
   },
-};
+});
 
-const hardSigmoidEntry: ActivationEntry = {
+const hardSigmoidEntry = declared({
   id: 'hardSigmoid',
   description: 'clip(x/6 + 1/2, 0, 1) (relu6(x + 3)/6, as PyTorch and Keras 3): a piecewise-linear sigmoid',
   // clip passes the gradient 1/6 inside [-3, 3] and 0 outside.
@@ -289,9 +291,9 @@ const hardSigmoidEntry: ActivationEntry = {
     saturation: { below: -3, above: 3 },
     kinks: [-3, 3],
   },
-};
+});
 
-const tanhEntry: ActivationEntry = {
+const tanhEntry = declared({
   id: 'tanh',
   description: 'the hyperbolic tangent: zero-centred, in (-1, 1)',
   forward: (x) => tanh(x),
@@ -307,12 +309,12 @@ const tanhEntry: ActivationEntry = {
     saturation: { below: -SATURATION.tanh, above: SATURATION.tanh },
     kinks: [],
   },
-};
+});
 
 /** 1/(1 + |x|) */
 const softsignDenominator = (x: Tensor): Tensor => reciprocal(affine(abs(x), 1, 1));
 
-const softsignEntry: ActivationEntry = {
+const softsignEntry = declared({
   id: 'softsign',
   description: 'x/(1 + |x|): a tanh-like squashing with polynomial tails',
   forward: (x) => mul(x, softsignDenominator(x)),
@@ -325,13 +327,13 @@ const softsignEntry: ActivationEntry = {
     saturation: { below: -SATURATION.softsign, above: SATURATION.softsign },
     kinks: [],
   },
-};
+});
 
 // ---------------------------------------------------------------------------------------------
 // Row-wise and identity
 // ---------------------------------------------------------------------------------------------
 
-const softmaxEntry: ActivationEntry = {
+const softmaxEntry = declared({
   id: 'softmax',
   description: 'eˣ / Σ eˣ along the last axis, max-subtracted: class probabilities',
   // @keel/tensor's softmax has the closed-form gradient y ⊙ (dy − Σ dy ⊙ y).
@@ -347,9 +349,9 @@ const softmaxEntry: ActivationEntry = {
     producesProbabilities: true,
     rowwise: true,
   },
-};
+});
 
-const logSoftmaxEntry: ActivationEntry = {
+const logSoftmaxEntry = declared({
   id: 'logSoftmax',
   description: 'x − log Σ eˣ along the last axis: log-probabilities, finite where softmax underflows',
   // @keel/tensor's logSoftmax has the closed-form gradient dy − softmax(x)·Σ dy.
@@ -363,9 +365,9 @@ const logSoftmaxEntry: ActivationEntry = {
     kinks: [],
     rowwise: true,
   },
-};
+});
 
-const linearEntry: ActivationEntry = {
+const linearEntry = declared({
   id: 'linear',
   description: 'the identity: raw outputs (logits for a from-logits loss)',
   forward: (x) => x,
@@ -377,7 +379,7 @@ const linearEntry: ActivationEntry = {
     saturation: {},
     kinks: [],
   },
-};
+});
 
 /** Every built-in activation entry, in the order the README lists them. */
 export const builtinActivations: readonly ActivationEntry[] = [

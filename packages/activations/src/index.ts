@@ -1,5 +1,5 @@
 export type { Activation, ActivationEntry, ActivationGradArgs, ActivationMeta, Saturation } from './activation.js';
-export { ActivationConfigError, type ActivationConfig, type ConfigValue } from './config.js';
+export { ActivationConfigError, activationOptions, type ActivationConfig, type ConfigValue } from './config.js';
 export { activationFromEntry, createActivation, type ActivationId, type ActivationSpec } from './create.js';
 export { builtinActivations } from './entries.js';
 export { MINIMA, SATURATION, SELU_ALPHA, SELU_LAMBDA, VARIANCE_GAINS, varianceGain } from './gains.js';

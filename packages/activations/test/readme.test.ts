@@ -1,5 +1,5 @@
 // The README's examples, run as written.
-import { Registry, UnknownIdError, definePlugin } from '@keel/registry';
+import { Registry, UnknownIdError, declareOption, definePlugin, optionField } from '@keel/registry';
 import { affine, mul, sigmoid, sum, tensor, type Tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
 import { ActivationConfigError, createActivation, installActivations, type ActivationEntry } from '../src/index.js';
@@ -32,8 +32,7 @@ describe('README', () => {
     const scaledSigmoid: ActivationEntry = {
       id: 'acme/scaledSigmoid',
       description: 'k·σ(x), in (0, k)',
-      defaults: { k: 2 },
-      validate: (config) => ((config.k as number) > 0 ? undefined : `option 'k' must be > 0, got ${String(config.k)}`),
+      options: { k: declareOption(optionField.number((v) => v > 0, '> 0'), 'the upper bound of the output', 2) },
       forward: (x: Tensor, config) => mul(sigmoid(x), config.k as number),
       backward: ({ y, dy }, config) => mul(dy, mul(y, affine(y, -1 / (config.k as number), 1))),
       meta: (config) => ({
@@ -55,6 +54,8 @@ describe('README', () => {
     sum(act.apply(x)).backward();
     const s = (v: number): number => 1 / (1 + Math.exp(-v));
     Array.from(x.grad!.values).forEach((g, i) => expect(g).toBeCloseTo(3 * s([0.5, -1][i]) * (1 - s([0.5, -1][i])), 12));
-    expect(() => createActivation(registry, { id: 'acme/scaledSigmoid', k: -1 })).toThrow("activation 'acme/scaledSigmoid': option 'k' must be > 0, got -1");
+    expect(() => createActivation(registry, { id: 'acme/scaledSigmoid', k: -1 })).toThrow("activation 'acme/scaledSigmoid': k is -1; expected a number > 0");
+    expect(() => createActivation(registry, { id: 'acme/scaledSigmoid', kk: 3 })).toThrow("activation 'acme/scaledSigmoid' has no option 'kk'; did you mean 'k'? valid options: k");
+    expect(createActivation(registry, 'acme/scaledSigmoid').config).toEqual({ k: 2 });
   });
 });

@@ -82,19 +82,18 @@ describe('createActivation', () => {
     expect(thrown(() => createActivation(registry, { id: 'relu', alpha: 0.1 })).message).toBe("activation 'relu' takes no options, got 'alpha'");
   });
 
-  it('rejects options of the wrong type or out of range', () => {
-    expect(thrown(() => createActivation(registry, { id: 'leakyRelu', alpha: '0.2' })).message).toBe(
-      "activation 'leakyRelu': option 'alpha' must be a number, got string '0.2'",
+  it('rejects options of the wrong type or out of range, as their declarations say', () => {
+    expect(thrown(() => createActivation(registry, { id: 'leakyRelu', alpha: '0.2' })).message).toBe("activation 'leakyRelu': alpha is '0.2'; expected a number >= 0");
+    expect(thrown(() => createActivation(registry, { id: 'elu', alpha: Number.NaN })).message).toBe("activation 'elu': alpha is NaN; expected a number > 0");
+    expect(thrown(() => createActivation(registry, { id: 'gelu', approximate: 'tahn' })).message).toBe(
+      "activation 'gelu': approximate is 'tahn'; expected 'none' or 'tanh' (did you mean 'tanh'?)",
     );
-    expect(thrown(() => createActivation(registry, { id: 'elu', alpha: Number.NaN })).message).toBe(
-      "activation 'elu': option 'alpha' must be a finite number, got NaN",
-    );
-    expect(thrown(() => createActivation(registry, { id: 'gelu', approximate: 'erf' })).message).toBe(
-      "activation 'gelu': option 'approximate' must be 'none' or 'tanh', got 'erf'",
-    );
-    expect(thrown(() => createActivation(registry, { id: 'leakyRelu', alpha: -1 })).message).toBe("activation 'leakyRelu': option 'alpha' must be >= 0, got -1");
-    expect(thrown(() => createActivation(registry, { id: 'elu', alpha: 0 })).message).toBe("activation 'elu': option 'alpha' must be > 0, got 0");
-    expect(thrown(() => createActivation(registry, { id: 'swish', beta: -1 })).message).toBe("activation 'swish': option 'beta' must be > 0, got -1");
+    expect(thrown(() => createActivation(registry, { id: 'leakyRelu', alpha: -1 })).message).toBe("activation 'leakyRelu': alpha is -1; expected a number >= 0");
+    expect(thrown(() => createActivation(registry, { id: 'elu', alpha: 0 })).message).toBe("activation 'elu': alpha is 0; expected a number > 0");
+    const error = thrown(() => createActivation(registry, { id: 'swish', beta: -1 }));
+    expect(error.message).toBe("activation 'swish': beta is -1; expected a number > 0");
+    expect(error).toBeInstanceOf(ActivationConfigError);
+    expect((error as ActivationConfigError).option).toBe('beta');
     expect(thrown(() => createActivation(registry, 42 as never))).toBeInstanceOf(TypeError);
   });
 
