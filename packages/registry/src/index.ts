@@ -19,6 +19,7 @@ export {
   checkOptions,
   declareOption,
   describeValue,
+  entryOptions,
   listOptions,
   optionDefaults,
   optionField,

@@ -122,6 +122,39 @@ export function declareOption(field: OptionField, description: string, defaultVa
   return { ...field, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) };
 }
 
+/** The field an option of the older `defaults` shorthand gets: a value of its default's type (numbers finite). */
+function fieldOfDefault(value: unknown): OptionField {
+  const type = typeof value;
+  return {
+    expected: type === 'number' ? 'a finite number' : `a ${type}`,
+    default: value,
+    accepts: (v) => typeof v === type && (type !== 'number' || Number.isFinite(v)),
+  };
+}
+
+/**
+ * The options an entry takes: its declared `options`, or for an entry written with the older
+ * `defaults` shorthand (activations, initializers), one option per default, of the default's type.
+ * Both together must agree on every default, else an `OptionsError` naming `owner` and the option.
+ */
+export function entryOptions(owner: string, entry: { readonly options?: OptionFields; readonly defaults?: Readonly<Record<string, unknown>> }): OptionFields {
+  const { options, defaults } = entry;
+  if (options === undefined) return Object.fromEntries(Object.entries(defaults ?? {}).map(([key, value]) => [key, fieldOfDefault(value)]));
+  if (defaults !== undefined) {
+    const declared = optionDefaults(options);
+    for (const key of new Set([...Object.keys(declared), ...Object.keys(defaults)])) {
+      if (declared[key] !== defaults[key]) {
+        throw new OptionsError(
+          owner,
+          key,
+          `declares both options and defaults, and they disagree on '${key}' (default ${describeValue(declared[key])} in options, ${describeValue(defaults[key])} in defaults); declare the default in options only`,
+        );
+      }
+    }
+  }
+  return options;
+}
+
 /** One option as `keel plugins --describe` and `--json` show it. */
 export interface OptionInfo {
   readonly name: string;

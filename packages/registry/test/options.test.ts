@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOptions, declareOption, listOptions, optionDefaults, optionField, OptionsError, resolveOptions, type OptionFields } from '../src/index.js';
+import { checkOptions, declareOption, entryOptions, listOptions, optionDefaults, optionField, OptionsError, resolveOptions, type OptionFields } from '../src/index.js';
 
 const fields = {
   alpha: declareOption(optionField.number((v) => v >= 0, '>= 0'), 'slope for x < 0', 0.01),
@@ -56,5 +56,21 @@ describe('declared options', () => {
       { name: 'units', expected: 'an integer from 1 to 100', required: true, description: 'how many outputs' },
     ]);
     expect(listOptions({ flag: optionField.boolean() })).toEqual([{ name: 'flag', expected: 'true or false', required: false }]);
+  });
+
+  it('entryOptions: the declared options, or fields read off the older defaults shorthand; both must agree', () => {
+    expect(entryOptions('x', { options: fields })).toBe(fields);
+    const shorthand = entryOptions("activation 'acme/k'", { defaults: { k: 2, mode: 'a', on: true } });
+    expect(listOptions(shorthand)).toEqual([
+      { name: 'k', expected: 'a finite number', required: false, default: 2 },
+      { name: 'mode', expected: 'a string', required: false, default: 'a' },
+      { name: 'on', expected: 'a boolean', required: false, default: true },
+    ]);
+    expect(thrown(() => checkOptions("activation 'acme/k'", { k: Number.NaN }, shorthand)).message).toBe("activation 'acme/k': k is NaN; expected a finite number");
+    expect(entryOptions('x', {})).toEqual({});
+    expect(entryOptions('x', { options: fields, defaults: { alpha: 0.01, mode: 'fanIn' } })).toBe(fields);
+    expect(thrown(() => entryOptions("activation 'acme/k'", { options: fields, defaults: { alpha: 0.2, mode: 'fanIn' } })).message).toBe(
+      "activation 'acme/k': declares both options and defaults, and they disagree on 'alpha' (default 0.01 in options, 0.2 in defaults); declare the default in options only",
+    );
   });
 });
