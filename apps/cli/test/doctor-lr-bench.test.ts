@@ -85,6 +85,14 @@ describe('keel lr-find', () => {
     expect(text).toContain('learning rate (log scale)');
     expect(text).toMatch(/class="marker-label"[^>]*>suggested /);
   });
+
+  it("suggests the keel train command of the swept set-up: its plugins and flags kept", async () => {
+    const plugin = './test/fixtures/acme-plugin.mjs';
+    const result = await keel(['lr-find', 'xor', '--steps', '30', '--plugin', plugin, '--activation', 'acme/softish', '--layers', '8', '--seed', '2', '--plot', join(tmp, 'odd name.svg')]);
+    expect(result.code, result.stderr).toBe(0);
+    const suggested = /suggested learning rate: (\S+)/.exec(result.stdout)![1];
+    expect(result.stdout).toContain(`  try: keel train xor --layers 8 --activation acme/softish --seed 2 --plugin ${plugin} --optimizer adam --lr ${suggested}\n`);
+  });
 });
 
 describe('keel bench', () => {

@@ -2,9 +2,10 @@
 // exponentially, and the rate it suggests (optionally plotted as an SVG).
 import { dirname, resolve } from 'node:path';
 import { lrFinder, sparkline } from '@keel/diagnostics';
+import { quote } from 'shell-quote';
 import { makeDirectory } from '@keel/train/node';
 import type { Flags } from '../args.js';
-import type { Command, Context } from '../common.js';
+import { COMMON_FLAGS, type Command, type Context } from '../common.js';
 import { EXIT, usageError } from '../errors.js';
 import { compact, fixed } from '../format.js';
 import { lrFinderSvg } from '../plot-lr.js';
@@ -13,6 +14,23 @@ import { optimizerSettings } from '../train/config.js';
 import { SETUP_FLAGS } from '../train/flags.js';
 import { checkPlotPath } from '../train/output-dir.js';
 import { freshSetup } from '../train/setup.js';
+
+const PLUGIN_FLAG = COMMON_FLAGS.find((spec) => spec.name === 'plugin')!;
+
+/**
+ * The `keel train` command for what was swept: the task and every set-up flag as given (plugins,
+ * activation, layers ...), the optimizer, and the suggested rate, quoted for a POSIX shell.
+ */
+function trainCommandFor(flags: Flags, optimizer: string, lr: number): string {
+  const args = ['keel', 'train', ...flags.positionals];
+  for (const spec of [...SETUP_FLAGS, PLUGIN_FLAG]) {
+    if (!flags.has(spec.name) || spec.name === 'lr') continue;
+    if (spec.type === 'boolean') args.push(`--${spec.name}`);
+    else for (const value of flags.strings(spec.name)) args.push(`--${spec.name}`, value);
+  }
+  if (!flags.has('optimizer')) args.push('--optimizer', optimizer);
+  return quote([...args, '--lr', compact(lr)]);
+}
 
 async function run(flags: Flags, context: Context): Promise<number> {
   const { out } = context;
@@ -53,7 +71,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
     return EXIT.failure;
   }
   out.line(`suggested learning rate: ${compact(result.suggested)} (${result.method === 'steepest' ? 'where the loss falls fastest' : 'a tenth of the rate at the lowest loss'})`);
-  out.line(`  try: keel train ${config.task} --optimizer ${config.optimizer} --lr ${compact(result.suggested)}`);
+  out.line(`  try: ${trainCommandFor(flags, config.optimizer, result.suggested)}`);
   if (plot !== undefined) out.line(`plot: ${resolve(context.io.cwd, plot)}`);
   return EXIT.ok;
 }
