@@ -1,4 +1,4 @@
-import { entryOptions, OptionsError, resolveOptions, type OptionFields } from '@keel/registry';
+import { catchOptionsError, entryOptions, resolveOptions, type OptionFields } from '@keel/registry';
 import type { ActivationEntry } from './activation.js';
 
 /** A configuration value: what model configs can serialise. */
@@ -28,22 +28,7 @@ export class ActivationConfigError extends TypeError {
  * only when they agree (the built-ins expose `defaults` for code that reads them).
  */
 export function activationOptions(entry: Pick<ActivationEntry, 'id' | 'options' | 'defaults'>): OptionFields {
-  return asConfigError(entry.id, () => entryOptions(`activation '${entry.id}'`, entry));
-}
-
-/**
- * Runs `fn`, turning an `OptionsError` into an `ActivationConfigError`. A problem with an unknown
- * option or with the declaration itself reads as one sentence ("activation 'relu' has no option
- * 'x'", as this package has always said it); a bad value of a known option (one of `fields`) gets a colon.
- */
-function asConfigError<T>(id: string, fn: () => T, fields?: OptionFields): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (!(error instanceof OptionsError)) throw error;
-    const unknown = error.option !== undefined && (fields === undefined || !Object.hasOwn(fields, error.option));
-    throw new ActivationConfigError(id, error.option, `${error.owner}${unknown ? ' ' : ': '}${error.problem}`, { cause: error });
-  }
+  return catchOptionsError(() => entryOptions(`activation '${entry.id}'`, entry), undefined, (error, message) => new ActivationConfigError(entry.id, error.option, message, { cause: error }));
 }
 
 /**
@@ -53,5 +38,9 @@ function asConfigError<T>(id: string, fn: () => T, fields?: OptionFields): T {
  */
 export function configureActivation(entry: Pick<ActivationEntry, 'id' | 'options' | 'defaults'>, given: Readonly<Record<string, unknown>>): Record<string, ConfigValue> {
   const fields = activationOptions(entry);
-  return asConfigError(entry.id, () => resolveOptions(`activation '${entry.id}'`, given, fields) as Record<string, ConfigValue>, fields);
+  return catchOptionsError(
+    () => resolveOptions(`activation '${entry.id}'`, given, fields) as Record<string, ConfigValue>,
+    fields,
+    (error, message) => new ActivationConfigError(entry.id, error.option, message, { cause: error }),
+  );
 }

@@ -1,4 +1,5 @@
-import { nearestId } from '@keel/registry';
+import { catchOptionsError, entryOptions, resolveOptions, type OptionFields } from '@keel/registry';
+import type { InitializerEntry } from './initializer.js';
 
 /** An initializer's configuration (`{ minval: -0.1, maxval: 0.1 }`). */
 export type InitializerConfig = Readonly<Record<string, number | string>>;
@@ -10,63 +11,29 @@ export class InitializerConfigError extends TypeError {
   /** The option at fault, when one is. */
   readonly option: string | undefined;
 
-  constructor(id: string, option: string | undefined, message: string) {
-    super(message);
+  constructor(id: string, option: string | undefined, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'InitializerConfigError';
     this.id = id;
     this.option = option;
   }
 }
 
-function describeValue(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : String(value);
+/** The options an entry takes: its declared `options`, or fields read off the older `defaults` shorthand. */
+export function initializerOptions(entry: Pick<InitializerEntry, 'id' | 'options' | 'defaults'>): OptionFields {
+  return catchOptionsError(() => entryOptions(`initializer '${entry.id}'`, entry), undefined, (error, message) => new InitializerConfigError(entry.id, error.option, message, { cause: error }));
 }
 
 /**
- * Merges `given` into `defaults` after checking that every option is known, has the default's
- * type and, for numbers, is finite. Options set to `undefined` count as not given.
+ * Checks `given` against the entry's options (unknown ones get the nearest valid name, wrong types
+ * and ranges are refused) and returns them with the declared defaults filled in. Options set to
+ * `undefined` count as not given. Throws an `InitializerConfigError`.
  */
-export function mergeConfig(id: string, defaults: InitializerConfig, given: Readonly<Record<string, unknown>>): Record<string, number | string> {
-  const merged: Record<string, number | string> = { ...defaults };
-  const valid = Object.keys(defaults);
-  for (const [key, value] of Object.entries(given)) {
-    if (value === undefined) continue;
-    if (!Object.hasOwn(defaults, key)) {
-      if (valid.length === 0) {
-        throw new InitializerConfigError(id, key, `initializer '${id}' takes no options, got '${key}'`);
-      }
-      const near = nearestId(key, valid);
-      const hint = near === undefined ? ';' : `; did you mean '${near}'?`;
-      throw new InitializerConfigError(id, key, `initializer '${id}' has no option '${key}'${hint} valid options: ${valid.join(', ')}`);
-    }
-    const expected = typeof defaults[key];
-    if (typeof value !== expected) {
-      throw new InitializerConfigError(id, key, `initializer '${id}': option '${key}' must be a ${expected}, got ${typeof value} ${describeValue(value)}`);
-    }
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw new InitializerConfigError(id, key, `initializer '${id}': option '${key}' must be a finite number, got ${value}`);
-    }
-    merged[key] = value as number | string;
-  }
-  return merged;
-}
-
-/** Throws unless `config[key]` is one of `choices`. */
-export function checkChoice(id: string, config: InitializerConfig, key: string, choices: readonly string[]): string {
-  const value = config[key] as string;
-  if (!choices.includes(value)) {
-    const listed = choices.map((choice) => `'${choice}'`);
-    const last = listed.pop()!;
-    const near = nearestId(value, choices);
-    const hint = near === undefined ? '' : ` (did you mean '${near}'?)`;
-    throw new InitializerConfigError(id, key, `initializer '${id}': option '${key}' must be ${listed.join(', ')} or ${last}, got '${value}'${hint}`);
-  }
-  return value;
-}
-
-/** Throws unless `config[key]` satisfies `ok`; `rule` says what it must be (`'>= 0'`). */
-export function checkNumber(id: string, config: InitializerConfig, key: string, ok: (value: number) => boolean, rule: string): number {
-  const value = config[key] as number;
-  if (!ok(value)) throw new InitializerConfigError(id, key, `initializer '${id}': option '${key}' must be ${rule}, got ${value}`);
-  return value;
+export function configureInitializer(entry: Pick<InitializerEntry, 'id' | 'options' | 'defaults'>, given: Readonly<Record<string, unknown>>): Record<string, number | string> {
+  const fields = initializerOptions(entry);
+  return catchOptionsError(
+    () => resolveOptions(`initializer '${entry.id}'`, given, fields) as Record<string, number | string>,
+    fields,
+    (error, message) => new InitializerConfigError(entry.id, error.option, message, { cause: error }),
+  );
 }

@@ -1,6 +1,6 @@
 import type { IdOf, Registry } from '@keel/registry';
 import { Tensor, formatShape, shapesEqual } from '@keel/tensor';
-import { InitializerConfigError, mergeConfig, type InitializerConfig } from './config.js';
+import { configureInitializer, InitializerConfigError, type InitializerConfig } from './config.js';
 import type { InitContext, Initializer, InitializerEntry } from './initializer.js';
 
 /** An initializer id the compiler knows (the built-ins, and any a plugin declared). */
@@ -39,15 +39,15 @@ function checkShape(id: string, shape: readonly number[]): void {
 }
 
 /**
- * Configures an entry: merges its defaults with `given` and checks them (an unknown option, a
- * wrong type or a bad value throws an `InitializerConfigError`). The initializer it returns checks
+ * Configures an entry: checks `given` against its declared options and fills in the defaults (an
+ * unknown option, a wrong type or a bad value throws an `InitializerConfigError`). The initializer it returns checks
  * the shape it is asked for and that the entry's tensor has that shape.
  */
 export function initializerFromEntry(entry: InitializerEntry, given: Readonly<Record<string, unknown>> = {}): ConfiguredInitializer {
   if (typeof entry.create !== 'function') {
     throw new TypeError(`initializer '${entry.id}' is not a usable entry: it needs create(config) (see InitializerEntry)`);
   }
-  const config = Object.freeze(mergeConfig(entry.id, entry.defaults ?? {}, given));
+  const config = Object.freeze(configureInitializer(entry, given));
   const init = entry.create(config);
   const configured = (shape: readonly number[], context: InitContext): Tensor => {
     checkShape(entry.id, shape);

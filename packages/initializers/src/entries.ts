@@ -1,5 +1,6 @@
+import { declareOption, optionField, type OptionField } from '@keel/registry';
 import { Tensor, sizeOf } from '@keel/tensor';
-import { InitializerConfigError, checkChoice, checkNumber, type InitializerConfig } from './config.js';
+import { InitializerConfigError, type InitializerConfig } from './config.js';
 import type { InitContext, Initializer, InitializerEntry } from './initializer.js';
 import { orthonormalColumns } from './orthogonal.js';
 import { TRUNCATED_NORMAL_STD, filled, randomOf, sample, truncatedUnitNormal, uniformDraw } from './sampling.js';
@@ -52,33 +53,46 @@ export function varianceScaling(id: string, scale: number, mode: FanMode, distri
 
 const num = (config: InitializerConfig, key: string): number => config[key] as number;
 
+// The options' checks; each entry declares its options once with them (check, description, default).
+const finite: OptionField = { expected: 'a finite number', accepts: (v) => typeof v === 'number' && Number.isFinite(v) };
+const nonNegative = optionField.number((v) => v >= 0, '>= 0');
+const MEAN_STDDEV = {
+  mean: declareOption(finite, 'the mean of the normal', 0),
+  stddev: declareOption(nonNegative, 'the standard deviation of the normal', 0.05),
+};
+
 function preset(id: string, description: string, scale: number, mode: FanMode, distribution: Distribution): InitializerEntry {
-  return { id, description, create: () => varianceScaling(id, scale, mode, distribution) };
+  return { id, description, options: {}, create: () => varianceScaling(id, scale, mode, distribution) };
 }
 
 const zeros: InitializerEntry = {
   id: 'zeros',
   description: 'all 0 (the default for biases)',
+  options: {},
   create: () => (shape, context) => filled(shape, context, 0),
 };
 
 const ones: InitializerEntry = {
   id: 'ones',
   description: 'all 1 (e.g. a normalisation layer’s scale)',
+  options: {},
   create: () => (shape, context) => filled(shape, context, 1),
 };
 
 const constant: InitializerEntry = {
   id: 'constant',
   description: 'every element equal to value (default 0)',
-  defaults: { value: 0 },
+  options: { value: declareOption(finite, 'the value of every element', 0) },
   create: (config) => (shape, context) => filled(shape, context, num(config, 'value')),
 };
 
 const uniform: InitializerEntry = {
   id: 'uniform',
   description: 'uniform in [minval, maxval) (defaults -0.05, 0.05, as Keras’s RandomUniform)',
-  defaults: { minval: -0.05, maxval: 0.05 },
+  options: {
+    minval: declareOption(finite, 'the lower bound (drawn)', -0.05),
+    maxval: declareOption(finite, 'the upper bound (never drawn); above minval', 0.05),
+  },
   create: (config) => {
     const minval = num(config, 'minval');
     const maxval = num(config, 'maxval');
@@ -92,10 +106,10 @@ const uniform: InitializerEntry = {
 const normal: InitializerEntry = {
   id: 'normal',
   description: 'normal with mean and stddev (defaults 0, 0.05, as Keras’s RandomNormal)',
-  defaults: { mean: 0, stddev: 0.05 },
+  options: MEAN_STDDEV,
   create: (config) => {
     const mean = num(config, 'mean');
-    const stddev = checkNumber('normal', config, 'stddev', (v) => v >= 0, '>= 0');
+    const stddev = num(config, 'stddev');
     return (shape, context) => sample(shape, context, randomOf('normal', context), (r) => mean + stddev * r.normal());
   },
 };
@@ -104,10 +118,10 @@ const truncatedNormal: InitializerEntry = {
   id: 'truncatedNormal',
   description:
     'normal with mean and stddev, redrawn beyond 2·stddev from the mean (defaults 0, 0.05, as Keras’s TruncatedNormal; the values’ std is 0.88·stddev)',
-  defaults: { mean: 0, stddev: 0.05 },
+  options: MEAN_STDDEV,
   create: (config) => {
     const mean = num(config, 'mean');
-    const stddev = checkNumber('truncatedNormal', config, 'stddev', (v) => v >= 0, '>= 0');
+    const stddev = num(config, 'stddev');
     return (shape, context) => sample(shape, context, randomOf('truncatedNormal', context), (r) => mean + stddev * truncatedUnitNormal(r));
   },
 };
@@ -116,20 +130,19 @@ const varianceScalingEntry: InitializerEntry = {
   id: 'varianceScaling',
   description:
     "Keras's VarianceScaling: variance scale/fan (scale > 0; mode 'fanIn' | 'fanOut' | 'fanAvg'; distribution 'truncatedNormal' | 'untruncatedNormal' | 'uniform')",
-  defaults: { scale: 1, mode: 'fanIn', distribution: 'truncatedNormal' },
-  create: (config) => {
-    const scale = checkNumber('varianceScaling', config, 'scale', (v) => v > 0, '> 0');
-    const mode = checkChoice('varianceScaling', config, 'mode', FAN_MODES) as FanMode;
-    const distribution = checkChoice('varianceScaling', config, 'distribution', DISTRIBUTIONS) as Distribution;
-    return varianceScaling('varianceScaling', scale, mode, distribution);
+  options: {
+    scale: declareOption(optionField.number((v) => v > 0, '> 0'), 'the variance is scale/fan', 1),
+    mode: declareOption(optionField.choice(FAN_MODES), 'the fan: fanIn, fanOut or their mean fanAvg', 'fanIn'),
+    distribution: declareOption(optionField.choice(DISTRIBUTIONS), 'the distribution drawn from, with that variance', 'truncatedNormal'),
   },
+  create: (config) => varianceScaling('varianceScaling', num(config, 'scale'), config.mode as FanMode, config.distribution as Distribution),
 };
 
 const orthogonal: InitializerEntry = {
   id: 'orthogonal',
   description:
     'a (semi-)orthogonal matrix times gain (default 1): shape [..., n] is filled as a [prod(leading dims), n] matrix with orthonormal columns (or rows, when it is wide)',
-  defaults: { gain: 1 },
+  options: { gain: declareOption(finite, 'the factor the orthogonal matrix is multiplied by', 1) },
   create: (config) => {
     const gain = num(config, 'gain');
     return (shape, context) => {

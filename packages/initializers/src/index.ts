@@ -1,5 +1,5 @@
 export { fans, type InitContext, type Initializer, type InitializerEntry } from './initializer.js';
-export { InitializerConfigError, type InitializerConfig } from './config.js';
+export { InitializerConfigError, initializerOptions, type InitializerConfig } from './config.js';
 export {
   createInitializer,
   initializerFromEntry,

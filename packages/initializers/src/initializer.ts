@@ -1,3 +1,4 @@
+import type { OptionFields } from '@keel/registry';
 import type { Random, Tensor } from '@keel/tensor';
 
 /** Everything an initializer may need to know about the tensor it fills. */
@@ -19,6 +20,18 @@ export interface InitializerEntry {
   readonly id: string;
   readonly override?: boolean;
   readonly description: string;
+  /**
+   * Every option the initializer takes, declared once with its check, default and a one-line
+   * description (`declareOption` from @keel/registry): `createInitializer` rejects any other with a
+   * did-you-mean, checks each value and fills in the defaults; `keel plugins --describe` lists
+   * them and the CLI takes them as `--init id:key=value`. Values are numbers or strings. Without
+   * `options` (and `defaults`) it takes none.
+   */
+  readonly options?: OptionFields;
+  /**
+   * The older shorthand for `options`: each key an option of its default's type (numbers finite),
+   * e.g. `{ gain: 1 }`. Given with `options`, the two must agree.
+   */
   readonly defaults?: Readonly<Record<string, number | string>>;
   readonly create: (config: Readonly<Record<string, number | string>>) => Initializer;
 }

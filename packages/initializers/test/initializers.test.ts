@@ -120,16 +120,19 @@ describe('createInitializer', () => {
   it('rejects bad values', () => {
     const message = (spec: Parameters<typeof createInitializer>[1]): string => thrown(() => createInitializer(registry, spec)).message;
     expect(message({ id: 'varianceScaling', mode: 'fan_in' })).toBe(
-      "initializer 'varianceScaling': option 'mode' must be 'fanIn', 'fanOut' or 'fanAvg', got 'fan_in' (did you mean 'fanIn'?)",
+      "initializer 'varianceScaling': mode is 'fan_in'; expected 'fanIn', 'fanOut' or 'fanAvg' (did you mean 'fanIn'?)",
     );
     expect(message({ id: 'varianceScaling', distribution: 'normal' })).toBe(
-      "initializer 'varianceScaling': option 'distribution' must be 'truncatedNormal', 'untruncatedNormal' or 'uniform', got 'normal'",
+      "initializer 'varianceScaling': distribution is 'normal'; expected 'truncatedNormal', 'untruncatedNormal' or 'uniform'",
     );
-    expect(message({ id: 'varianceScaling', scale: 0 })).toBe("initializer 'varianceScaling': option 'scale' must be > 0, got 0");
-    expect(message({ id: 'varianceScaling', scale: '2' })).toBe("initializer 'varianceScaling': option 'scale' must be a number, got string '2'");
+    expect(message({ id: 'varianceScaling', scale: 0 })).toBe("initializer 'varianceScaling': scale is 0; expected a number > 0");
+    expect(message({ id: 'varianceScaling', scale: '2' })).toBe("initializer 'varianceScaling': scale is '2'; expected a number > 0");
     expect(message({ id: 'uniform', minval: 1, maxval: 0 })).toBe("initializer 'uniform': minval (1) must be below maxval (0)");
-    expect(message({ id: 'normal', stddev: -1 })).toBe("initializer 'normal': option 'stddev' must be >= 0, got -1");
-    expect(message({ id: 'constant', value: Number.POSITIVE_INFINITY })).toBe("initializer 'constant': option 'value' must be a finite number, got Infinity");
+    expect(message({ id: 'normal', stddev: -1 })).toBe("initializer 'normal': stddev is -1; expected a number >= 0");
+    expect(message({ id: 'constant', value: Number.POSITIVE_INFINITY })).toBe("initializer 'constant': value is Infinity; expected a finite number");
+    const error = thrown(() => createInitializer(registry, { id: 'normal', stddev: -1 }));
+    expect(error).toBeInstanceOf(InitializerConfigError);
+    expect((error as InitializerConfigError).option).toBe('stddev');
   });
 
   it('says what is missing from a context', () => {

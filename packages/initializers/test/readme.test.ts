@@ -1,6 +1,6 @@
 // The README's examples, run as written.
 import { createActivation, installActivations } from '@keel/activations';
-import { Registry, UnknownIdError, definePlugin } from '@keel/registry';
+import { Registry, UnknownIdError, declareOption, definePlugin, optionField } from '@keel/registry';
 import { Random, Tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
 import {
@@ -36,7 +36,7 @@ describe('README', () => {
       new InitializerConfigError(
         'varianceScaling',
         'mode',
-        "initializer 'varianceScaling': option 'mode' must be 'fanIn', 'fanOut' or 'fanAvg', got 'fan_in' (did you mean 'fanIn'?)",
+        "initializer 'varianceScaling': mode is 'fan_in'; expected 'fanIn', 'fanOut' or 'fanAvg' (did you mean 'fanIn'?)",
       ),
     );
   });
@@ -51,7 +51,7 @@ describe('README', () => {
     const identity: InitializerEntry = {
       id: 'acme/identity',
       description: 'gain · I for a square [n, n] kernel',
-      defaults: { gain: 1 },
+      options: { gain: declareOption(optionField.number(Number.isFinite, 'that is finite'), 'the diagonal value', 1) },
       create: (config) => (shape, context) => {
         const [n, m] = shape;
         if (shape.length !== 2 || n !== m) throw new Error(`acme/identity needs a square [n, n] shape, got [${shape.join(', ')}]`);
@@ -65,6 +65,8 @@ describe('README', () => {
     own.use(acmeInitializers);
     const eye = createInitializer(own, { id: 'acme/identity', gain: 3 })([2, 2], initContext([2, 2], new Random(0)));
     expect(Array.from(eye.values)).toEqual([3, 0, 0, 3]);
+    expect(Array.from(createInitializer(own, 'acme/identity')([2, 2], initContext([2, 2], new Random(0))).values)).toEqual([1, 0, 0, 1]);
+    expect(() => createInitializer(own, { id: 'acme/identity', gian: 2 })).toThrow("initializer 'acme/identity' has no option 'gian'; did you mean 'gain'? valid options: gain");
     expect(() => createInitializer(own, 'acme/identity')([2, 3], initContext([2, 3], new Random(0)))).toThrow('acme/identity needs a square [n, n] shape, got [2, 3]');
   });
 });

@@ -16,6 +16,7 @@ export { editDistance, nearestId } from './nearest.js';
 export { defaultRegistry, loadedCopies, reportCopiesInApp, type LoadedCopy } from './default-registry.js';
 export { VERSION } from './version.js';
 export {
+  catchOptionsError,
   checkOptions,
   declareOption,
   describeValue,

@@ -155,6 +155,23 @@ export function entryOptions(owner: string, entry: { readonly options?: OptionFi
   return options;
 }
 
+/**
+ * Runs `fn`, and turns an `OptionsError` it throws into a package's own error class:
+ * `wrap(error, message)`, the message in one sentence for a problem with an unknown option or the
+ * declaration ("activation 'relu' has no option 'x'") and with a colon for a bad value of one of
+ * `fields` ("activation 'elu': alpha is 0; expected a number > 0"), as activations and
+ * initializers have always worded them.
+ */
+export function catchOptionsError<T>(fn: () => T, fields: OptionFields | undefined, wrap: (error: OptionsError, message: string) => Error): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    const known = error.option !== undefined && fields !== undefined && Object.hasOwn(fields, error.option);
+    throw wrap(error, `${error.owner}${known ? ': ' : ' '}${error.problem}`);
+  }
+}
+
 /** One option as `keel plugins --describe` and `--json` show it. */
 export interface OptionInfo {
   readonly name: string;

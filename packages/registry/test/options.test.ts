@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOptions, declareOption, entryOptions, listOptions, optionDefaults, optionField, OptionsError, resolveOptions, type OptionFields } from '../src/index.js';
+import { catchOptionsError, checkOptions, declareOption, entryOptions, listOptions, optionDefaults, optionField, OptionsError, resolveOptions, type OptionFields } from '../src/index.js';
 
 const fields = {
   alpha: declareOption(optionField.number((v) => v >= 0, '>= 0'), 'slope for x < 0', 0.01),
@@ -72,5 +72,20 @@ describe('declared options', () => {
     expect(thrown(() => entryOptions("activation 'acme/k'", { options: fields, defaults: { alpha: 0.2, mode: 'fanIn' } })).message).toBe(
       "activation 'acme/k': declares both options and defaults, and they disagree on 'alpha' (default 0.01 in options, 0.2 in defaults); declare the default in options only",
     );
+  });
+
+  it("catchOptionsError turns an OptionsError into a package's own error, worded as one sentence unless a known option's value is bad", () => {
+    class ConfigError extends TypeError {}
+    const wrap = (error: OptionsError, message: string) => new ConfigError(message, { cause: error });
+    const unknown = thrown(() => catchOptionsError(() => checkOptions("initializer 'x'", { units: 1, alpah: 1 }, fields), fields, wrap));
+    expect(unknown).toBeInstanceOf(ConfigError);
+    expect(unknown.message).toBe("initializer 'x' has no option 'alpah'; did you mean 'alpha'? valid options: alpha, mode, units");
+    expect(unknown.cause).toBeInstanceOf(OptionsError);
+    expect(thrown(() => catchOptionsError(() => checkOptions("initializer 'x'", { units: 1, alpha: -1 }, fields), fields, wrap)).message).toBe(
+      "initializer 'x': alpha is -1; expected a number >= 0",
+    );
+    expect(catchOptionsError(() => 3, fields, wrap)).toBe(3);
+    const other = new RangeError('not an options error');
+    expect(thrown(() => catchOptionsError(() => { throw other; }, fields, wrap))).toBe(other);
   });
 });
