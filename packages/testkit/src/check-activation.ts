@@ -1,7 +1,8 @@
-import { createActivation, installActivations, type Activation } from '@keel/activations';
-import { Registry, type Plugin } from '@keel/registry';
+import { createActivation, type Activation } from '@keel/activations';
 import { gradcheck, mean, noGrad, normal, slice, square, sum, tensor, type Tensor } from '@keel/tensor';
+import { formatConfig } from './format-config.js';
 import { allFinite, maxRelativeDifference } from './numeric.js';
+import { registryOf, type EntrySource } from './registry-with.js';
 import { attempt, report, type CheckReport, type CheckResult } from './report.js';
 
 export interface ActivationCheckOptions {
@@ -11,14 +12,6 @@ export interface ActivationCheckOptions {
   gainTolerance?: number;
   /** Seed of the random points. */
   seed?: number;
-}
-
-/** A registry holding Keel's built-in activations plus the plugin under test. */
-export function registryWith(plugin?: Plugin): Registry {
-  const registry = new Registry({ name: 'testkit registry' });
-  installActivations(registry);
-  if (plugin !== undefined) registry.use(plugin, { override: true });
-  return registry;
 }
 
 /** Random float64 points, nudged away from the activation's kinks so derivatives exist. */
@@ -35,8 +28,8 @@ function pointsAwayFromKinks(activation: Activation, shape: number[], seed: numb
  * Runs the conformance checks on one activation: gradcheck, stress inputs, no mutation,
  * batch invariance and the declared gain. Returns a report (see `testActivation` for vitest).
  */
-export function checkActivation(id: string, options: ActivationCheckOptions & { registry?: Registry; plugin?: Plugin } = {}): CheckReport {
-  const registry = options.registry ?? registryWith(options.plugin);
+export function checkActivation(id: string, options: ActivationCheckOptions & EntrySource = {}): CheckReport {
+  const registry = registryOf(options);
   const seed = options.seed ?? 7;
   const activation = createActivation(registry, { id, ...(options.config ?? {}) });
   const results: CheckResult[] = [];
@@ -102,5 +95,5 @@ export function checkActivation(id: string, options: ActivationCheckOptions & { 
     );
   }
 
-  return report(`activation '${id}'`, results);
+  return report(`activation '${id}' ${formatConfig(options.config ?? {})}`, results);
 }

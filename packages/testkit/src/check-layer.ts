@@ -9,6 +9,8 @@ export interface LayerCheckOptions {
   inputShape: readonly number[];
   /** Extra plugins the layer needs (its own, third-party activations ...). */
   plugins?: readonly Plugin[];
+  /** A registry to build in instead (it must hold Keel's layers; `plugins` is then ignored). */
+  registry?: Registry;
   /** Check in evaluation mode (for stochastic layers such as Dropout). */
   evalMode?: boolean;
   seed?: number;
@@ -36,7 +38,7 @@ function modelOf(createLayer: () => Layer, options: LayerCheckOptions, registry:
  * seeded determinism.
  */
 export function checkLayer(createLayer: () => Layer, options: LayerCheckOptions): CheckReport {
-  const registry = registryFor(options.plugins);
+  const registry = options.registry ?? registryFor(options.plugins);
   const seed = options.seed ?? 11;
   const samples = options.samples ?? 12;
   const model = modelOf(createLayer, options, registry, seed);

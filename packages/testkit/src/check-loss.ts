@@ -1,27 +1,31 @@
-import { installLosses, type LossFn } from '@keel/losses';
-import { Registry, type Plugin } from '@keel/registry';
+import { createLoss, type LossConfig, type LossFn } from '@keel/losses';
 import { gradcheck, mean, mul, noGrad, normal, oneHot, slice, sum, tensor, type Tensor } from '@keel/tensor';
+import { formatConfig } from './format-config.js';
 import { allFinite, maxRelativeDifference } from './numeric.js';
+import { registryOf, type EntrySource } from './registry-with.js';
 import { attempt, report, type CheckReport, type CheckResult } from './report.js';
 
 /** A point where the loss's value is known in closed form (computed by hand by the author). */
 export interface KnownLossValue {
   readonly predictions: number[][];
   readonly targets: number[] | number[][];
-  /** The expected value with the default (mean) reduction. */
+  /** The expected value with the mean reduction. */
   readonly expected: number;
   readonly tolerance?: number;
 }
 
-export interface LossCheckOptions {
-  plugin?: Plugin;
-  registry?: Registry;
+export interface LossCheckOptions extends EntrySource {
+  /** Options for `createLoss` (`{ delta: 2 }`; default `{}`: every option at its default). */
+  config?: LossConfig;
   /** Hand-computed values the loss must reproduce. */
   known?: readonly KnownLossValue[];
   /** Number of classes/outputs used for the generated checks (default 4). */
   width?: number;
   seed?: number;
 }
+
+/** Asked for by name, so a configured default reduction (`{ reduction: 'sum' }`) changes nothing. */
+const MEAN = { reduction: 'mean' } as const;
 
 function targetsFor(kind: string, batch: number, width: number, seed: number): Tensor {
   const indices = Array.from({ length: batch }, (_, i) => (i * 7 + seed) % width);
@@ -50,13 +54,12 @@ function predictionsFor(expects: string, batch: number, width: number, seed: num
  * finiteness at extreme logits, and batch invariance of the per-example losses.
  */
 export function checkLoss(id: string, options: LossCheckOptions = {}): CheckReport {
-  const registry = options.registry ?? new Registry({ name: 'testkit registry' });
-  if (options.registry === undefined) {
-    installLosses(registry);
-    if (options.plugin !== undefined) registry.use(options.plugin, { override: true });
-  }
+  const registry = registryOf(options);
+  const config = options.config ?? {};
   const spec = registry.resolve('loss', id);
-  const loss: LossFn = spec.create({});
+  const loss: LossFn = createLoss(registry, id, config);
+  // A configured reduction is the loss's default; the others are still asked for by name.
+  const reduction = typeof config.reduction === 'string' ? config.reduction : 'mean';
   const width = options.width ?? 4;
   const seed = options.seed ?? 3;
   const batch = 5;
@@ -67,7 +70,7 @@ export function checkLoss(id: string, options: LossCheckOptions = {}): CheckRepo
   for (const [k, point] of (options.known ?? []).entries()) {
     results.push(
       attempt(`known value ${k + 1}`, () => {
-        const value = loss(tensor(point.predictions, undefined, { dtype: 'float64' }), tensor(point.targets, undefined, { dtype: 'float64' })).item();
+        const value = loss(tensor(point.predictions, undefined, { dtype: 'float64' }), tensor(point.targets, undefined, { dtype: 'float64' }), MEAN).item();
         const ok = Math.abs(value - point.expected) <= (point.tolerance ?? 1e-9) * Math.max(1, Math.abs(point.expected));
         return { check: '', ok, message: `${ok ? 'gives' : 'gave'} ${value}${ok ? '' : `, expected ${point.expected}`}` };
       }),
@@ -75,12 +78,15 @@ export function checkLoss(id: string, options: LossCheckOptions = {}): CheckRepo
   }
 
   results.push(
-    attempt('reduction: mean by default, sum = mean × batch, none = one loss per example', () => {
-      const byDefault = loss(predictions, targets).item();
-      const meanValue = loss(predictions, targets, { reduction: 'mean' }).item();
-      const sumValue = loss(predictions, targets, { reduction: 'sum' }).item();
+    attempt(`reduction: ${reduction} by default, sum = mean × batch, none = one loss per example`, () => {
       const none = loss(predictions, targets, { reduction: 'none' });
-      if (Math.abs(byDefault - meanValue) > 1e-12 * Math.max(1, Math.abs(meanValue))) return { check: '', ok: false, message: `the default reduction gives ${byDefault}, the mean ${meanValue}: the default must be the batch mean` };
+      const meanValue = loss(predictions, targets, MEAN).item();
+      const sumValue = loss(predictions, targets, { reduction: 'sum' }).item();
+      if (reduction !== 'none') {
+        const byDefault = loss(predictions, targets).item();
+        const wanted = reduction === 'sum' ? sumValue : meanValue;
+        if (Math.abs(byDefault - wanted) > 1e-12 * Math.max(1, Math.abs(wanted))) return { check: '', ok: false, message: `the default reduction gives ${byDefault}, the ${reduction} ${wanted}: the default must be the batch ${reduction}` };
+      }
       if (none.shape[0] !== batch || none.size !== batch) return { check: '', ok: false, message: `'none' gave shape [${none.shape.join(', ')}], expected one loss per example [${batch}]` };
       const perExampleMean = mean(none).item();
       if (Math.abs(perExampleMean - meanValue) > 1e-9 * Math.max(1, Math.abs(meanValue))) return { check: '', ok: false, message: `mean of 'none' is ${perExampleMean}, 'mean' is ${meanValue}` };
@@ -91,7 +97,7 @@ export function checkLoss(id: string, options: LossCheckOptions = {}): CheckRepo
 
   results.push(
     attempt('gradient matches finite differences (float64)', () => {
-      const outcome = gradcheck((p) => loss(p, targets), [predictions], { atol: 1e-6, rtol: 1e-4 });
+      const outcome = gradcheck((p) => loss(p, targets, MEAN), [predictions], { atol: 1e-6, rtol: 1e-4 });
       return { check: '', ok: outcome.ok, message: outcome.message };
     }),
   );
@@ -99,10 +105,10 @@ export function checkLoss(id: string, options: LossCheckOptions = {}): CheckRepo
   results.push(
     attempt('gradient scales as 1/batch under mean reduction', () => {
       const one = slice(predictions, [0], [1]).detach().requireGrad();
-      loss(one, slice(targets, [0], [1])).backward();
+      loss(one, slice(targets, [0], [1]), MEAN).backward();
       const copies = tensor(Array.from({ length: 4 }, () => Array.from(one.values)), undefined, { dtype: 'float64' }).requireGrad();
       const repeatedTargets = tensor(Array.from({ length: 4 }, () => (targets.rank === 1 ? targets.values[0] : Array.from(slice(targets, [0], [1]).values))), undefined, { dtype: 'float64' });
-      loss(copies, repeatedTargets).backward();
+      loss(copies, repeatedTargets, MEAN).backward();
       const { error } = maxRelativeDifference(slice(mul(copies.grad!, 4), [0], [1]).values, one.grad!.values);
       return error < 1e-9 ? 'the gradient of N copies is 1/N of one example’s' : { check: '', ok: false, message: `4 copies give a per-example gradient ${error.toExponential(2)} away from 1/4 of a single example's: the loss is not averaged over the batch` };
     }),
@@ -132,5 +138,5 @@ export function checkLoss(id: string, options: LossCheckOptions = {}): CheckRepo
     }),
   );
 
-  return report(`loss '${id}'`, results);
+  return report(`loss '${id}' ${formatConfig(config)}`, results);
 }

@@ -1,5 +1,8 @@
-import { applyUpdates, deserializeState, serializeState, type GradientTransformation, type OptState, type Params } from '@keel/optimizers';
+import { applyUpdates, createOptimizer, deserializeState, serializeState, type GradientTransformation, type OptimizerConfig, type OptState, type Params } from '@keel/optimizers';
 import { add, matmul, mean, mul, noGrad, normal, Random, sigmoid, softplus, sub, tanh, tensor, type Tensor } from '@keel/tensor';
+import { formatConfig } from './format-config.js';
+import { purityCheck } from './optimizer-purity.js';
+import { registryOf, type EntrySource } from './registry-with.js';
 import { attempt, report, type CheckReport, type CheckResult } from './report.js';
 
 export interface OptimizerCheckOptions {
@@ -36,14 +39,34 @@ function quadraticRun(optimizer: GradientTransformation, steps: number, start: O
   return { trajectory, state };
 }
 
+/** The optimizer under test by id: where to find it, and the configuration to create it with. */
+export interface OptimizerByIdOptions extends OptimizerCheckOptions, EntrySource {
+  /** Options for `createOptimizer` (default `{}`: every option at its default). */
+  config?: OptimizerConfig;
+}
+
 /**
- * Conformance checks for an optimizer (a gradient transformation factory): a zero gradient
- * leaves parameters unchanged, saved and restored state continues the same trajectory, it
- * converges on a convex quadratic and on XOR within a budget, and it matches an optional
- * hand-computed reference trajectory.
+ * Conformance checks for an optimizer: `init`, `update` and `step` never change their arguments
+ * (parameters, gradients, state), a zero gradient leaves parameters unchanged, saved and
+ * restored state continues the same trajectory, it converges on a convex quadratic and on XOR
+ * within a budget, and it matches an optional hand-computed reference trajectory.
+ *
+ * By id, as registered: `checkOptimizer('acme/signum', { plugin, config: { lr: 0.01 } })`.
+ * A transformation that is not registered is checked through a factory:
+ * `checkOptimizer('my chain', () => chain(...), options)`.
  */
-export function checkOptimizer(name: string, create: () => GradientTransformation, options: OptimizerCheckOptions = {}): CheckReport {
-  const results: CheckResult[] = [];
+export function checkOptimizer(id: string, options?: OptimizerByIdOptions): CheckReport;
+export function checkOptimizer(name: string, create: () => GradientTransformation, options?: OptimizerCheckOptions): CheckReport;
+export function checkOptimizer(name: string, second?: OptimizerByIdOptions | (() => GradientTransformation), third: OptimizerCheckOptions = {}): CheckReport {
+  if (typeof second === 'function') return runChecks(`optimizer '${name}'`, second, third);
+  const options = second ?? {};
+  const registry = registryOf(options);
+  const config = options.config ?? {};
+  return runChecks(`optimizer '${name}' ${formatConfig(config)}`, () => createOptimizer(registry, name, config), options);
+}
+
+function runChecks(subject: string, create: () => GradientTransformation, options: OptimizerCheckOptions): CheckReport {
+  const results: CheckResult[] = [purityCheck(create)];
 
   if (options.decaysWeights !== true) {
     results.push(
@@ -131,5 +154,5 @@ export function checkOptimizer(name: string, create: () => GradientTransformatio
     );
   }
 
-  return report(`optimizer '${name}'`, results);
+  return report(subject, results);
 }

@@ -1,7 +1,13 @@
-export { checkActivation, registryWith, type ActivationCheckOptions } from './check-activation.js';
+export { checkActivation, type ActivationCheckOptions } from './check-activation.js';
+export { checkActivationEntry } from './check-activation-entry.js';
 export { checkLayer, type LayerCheckOptions } from './check-layer.js';
 export { checkLoss, type KnownLossValue, type LossCheckOptions } from './check-loss.js';
-export { checkOptimizer, type OptimizerCheckOptions } from './check-optimizer.js';
+export { checkLossEntry } from './check-loss-entry.js';
+export { checkOptimizer, type OptimizerByIdOptions, type OptimizerCheckOptions } from './check-optimizer.js';
+export { checkOptimizerEntry } from './check-optimizer-entry.js';
+export type { EntryCheckOptions, EntryConfig } from './entry-checks.js';
+export { formatConfig } from './format-config.js';
+export { registryWith, type EntrySource } from './registry-with.js';
 export { formatReport, type CheckReport, type CheckResult } from './report.js';
 export { maxRelativeDifference, numericGradient } from './numeric.js';
 export { checkMatmulAgainstJs, compareValues, MATMUL_CHECK_SIZES, onBackend, sgdTrajectory, type MatmulCheck } from './check-backend.js';
