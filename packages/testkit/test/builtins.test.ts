@@ -4,8 +4,8 @@ import { ActivationLayer, AvgPool2D, BatchNorm, Conv2D, Dense, Dropout, Flatten,
 import { testActivation, testLayer } from '../src/vitest.js';
 
 testActivation(activationsPlugin);
-testActivation(activationsPlugin, { ids: ['leakyRelu'], config: { alpha: 0.2 } });
-testActivation(activationsPlugin, { ids: ['gelu'], config: { approximate: 'tanh' } });
+testActivation(activationsPlugin, 'leakyRelu', { config: { alpha: 0.2 } });
+testActivation(activationsPlugin, 'gelu', { config: { approximate: 'tanh' } });
 
 testLayer(() => new Dense({ units: 5, activation: 'tanh' }), { inputShape: [4] });
 testLayer(() => new Dense({ units: 3, activation: 'relu' }), { inputShape: [6] });

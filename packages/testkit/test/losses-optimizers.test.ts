@@ -1,23 +1,24 @@
 // Every built-in loss and optimizer passes the testkit; reference values come from the published formulas.
-import { adagrad, adam, adamax, adamw, lion, rmsprop, sgd } from '@keel/optimizers';
+import { lossesPlugin } from '@keel/losses';
+import { optimizersPlugin } from '@keel/optimizers';
 import { testLoss, testOptimizer } from '../src/vitest.js';
 
 const lse = (xs: number[]): number => Math.log(xs.reduce((s, x) => s + Math.exp(x), 0));
 
-testLoss('softmaxCrossEntropy', {
+testLoss(lossesPlugin, 'softmaxCrossEntropy', {
   known: [
     { predictions: [[0, 0]], targets: [[1, 0]], expected: Math.LN2 },
     { predictions: [[1, 2, 3]], targets: [[0, 0.5, 0.5]], expected: lse([1, 2, 3]) - 2.5 },
   ],
 });
-testLoss('sparseSoftmaxCrossEntropy', { known: [{ predictions: [[1, 2, 3], [0, 0, 0]], targets: [2, 0], expected: (lse([1, 2, 3]) - 3 + Math.log(3)) / 2 }] });
-testLoss('meanSquaredError', { known: [{ predictions: [[1, 2]], targets: [[0, 0]], expected: 2.5 }] });
-testLoss('meanAbsoluteError', { known: [{ predictions: [[1, -2]], targets: [[0, 0]], expected: 1.5 }] });
-testLoss('huber', { known: [{ predictions: [[0.5, 3]], targets: [[0, 0]], expected: (0.5 * 0.25 + (3 - 0.5)) / 2 }] });
-testLoss('binaryCrossEntropyWithLogits', { known: [{ predictions: [[0]], targets: [[1]], expected: Math.LN2 }] });
-testLoss('binaryCrossEntropy', { known: [{ predictions: [[0.8]], targets: [[1]], expected: -Math.log(0.8), tolerance: 1e-6 }] });
-testLoss('hinge', { known: [{ predictions: [[0.3, -2]], targets: [[1, -1]], expected: 0.7 / 2 }] });
-testLoss('klDivergence', { known: [{ predictions: [[0.5, 0.5]], targets: [[0.25, 0.75]], expected: 0.25 * Math.log(0.5) + 0.75 * Math.log(1.5), tolerance: 1e-6 }] });
+testLoss(lossesPlugin, 'sparseSoftmaxCrossEntropy', { known: [{ predictions: [[1, 2, 3], [0, 0, 0]], targets: [2, 0], expected: (lse([1, 2, 3]) - 3 + Math.log(3)) / 2 }] });
+testLoss(lossesPlugin, 'meanSquaredError', { known: [{ predictions: [[1, 2]], targets: [[0, 0]], expected: 2.5 }] });
+testLoss(lossesPlugin, 'meanAbsoluteError', { known: [{ predictions: [[1, -2]], targets: [[0, 0]], expected: 1.5 }] });
+testLoss(lossesPlugin, 'huber', { known: [{ predictions: [[0.5, 3]], targets: [[0, 0]], expected: (0.5 * 0.25 + (3 - 0.5)) / 2 }] });
+testLoss(lossesPlugin, 'binaryCrossEntropyWithLogits', { known: [{ predictions: [[0]], targets: [[1]], expected: Math.LN2 }] });
+testLoss(lossesPlugin, 'binaryCrossEntropy', { known: [{ predictions: [[0.8]], targets: [[1]], expected: -Math.log(0.8), tolerance: 1e-6 }] });
+testLoss(lossesPlugin, 'hinge', { known: [{ predictions: [[0.3, -2]], targets: [[1, -1]], expected: 0.7 / 2 }] });
+testLoss(lossesPlugin, 'klDivergence', { known: [{ predictions: [[0.5, 0.5]], targets: [[0.25, 0.75]], expected: 0.25 * Math.log(0.5) + 0.75 * Math.log(1.5), tolerance: 1e-6 }] });
 
 /** w ← w − lr·g on f(w) = w²/2 (g = w), from w = 1. */
 function sgdReference(lr: number, momentum = 0, nesterov = false): number[] {
@@ -51,12 +52,12 @@ function adamReference(lr: number, b1 = 0.9, b2 = 0.999, eps = 1e-8): number[] {
   return out;
 }
 
-testOptimizer('sgd', () => sgd({ lr: 0.1 }), { reference: sgdReference(0.1), xorBudget: 4000, quadraticBudget: 200 });
-testOptimizer('sgd momentum', () => sgd({ lr: 0.1, momentum: 0.9 }), { reference: sgdReference(0.1, 0.9) });
-testOptimizer('sgd nesterov', () => sgd({ lr: 0.1, momentum: 0.9, nesterov: true }), { reference: sgdReference(0.1, 0.9, true) });
-testOptimizer('adam', () => adam({ lr: 0.1 }), { reference: adamReference(0.1) });
-testOptimizer('adamw', () => adamw({ lr: 0.05, weightDecay: 1e-4 }), { decaysWeights: true, quadraticBudget: 1000 });
-testOptimizer('rmsprop', () => rmsprop({ lr: 0.01 }), { quadraticBudget: 2000 });
-testOptimizer('adagrad', () => adagrad({ lr: 0.5 }));
-testOptimizer('adamax', () => adamax({ lr: 0.05 }));
-testOptimizer('lion', () => lion({ lr: 0.003 }), { quadraticBudget: 3000 });
+testOptimizer(optimizersPlugin, 'sgd', { config: { lr: 0.1 }, reference: sgdReference(0.1), xorBudget: 4000, quadraticBudget: 200 });
+testOptimizer(optimizersPlugin, 'sgd', { config: { lr: 0.1, momentum: 0.9 }, reference: sgdReference(0.1, 0.9) });
+testOptimizer(optimizersPlugin, 'sgd', { config: { lr: 0.1, momentum: 0.9, nesterov: true }, reference: sgdReference(0.1, 0.9, true) });
+testOptimizer(optimizersPlugin, 'adam', { config: { lr: 0.1 }, reference: adamReference(0.1) });
+testOptimizer(optimizersPlugin, 'adamw', { config: { lr: 0.05, weightDecay: 1e-4 }, decaysWeights: true, quadraticBudget: 1000 });
+testOptimizer(optimizersPlugin, 'rmsprop', { config: { lr: 0.01 }, quadraticBudget: 2000 });
+testOptimizer(optimizersPlugin, 'adagrad', { config: { lr: 0.5 } });
+testOptimizer(optimizersPlugin, 'adamax', { config: { lr: 0.05 } });
+testOptimizer(optimizersPlugin, 'lion', { config: { lr: 0.003 }, quadraticBudget: 3000 });
