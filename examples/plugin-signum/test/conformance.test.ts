@@ -1,5 +1,5 @@
 import { testOptimizer } from '@keel/testkit/vitest';
-import { signum } from '../src/index.js';
+import { signumPlugin } from '../src/index.js';
 
 /** Signum by its published definition, on f(w) = w²/2 (g = w) from w = 1: m ← βm + (1−β)g, w ← w − lr·sign(m). */
 function reference(lr: number, beta: number): number[] {
@@ -14,4 +14,4 @@ function reference(lr: number, beta: number): number[] {
   return out;
 }
 
-testOptimizer('acme/signum', () => signum({ lr: 0.004, beta: 0.9 }), { reference: reference(0.004, 0.9), quadraticBudget: 1500 });
+testOptimizer(signumPlugin, 'acme/signum', { config: { lr: 0.004, beta: 0.9 }, reference: reference(0.004, 0.9), quadraticBudget: 1500 });

@@ -2,6 +2,5 @@
 import { testActivation } from '@keel/testkit/vitest';
 import { swishBetaPlugin } from '../src/index.js';
 
-testActivation(swishBetaPlugin);
-testActivation(swishBetaPlugin, { config: { beta: 4 } });
-testActivation(swishBetaPlugin, { config: { beta: 0.5 } });
+// One suite for the registered entry, one per configuration, each titled with it.
+testActivation(swishBetaPlugin, 'acme/swishBeta', { configs: [{}, { beta: 4 }, { beta: 0.5 }] });
