@@ -2,6 +2,7 @@ import { createActivation, type Activation } from '@keel/activations';
 import type { Tensor } from '@keel/tensor';
 import { Layer, type BuildContext, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
 import type { Registry } from '@keel/registry';
+import { declareOption } from '@keel/registry';
 import { activationField, checkLayerOptions, checkReference } from './fields.js';
 import { specId, type ActivationSpec } from './specs.js';
 
@@ -10,7 +11,7 @@ export interface ActivationLayerOptions extends LayerOptions {
 }
 
 /** The options an Activation layer accepts. */
-export const ACTIVATION_LAYER_FIELDS = { activation: activationField(true) };
+export const ACTIVATION_LAYER_FIELDS = { activation: declareOption(activationField(true), 'the activation: an id, or { id, ...options }') };
 
 /** Applies an activation on its own (after a BatchNorm, say). */
 export class ActivationLayer extends Layer {

@@ -2,7 +2,8 @@ import type { Activation } from '@keel/activations';
 import { add, avgPool2d, biasActivation, conv2d, engine, maxPool2d, windowGeometry, type Padding, type Tensor } from '@keel/tensor';
 import { expectRank, Layer, type BuildContext, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
 import type { ActivationSpec, InitializerSpec } from './specs.js';
-import { checkLayerOptions, dimField, pairField, paddingField, WEIGHTED_FIELDS } from './fields.js';
+import { declareOption } from '@keel/registry';
+import { checkLayerOptions, declaredDefault, dimField, pairField, paddingField, WEIGHTED_FIELDS } from './fields.js';
 import { checkWeightedReferences, createWeights, weightedConfig, weightedDependencies } from './weights.js';
 import type { Registry } from '@keel/registry';
 
@@ -26,10 +27,20 @@ export interface Conv2DOptions extends LayerOptions {
 }
 
 /** The options a Conv2D layer accepts. */
-export const CONV2D_FIELDS = { filters: dimField(true), kernelSize: pairField(true), strides: pairField(), padding: paddingField, ...WEIGHTED_FIELDS };
+export const CONV2D_FIELDS = {
+  filters: declareOption(dimField(true), 'the number of output channels'),
+  kernelSize: declareOption(pairField(true), 'the window: n (n × n) or [rows, cols]'),
+  strides: declareOption(pairField(), 'the step between windows: n or [rows, cols]', 1),
+  padding: declareOption(paddingField, "'valid': windows inside the image; 'same': zero-padded so the output is the input's size divided by the stride", 'valid'),
+  ...WEIGHTED_FIELDS,
+};
 
 /** The options a pooling layer accepts. */
-export const POOL2D_FIELDS = { poolSize: pairField(), strides: pairField(), padding: paddingField };
+export const POOL2D_FIELDS = {
+  poolSize: declareOption(pairField(), 'the window: n (n × n) or [rows, cols]', 2),
+  strides: declareOption(pairField(), 'the step between windows (default: the pool size)'),
+  padding: declareOption(paddingField, "'valid': windows inside the image; 'same': zero-padded so the output is the input's size divided by the stride", 'valid'),
+};
 
 /** 2-D convolution over NHWC input [batch, height, width, channels]; kernel [kh, kw, in, filters]. */
 export class Conv2D extends Layer {
@@ -50,7 +61,7 @@ export class Conv2D extends Layer {
 
   outputShape(inputShape: readonly number[]): number[] {
     expectRank(this.label, inputShape, 3, 'images [batch, height, width, channels]');
-    const g = windowGeometry(this.label, [1, ...inputShape], pair(this.options.kernelSize), { strides: this.options.strides ?? 1, padding: this.options.padding ?? 'valid' }, [1, 1]);
+    const g = windowGeometry(this.label, [1, ...inputShape], pair(this.options.kernelSize), { strides: this.options.strides ?? declaredDefault<Pair>(CONV2D_FIELDS.strides), padding: this.options.padding ?? declaredDefault<Padding>(CONV2D_FIELDS.padding) }, [1, 1]);
     return [g.outH, g.outW, this.options.filters];
   }
 
@@ -77,7 +88,7 @@ export class Conv2D extends Layer {
 
   protected call(x: Tensor): Tensor {
     const activation = this.activationFn!;
-    const z = conv2d(x, this.param('kernel'), { strides: this.options.strides ?? 1, padding: this.options.padding ?? 'valid' });
+    const z = conv2d(x, this.param('kernel'), { strides: this.options.strides ?? declaredDefault<Pair>(CONV2D_FIELDS.strides), padding: this.options.padding ?? declaredDefault<Padding>(CONV2D_FIELDS.padding) });
     const bias = this.options.useBias !== false ? this.param('bias') : null;
     // Bias and activation in one pass (as Dense fuses them) unless an op hook watches: diagnostics
     // read the pre-activation, which the fused kernel never makes into a tensor.
@@ -109,9 +120,9 @@ abstract class Pool2D extends Layer {
   constructor(type: string, options: Pool2DOptions = {}) {
     checkLayerOptions(type, options, POOL2D_FIELDS);
     super(options);
-    this.poolSize = pair(options.poolSize ?? 2);
+    this.poolSize = pair(options.poolSize ?? declaredDefault<Pair>(POOL2D_FIELDS.poolSize));
     this.strides = pair(options.strides ?? this.poolSize);
-    this.padding = options.padding ?? 'valid';
+    this.padding = options.padding ?? declaredDefault<Padding>(POOL2D_FIELDS.padding);
   }
 
   outputShape(inputShape: readonly number[]): number[] {

@@ -2,6 +2,7 @@ import type { Activation } from '@keel/activations';
 import { add, dense, engine, matmul, type Tensor } from '@keel/tensor';
 import { expectRank, Layer, type BuildContext, type LayerConfig, type LayerOptions, type PluginDependency } from './layer.js';
 import type { ActivationSpec, InitializerSpec } from './specs.js';
+import { declareOption } from '@keel/registry';
 import { checkLayerOptions, dimField, WEIGHTED_FIELDS } from './fields.js';
 import { checkWeightedReferences, createWeights, weightedConfig, weightedDependencies } from './weights.js';
 import type { Registry } from '@keel/registry';
@@ -23,7 +24,7 @@ export interface DenseOptions extends LayerOptions {
 }
 
 /** The options a Dense layer accepts (its constructor and saved configs are checked against them). */
-export const DENSE_FIELDS = { units: dimField(true), ...WEIGHTED_FIELDS };
+export const DENSE_FIELDS = { units: declareOption(dimField(true), 'the number of outputs'), ...WEIGHTED_FIELDS };
 
 /** A fully connected layer: activation(x · kernel + bias), kernel [in, units], bias [units]. */
 export class Dense extends Layer {

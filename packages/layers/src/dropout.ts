@@ -1,6 +1,6 @@
 import type { Tensor} from '@keel/tensor';
 import { div, mul, noGrad, Random, uniform, greaterEqual } from '@keel/tensor';
-import { optionField } from '@keel/registry';
+import { declareOption, optionField } from '@keel/registry';
 import { checkLayerOptions } from './fields.js';
 import { Layer, type BuildContext, type LayerConfig, type LayerOptions } from './layer.js';
 
@@ -10,7 +10,7 @@ export interface DropoutOptions extends LayerOptions {
 }
 
 /** The options a Dropout layer accepts. */
-export const DROPOUT_FIELDS = { rate: optionField.number((v) => v >= 0 && v < 1, 'in [0, 1)', true) };
+export const DROPOUT_FIELDS = { rate: declareOption(optionField.number((v) => v >= 0 && v < 1, 'in [0, 1)', true), 'the fraction of units zeroed in training') };
 
 /**
  * Inverted dropout: in training, zeroes each unit with probability `rate` and scales the rest

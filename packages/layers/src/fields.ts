@@ -1,6 +1,6 @@
 // The options each layer type accepts, declared once: its constructor checks them, so a layer made
 // in code and one rebuilt from a saved config are checked the same way.
-import { checkOptions, describeValue, optionField, OptionsError, type OptionField, type OptionFields } from '@keel/registry';
+import { checkOptions, declareOption, describeValue, optionField, OptionsError, type OptionField, type OptionFields } from '@keel/registry';
 
 /** The largest size of any one dimension a layer config may ask for (units, filters, kernel sizes). */
 export const MAX_DIM = 2 ** 24;
@@ -41,17 +41,28 @@ export const initializerField: OptionField = {
 
 /** What every layer accepts (`LayerOptions`). */
 export const LAYER_FIELDS: OptionFields = {
-  name: { expected: 'a non-empty string', accepts: (v) => typeof v === 'string' && v !== '' },
-  inputShape: { expected: `a list of positive integers up to ${MAX_DIM}`, accepts: (v) => isShape(v) },
+  name: declareOption(
+    { expected: 'a non-empty string', accepts: (v) => typeof v === 'string' && v !== '' },
+    "the layer's name in summaries and messages (default: its type and a number, such as dense_1)",
+  ),
+  inputShape: declareOption(
+    { expected: `a list of positive integers up to ${MAX_DIM}`, accepts: (v) => isShape(v) },
+    'the shape of one example, batch left out (only the first layer needs it)',
+  ),
 };
 
 /** What Dense and Conv2D share besides their sizes. */
 export const WEIGHTED_FIELDS: OptionFields = {
-  activation: activationField(),
-  kernelInitializer: initializerField,
-  biasInitializer: initializerField,
-  useBias: optionField.boolean(),
+  activation: declareOption(activationField(), 'applied to the output', 'linear'),
+  kernelInitializer: declareOption(initializerField, "the kernel's initializer (default: the one the activation recommends, such as heNormal for relu)"),
+  biasInitializer: declareOption(initializerField, "the bias's initializer", 'zeros'),
+  useBias: declareOption(optionField.boolean(), 'add a bias vector', true),
 };
+
+/** The declared default of an option (a layer reads it where the option is left out). */
+export function declaredDefault<T>(field: OptionField): T {
+  return field.default as T;
+}
 
 /**
  * Checks a layer's options against its declared fields (plus name and inputShape); throws an

@@ -1,12 +1,15 @@
 import { add, div, mean, mul, noGrad, ones, sqrt, square, sub, zeros, type Tensor } from '@keel/tensor';
-import { optionField } from '@keel/registry';
-import { checkLayerOptions } from './fields.js';
+import { declareOption, optionField } from '@keel/registry';
+import { checkLayerOptions, declaredDefault } from './fields.js';
 import { Layer, type BuildContext, type LayerConfig, type LayerOptions } from './layer.js';
 
-const epsilonField = optionField.number((v) => v > 0, '> 0');
+const epsilonField = declareOption(optionField.number((v) => v > 0, '> 0'), 'added to the variance before its square root', 1e-5);
 
 /** The options a BatchNorm layer accepts. */
-export const BATCH_NORM_FIELDS = { momentum: optionField.number((v) => v >= 0 && v < 1, 'in [0, 1)'), epsilon: epsilonField };
+export const BATCH_NORM_FIELDS = {
+  momentum: declareOption(optionField.number((v) => v >= 0 && v < 1, 'in [0, 1)'), "the old value's weight in the running statistics (PyTorch's momentum 0.1 is 0.9 here)", 0.9),
+  epsilon: epsilonField,
+};
 
 /** The options a LayerNorm layer accepts. */
 export const LAYER_NORM_FIELDS = { epsilon: epsilonField };
@@ -30,8 +33,8 @@ export class BatchNorm extends Layer {
   constructor(options: BatchNormOptions = {}) {
     checkLayerOptions('batchNorm', options, BATCH_NORM_FIELDS);
     super(options);
-    this.momentum = options.momentum ?? 0.9;
-    this.epsilon = options.epsilon ?? 1e-5;
+    this.momentum = options.momentum ?? declaredDefault<number>(BATCH_NORM_FIELDS.momentum);
+    this.epsilon = options.epsilon ?? declaredDefault<number>(BATCH_NORM_FIELDS.epsilon);
   }
 
   outputShape(inputShape: readonly number[]): number[] {
@@ -91,7 +94,7 @@ export class LayerNorm extends Layer {
   constructor(options: LayerNormOptions = {}) {
     checkLayerOptions('layerNorm', options, LAYER_NORM_FIELDS);
     super(options);
-    this.epsilon = options.epsilon ?? 1e-5;
+    this.epsilon = options.epsilon ?? declaredDefault<number>(LAYER_NORM_FIELDS.epsilon);
   }
 
   outputShape(inputShape: readonly number[]): number[] {

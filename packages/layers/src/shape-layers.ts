@@ -1,15 +1,19 @@
 import { formatShape, reshape, ShapeError, type Tensor } from '@keel/tensor';
+import { declareOption } from '@keel/registry';
 import { checkLayerOptions, MAX_DIM } from './fields.js';
 import { Layer, type LayerConfig, type LayerOptions } from './layer.js';
 
 /** The options a Reshape layer accepts: a target shape of sizes, one of which may be -1. */
 export const RESHAPE_FIELDS = {
-  targetShape: {
-    expected: `a list of positive integers up to ${MAX_DIM}, at most one of them -1`,
-    required: true,
-    accepts: (v: unknown) =>
-      Array.isArray(v) && v.every((d) => Number.isInteger(d) && (d === -1 || ((d as number) >= 1 && (d as number) <= MAX_DIM))) && v.filter((d) => d === -1).length <= 1,
-  },
+  targetShape: declareOption(
+    {
+      expected: `a list of positive integers up to ${MAX_DIM}, at most one of them -1`,
+      required: true,
+      accepts: (v: unknown) =>
+        Array.isArray(v) && v.every((d) => Number.isInteger(d) && (d === -1 || ((d as number) >= 1 && (d as number) <= MAX_DIM))) && v.filter((d) => d === -1).length <= 1,
+    },
+    'the shape of each example after it (batch left out; one size may be -1, inferred)',
+  ),
 };
 
 /** [batch, ...] to [batch, product of the rest]: between conv and dense layers. */
