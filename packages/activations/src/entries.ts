@@ -62,8 +62,8 @@ const scalarSigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : 
 const reluEntry = declared({
   id: 'relu',
   description: 'max(x, 0): the default for hidden layers; pair it with heNormal',
-  // Not @keel/tensor's relu: its kernel maps NaN to 0, hiding a diverged input. maximum keeps
-  // NaN; the backward is dy·step(x) (0 at the kink, as PyTorch).
+  // maximum(x, 0) keeps NaN, as the fused 'relu' kernel does, so a diverged input stays visible;
+  // the backward is dy·step(x) (0 at the kink, as PyTorch).
   forward: (x) => maximum(x, 0),
   backward: ({ x, dy }) => mul(dy, step(x)),
   meta: {
