@@ -43,7 +43,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
     description: 'quadratic within delta of the target, linear beyond (delta, default 1)',
     expects: 'real',
     targets: 'real',
-    create: (config = {}) => withDefaults(huber(numberOption('huber', config, 'delta', 1)), lossOptions('huber', config)),
+    create: (config = {}) => withDefaults(huber(numberOption('huber', config, 'delta', lossOptionFields.huber.delta.default as number)), lossOptions('huber', config)),
   },
   {
     id: 'binaryCrossEntropy',
@@ -52,7 +52,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
     expects: 'probabilities',
     targets: 'binary',
     create: (config = {}) =>
-      withDefaults(binaryCrossEntropy, { ...lossOptions('binaryCrossEntropy', config), eps: numberOption('binaryCrossEntropy', config, 'eps', 1e-7) }),
+      withDefaults(binaryCrossEntropy, { ...lossOptions('binaryCrossEntropy', config), eps: numberOption('binaryCrossEntropy', config, 'eps', lossOptionFields.binaryCrossEntropy.eps.default as number) }),
     expectedInitialLoss: ln2,
   },
   {
@@ -99,7 +99,7 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
     expects: 'probabilities',
     targets: 'oneHot',
     create: (config = {}) =>
-      withDefaults(klDivergence, { ...lossOptions('klDivergence', config), eps: numberOption('klDivergence', config, 'eps', 1e-7) }),
+      withDefaults(klDivergence, { ...lossOptions('klDivergence', config), eps: numberOption('klDivergence', config, 'eps', lossOptionFields.klDivergence.eps.default as number) }),
   },
 ];
 

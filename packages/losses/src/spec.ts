@@ -22,8 +22,11 @@ export interface LossSpec {
   readonly expects: LossExpects;
   readonly targets: LossTargets;
   /**
-   * Every option `create` accepts. When declared, `createLoss` rejects any other (a typo such as
-   * `reducton`) with a did-you-mean before the loss is built.
+   * Every option `create` accepts, declared once with a check, a one-line description and the
+   * default (`declareOption` from @keel/registry). When declared, `createLoss` rejects any other
+   * (a typo such as `reducton`) with a did-you-mean before the loss is built and passes `create`
+   * the declared defaults for what is left out; `keel plugins --describe` lists them and the CLI
+   * takes them as `--loss id:key=value`.
    */
   readonly options?: OptionFields;
   /** The loss function, with the config's options (such as `reduction`) as its defaults. */
