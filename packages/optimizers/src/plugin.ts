@@ -6,20 +6,20 @@ import { adamw } from './optimizers/adamw.js';
 import { lion } from './optimizers/lion.js';
 import { rmsprop } from './optimizers/rmsprop.js';
 import { sgd } from './optimizers/sgd.js';
-import { optimizerOptions } from './options.js';
+import { declaredLearningRate, optimizerOptions } from './options.js';
 import type { OptimizerSpec } from './spec.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
 // Config objects come from JSON or a CLI, so their values are unchecked: each factory checks
 // every option it reads and names the one that is wrong.
 export const optimizerSpecs: readonly (OptimizerSpec & { readonly id: string })[] = [
-  { id: 'sgd', options: optimizerOptions.sgd, defaultLearningRate: 0.01, description: 'SGD with optional (Nesterov) momentum', create: (c = {}) => sgd(c) },
-  { id: 'adam', options: optimizerOptions.adam, defaultLearningRate: 1e-3, description: 'Adam with bias correction', create: (c = {}) => adam(c) },
-  { id: 'adamw', options: optimizerOptions.adamw, defaultLearningRate: 1e-3, description: 'Adam with decoupled weight decay', create: (c = {}) => adamw(c) },
-  { id: 'rmsprop', options: optimizerOptions.rmsprop, defaultLearningRate: 1e-3, description: 'RMSprop', create: (c = {}) => rmsprop(c) },
-  { id: 'adagrad', options: optimizerOptions.adagrad, defaultLearningRate: 1e-2, description: 'Adagrad', create: (c = {}) => adagrad(c) },
-  { id: 'adamax', options: optimizerOptions.adamax, defaultLearningRate: 2e-3, description: 'Adamax (Adam with the infinity norm)', create: (c = {}) => adamax(c) },
-  { id: 'lion', options: optimizerOptions.lion, defaultLearningRate: 1e-4, description: 'Lion (sign of interpolated momentum)', create: (c = {}) => lion(c) },
+  { id: 'sgd', options: optimizerOptions.sgd, defaultLearningRate: declaredLearningRate(optimizerOptions.sgd), description: 'SGD with optional (Nesterov) momentum', create: (c = {}) => sgd(c) },
+  { id: 'adam', options: optimizerOptions.adam, defaultLearningRate: declaredLearningRate(optimizerOptions.adam), description: 'Adam with bias correction', create: (c = {}) => adam(c) },
+  { id: 'adamw', options: optimizerOptions.adamw, defaultLearningRate: declaredLearningRate(optimizerOptions.adamw), description: 'Adam with decoupled weight decay', create: (c = {}) => adamw(c) },
+  { id: 'rmsprop', options: optimizerOptions.rmsprop, defaultLearningRate: declaredLearningRate(optimizerOptions.rmsprop), description: 'RMSprop', create: (c = {}) => rmsprop(c) },
+  { id: 'adagrad', options: optimizerOptions.adagrad, defaultLearningRate: declaredLearningRate(optimizerOptions.adagrad), description: 'Adagrad', create: (c = {}) => adagrad(c) },
+  { id: 'adamax', options: optimizerOptions.adamax, defaultLearningRate: declaredLearningRate(optimizerOptions.adamax), description: 'Adamax (Adam with the infinity norm)', create: (c = {}) => adamax(c) },
+  { id: 'lion', options: optimizerOptions.lion, defaultLearningRate: declaredLearningRate(optimizerOptions.lion), description: 'Lion (sign of interpolated momentum)', create: (c = {}) => lion(c) },
 ];
 
 /**

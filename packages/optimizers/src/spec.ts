@@ -10,9 +10,12 @@ export interface OptimizerSpec {
   /** The learning rate used when a config gives none (trainers scale or schedule from it). */
   readonly defaultLearningRate?: number;
   /**
-   * Every option `create` accepts. When declared, `createOptimizer` rejects any other (a typo, or
-   * `momentum` for an optimizer without one) with a did-you-mean before the optimizer is built,
-   * and the CLI passes `--momentum` only to optimizers that declare it.
+   * Every option `create` accepts, declared once with a check, a one-line description and the
+   * default (`declareOption` from @keel/registry). When declared, `createOptimizer` rejects any
+   * other (a typo, or `momentum` for an optimizer without one) with a did-you-mean before the
+   * optimizer is built and passes `create` the declared defaults for what is left out;
+   * `keel plugins --describe` lists them, the CLI takes them as `--optimizer id:key=value` and
+   * passes `--momentum` only to optimizers that declare it.
    */
   readonly options?: OptionFields;
   /** Builds the optimizer; bad or missing options are errors that name the option. */
