@@ -3,23 +3,26 @@ import { installOptimizers } from '@keel/optimizers';
 import { defaultRegistry, definePlugin, type Registry } from '@keel/registry';
 import { installLayers } from '@keel/layers';
 import type { CallbackEntry } from './callbacks/callback.js';
-import { earlyStopping } from './callbacks/early-stopping.js';
-import { learningRateScheduler, reduceLROnPlateau } from './callbacks/learning-rate.js';
-import { progress } from './callbacks/progress.js';
+import { EARLY_STOPPING_OPTIONS, earlyStopping } from './callbacks/early-stopping.js';
+import { LEARNING_RATE_SCHEDULER_OPTIONS, learningRateScheduler, REDUCE_LR_ON_PLATEAU_OPTIONS, reduceLROnPlateau } from './callbacks/learning-rate.js';
+import { PROGRESS_OPTIONS, progress } from './callbacks/progress.js';
 import { terminateOnNaN } from './callbacks/terminate-on-nan.js';
 import { metricEntries } from './metrics/index.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
+// Each entry declares its options (the same fields its factory checks), so a callback given by id
+// is checked before training starts and `keel plugins --describe` can list them.
 const callbackEntries: CallbackEntry[] = [
-  { id: 'earlyStopping', description: 'stop when a monitored quantity stops improving', create: (c) => earlyStopping(c) },
-  { id: 'terminateOnNaN', description: 'stop quietly at the first non-finite loss', create: () => terminateOnNaN() },
+  { id: 'earlyStopping', description: 'stop when a monitored quantity stops improving', options: EARLY_STOPPING_OPTIONS, create: (c) => earlyStopping(c) },
+  { id: 'terminateOnNaN', description: 'stop quietly at the first non-finite loss', options: {}, create: () => terminateOnNaN() },
   {
     id: 'learningRateScheduler',
     description: 'set the learning rate from a function of (epoch, step)',
+    options: LEARNING_RATE_SCHEDULER_OPTIONS,
     create: (c) => learningRateScheduler(c.schedule as (epoch: number, step: number) => number),
   },
-  { id: 'reduceLROnPlateau', description: 'lower the learning rate when progress stalls', create: (c) => reduceLROnPlateau(c) },
-  { id: 'progress', description: 'a progress bar (terminal) or progress events', create: (c) => progress(c) },
+  { id: 'reduceLROnPlateau', description: 'lower the learning rate when progress stalls', options: REDUCE_LR_ON_PLATEAU_OPTIONS, create: (c) => reduceLROnPlateau(c) },
+  { id: 'progress', description: 'a progress bar (terminal) or progress events', options: PROGRESS_OPTIONS, create: (c) => progress(c) },
 ];
 
 /** @keel/train's plugin: metrics and callbacks. */

@@ -113,7 +113,7 @@ describe('fit, evaluate and predict options (attack item 9)', () => {
       "evaluate: has no option 'metric'; did you mean 'metrics'?",
     );
     expect(thrown(() => evaluate(model, xorData(), { metrics: ['accuracy'], predictions: 'logit' } as never)).message).toBe(
-      "evaluate: predictions is 'logit'; expected 'logits', 'probabilities' or 'real'",
+      "evaluate: predictions is 'logit'; expected 'logits', 'probabilities' or 'real' (did you mean 'logits'?)",
     );
   });
 

@@ -1,4 +1,5 @@
 import type { Module } from '@keel/layers';
+import type { OptionFields } from '@keel/registry';
 import type { History } from '../history.js';
 
 /** Numbers logged per batch or epoch: loss, metrics, val_loss, val_<metric>, lr, seconds. */
@@ -43,6 +44,12 @@ export interface CallbackEntry {
   readonly id: string;
   readonly override?: boolean;
   readonly description: string;
+  /**
+   * Every option `create` takes, declared once with a check, a one-line description and the
+   * default (`declareOption` from @keel/registry): a callback given by id (`{ id, ...config }`) is
+   * checked against them before training starts, and `keel plugins --describe` lists them.
+   */
+  readonly options?: OptionFields;
   readonly create: (config: Readonly<Record<string, unknown>>) => Callback;
 }
 

@@ -1,4 +1,4 @@
-import { checkOptions, optionField } from '@keel/registry';
+import { declareOption, optionField, resolveOptions, type OptionFields } from '@keel/registry';
 import { noGrad, Tensor } from '@keel/tensor';
 import type { Callback, Logs } from './callback.js';
 import { monitorField } from './monitor.js';
@@ -16,25 +16,27 @@ export interface EarlyStoppingOptions {
   restoreBestWeights?: boolean;
 }
 
+/** The options of earlyStopping, declared once: the factory and the registered entry check them. */
+export const EARLY_STOPPING_OPTIONS: OptionFields = {
+  monitor: declareOption(monitorField, "the logged value to watch (default 'val_loss', or 'loss' without validation)"),
+  patience: declareOption(optionField.integer(0), 'epochs without improvement before stopping', 3),
+  minDelta: declareOption(optionField.number((v) => v >= 0, '>= 0'), 'the smallest change that counts as an improvement', 0),
+  mode: declareOption(optionField.choice(['min', 'max', 'auto']), "'min' for losses, 'max' for accuracies; 'auto' guesses from the name", 'auto'),
+  restoreBestWeights: declareOption(optionField.boolean(), 'put back the weights of the best epoch when stopping (or at the end)', false),
+};
+
 /** Stops when the monitored quantity stops improving, optionally restoring the best weights. */
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { readonly stoppedEpoch: number | undefined; readonly bestEpoch: number | undefined } {
-  checkOptions('earlyStopping', options, {
-    monitor: monitorField,
-    patience: optionField.integer(0),
-    minDelta: optionField.number((v) => v >= 0, '>= 0'),
-    mode: optionField.choice(['min', 'max', 'auto']),
-    restoreBestWeights: optionField.boolean(),
-  });
-  const patience = options.patience ?? 3;
-  const minDelta = options.minDelta ?? 0;
+  const resolved = resolveOptions('earlyStopping', options, EARLY_STOPPING_OPTIONS) as unknown as EarlyStoppingOptions & Required<Omit<EarlyStoppingOptions, 'monitor'>>;
+  const { patience, minDelta } = resolved;
   let best = Infinity;
   let bestEpoch: number | undefined;
   let stoppedEpoch: number | undefined;
   let wait = 0;
   let snapshot: Map<Tensor, Float32Array | Float64Array> | undefined;
-  const monitorOf = (logs: Logs): string => options.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
+  const monitorOf = (logs: Logs): string => resolved.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
   const signOf = (name: string): number => {
-    const mode = options.mode ?? 'auto';
+    const { mode } = resolved;
     if (mode === 'min') return 1;
     if (mode === 'max') return -1;
     return /acc|f1|precision|recall|r2/.test(name) ? -1 : 1;
@@ -68,7 +70,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
         best = score;
         bestEpoch = epoch;
         wait = 0;
-        if (options.restoreBestWeights === true) {
+        if (resolved.restoreBestWeights) {
           snapshot = new Map([...state.model.parameters().values(), ...state.model.buffers().values()].map((t) => [t, t.data()]));
         }
       } else if (++wait >= patience) {
@@ -77,7 +79,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
       }
     },
     onTrainEnd() {
-      if (options.restoreBestWeights === true) restore();
+      if (resolved.restoreBestWeights) restore();
     },
   };
 }

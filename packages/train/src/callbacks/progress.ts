@@ -1,4 +1,4 @@
-import { checkOptions, optionField } from '@keel/registry';
+import { declareOption, optionField, resolveOptions, type OptionFields } from '@keel/registry';
 import type { Callback, Logs, TrainingState } from './callback.js';
 
 /** Where progress goes: a terminal (redrawn in place) or a plain line sink. */
@@ -44,18 +44,24 @@ function defaultSink(): ProgressSink {
   return { write: (s) => console.log(s.replace(/\n$/, '')), isTTY: false };
 }
 
+/** The options of progress, declared once: the factory and the registered entry check them. */
+export const PROGRESS_OPTIONS: OptionFields = {
+  sink: declareOption(
+    { expected: 'an object with write(text), such as process.stdout', accepts: (v) => typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function' },
+    'where progress is written (default: standard output)',
+  ),
+  json: declareOption(optionField.boolean(), 'one JSON object per line instead of text', false),
+  intervalMs: declareOption(optionField.number((v) => v >= 0, '>= 0'), 'redraw at most this often, in milliseconds', 100),
+};
+
 /**
  * Shows training progress. In a terminal: a bar per epoch with ETA, samples/s, loss and
  * accuracy, redrawn in place. Elsewhere: one plain line per epoch; with `json`, one JSON event per line.
  */
 export function progress(options: ProgressOptions = {}): Callback {
-  checkOptions('progress', options, {
-    sink: { expected: 'an object with write(text), such as process.stdout', accepts: (v) => typeof v === 'object' && v !== null && typeof (v as { write?: unknown }).write === 'function' },
-    json: optionField.boolean(),
-    intervalMs: optionField.number((v) => v >= 0, '>= 0'),
-  });
-  const sink = options.sink ?? defaultSink();
-  const interval = options.intervalMs ?? 100;
+  const resolved = resolveOptions('progress', options, PROGRESS_OPTIONS) as unknown as ProgressOptions & Required<Omit<ProgressOptions, 'sink'>>;
+  const sink = resolved.sink ?? defaultSink();
+  const interval = resolved.intervalMs;
   let epochStart = 0;
   let lastDraw = 0;
   let seen = 0;
@@ -72,14 +78,14 @@ export function progress(options: ProgressOptions = {}): Callback {
       epochStart = performance.now();
       lastDraw = 0;
       seen = lossSum = batches = 0;
-      if (options.json === true) emit({ event: 'epochBegin', epoch: epoch + 1, epochs: state.epochs });
+      if (resolved.json) emit({ event: 'epochBegin', epoch: epoch + 1, epochs: state.epochs });
     },
     onBatchEnd(batch: number, logs: Logs, state: TrainingState) {
       seen += logs.size ?? 0;
       lossSum += logs.loss;
       batches++;
       const now = performance.now();
-      if (options.json === true || sink.isTTY !== true) return;
+      if (resolved.json || sink.isTTY !== true) return;
       if (now - lastDraw < interval && batch + 1 < state.stepsPerEpoch) return;
       lastDraw = now;
       const seconds = (now - epochStart) / 1000;
@@ -92,7 +98,7 @@ export function progress(options: ProgressOptions = {}): Callback {
     onEpochEnd(epoch: number, logs: Logs, state: TrainingState) {
       const seconds = (performance.now() - epochStart) / 1000;
       const rate = seen / Math.max(seconds, 1e-9);
-      if (options.json === true) {
+      if (resolved.json) {
         emit({ event: 'epochEnd', epoch: epoch + 1, epochs: state.epochs, seconds, samplesPerSecond: rate, ...logs });
         return;
       }

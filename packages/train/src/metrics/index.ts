@@ -4,15 +4,16 @@ import { accuracy, confusionMatrix, f1, precision, recall } from './classificati
 import type { Metric, MetricContext, MetricEntry } from './metric.js';
 import { mae, mse, r2 } from './regression.js';
 
+// Keel's metrics take no options (they read the task from the context): each declares that.
 export const metricEntries: readonly MetricEntry[] = [
-  { id: 'accuracy', description: 'fraction of correct classes (binary, categorical or sparse targets)', direction: 'max', create: accuracy },
-  { id: 'precision', description: 'macro-averaged precision', direction: 'max', create: precision },
-  { id: 'recall', description: 'macro-averaged recall', direction: 'max', create: recall },
-  { id: 'f1', description: 'macro-averaged F1', direction: 'max', create: f1 },
-  { id: 'confusionMatrix', description: 'confusion matrix (rows actual, columns predicted)', direction: 'max', create: confusionMatrix },
-  { id: 'mae', description: 'mean absolute error', direction: 'min', create: mae },
-  { id: 'mse', description: 'mean squared error', direction: 'min', create: mse },
-  { id: 'r2', description: 'coefficient of determination', direction: 'max', create: r2 },
+  { id: 'accuracy', description: 'fraction of correct classes (binary, categorical or sparse targets)', options: {}, direction: 'max', create: accuracy },
+  { id: 'precision', description: 'macro-averaged precision', options: {}, direction: 'max', create: precision },
+  { id: 'recall', description: 'macro-averaged recall', options: {}, direction: 'max', create: recall },
+  { id: 'f1', description: 'macro-averaged F1', options: {}, direction: 'max', create: f1 },
+  { id: 'confusionMatrix', description: 'confusion matrix (rows actual, columns predicted)', options: {}, direction: 'max', create: confusionMatrix },
+  { id: 'mae', description: 'mean absolute error', options: {}, direction: 'min', create: mae },
+  { id: 'mse', description: 'mean squared error', options: {}, direction: 'min', create: mse },
+  { id: 'r2', description: 'coefficient of determination', options: {}, direction: 'max', create: r2 },
 ];
 
 const HOOKS = ['reset', 'update', 'result'] as const;

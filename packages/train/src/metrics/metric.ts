@@ -1,3 +1,4 @@
+import type { OptionFields } from '@keel/registry';
 import type { Tensor } from '@keel/tensor';
 
 /** A streaming metric: fed batch by batch, read at the end of an epoch. */
@@ -26,6 +27,11 @@ export interface MetricEntry {
   readonly id: string;
   readonly override?: boolean;
   readonly description: string;
+  /**
+   * Every option `create` takes in its config, declared once (`declareOption` from @keel/registry);
+   * `keel plugins --describe` lists them. Keel's metrics take none (`{}`).
+   */
+  readonly options?: OptionFields;
   /** Higher is better (accuracy) or lower is better (mae); used by early stopping's 'auto' mode. */
   readonly direction: 'max' | 'min';
   readonly create: (context: MetricContext, config?: Readonly<Record<string, unknown>>) => Metric;
