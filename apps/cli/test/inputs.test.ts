@@ -110,7 +110,7 @@ describe('--data: an inferred class count a stray label would make', () => {
     const message = await failure(loadRunData(config(dir), registry));
     expect(message).toBe(
       `train label at index 37 (${join(dir, 'train-labels-idx1-ubyte')}) is 12: the largest label, 12, would make 13 classes, but classes 10..11 never occur ` +
-        '(labels seen, with counts: 0: 22, 1: 22, 2: 22, 3: 22, 4: 22, 5: 22, 6: 22, 7: 21, 8: 22, 9: 22, 12: 1). ' +
+        '(labels seen, with counts in train + test: 0: 20 + 2, 1: 20 + 2, 2: 20 + 2, 3: 20 + 2, 4: 20 + 2, 5: 20 + 2, 6: 20 + 2, 7: 19 + 2, 8: 20 + 2, 9: 20 + 2, 12: 1 + 0). ' +
         'Pass --classes 10 if there are 10 classes (labels outside them are then errors), or --allow-sparse-classes if these classes are real',
     );
   });

@@ -231,9 +231,16 @@ describe('idxClassification: an inferred class count that a stray label would ma
     });
     expect(error.message).toBe(
       `train label at index 37 (${join(dir, 'train-labels-idx1-ubyte')}) is 12: the largest label, 12, would make 13 classes, but classes 10..11 never occur ` +
-        '(labels seen, with counts: 0: 22, 1: 22, 2: 22, 3: 22, 4: 22, 5: 22, 6: 22, 7: 21, 8: 22, 9: 22, 12: 1). ' +
+        '(labels seen, with counts in train + test: 0: 20 + 2, 1: 20 + 2, 2: 20 + 2, 3: 20 + 2, 4: 20 + 2, 5: 20 + 2, 6: 20 + 2, 7: 19 + 2, 8: 20 + 2, 9: 20 + 2, 12: 1 + 0). ' +
         'Pass `classes: 10` (labels outside it are then errors), or `allowSparseClasses: true` if these classes are real',
     );
+  });
+
+  it('says which split each count comes from when only one split is loaded', async () => {
+    const labels = tenClasses(20);
+    labels[37] = 12;
+    const error = (await rejected(idxClassification(setWith(labels), { split: 'train' }))) as SparseClassesError;
+    expect(error.message).toContain('(labels seen, with counts in train: 0: 20, 1: 20, 2: 20, 3: 20, 4: 20, 5: 20, 6: 20, 7: 19, 8: 20, 9: 20, 12: 1)');
   });
 
   it('refuses a label 255 in the test split', async () => {

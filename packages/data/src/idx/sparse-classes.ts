@@ -90,14 +90,25 @@ export function checkInferredClasses(files: readonly LabelFile[]): void {
     ...(rare.length === 0 || missing.length > 0 ? [] : [`${rare.map((l) => `${l} (${counts[l]} example${counts[l] === 1 ? '' : 's'})`).join(', ')} ${rare.length === 1 ? 'has' : 'have'} under ${rareBelow <= 2 ? '2 examples' : `${RARE_CLASS_FRACTION * 100}% of an even share`}`]),
     ...(untrained.length === 0 ? [] : [`${ranges(untrained)} occur${untrained.length === 1 ? 's' : ''} only outside the training split (never trained)`]),
   ];
-  const seen = counts.flatMap((count, l) => (count > 0 ? [`${l}: ${count}`] : [])).join(', ');
+  const seen = countsBySplit(files, counts);
   throw new SparseClassesError(
     at,
     counts,
     suggested < 0 ? undefined : suggested,
     `${at.split} label at index ${at.index} (${at.file}) is ${label}: the largest label, ${counts.length - 1}, would make ${counts.length} classes, ` +
-      `but ${problems.join(' and ')} (labels seen, with counts: ${seen})`,
+      `but ${problems.join(' and ')} (${seen})`,
   );
+}
+
+/**
+ * The labels seen with their counts, split by split ('labels seen, with counts in train + test: 0: 20 + 2'),
+ * so a count is never read as one split's when it adds up several.
+ */
+function countsBySplit(files: readonly LabelFile[], counts: readonly number[]): string {
+  const splits = [...new Set(files.map((f) => f.split))];
+  const perSplit = splits.map((split) => classCounts(files.filter((f) => f.split === split)));
+  const seen = counts.flatMap((count, l) => (count > 0 ? [`${l}: ${perSplit.map((c) => c[l] ?? 0).join(' + ')}`] : [])).join(', ');
+  return `labels seen, with counts in ${splits.join(' + ')}: ${seen}`;
 }
 
 function firstExample(files: readonly LabelFile[], label: number): LabelAt {
