@@ -1,11 +1,13 @@
 import type { ActivationEntry } from '@keel/activations';
 import { varianceGain } from '@keel/activations';
+import { declareOption, optionField } from '@keel/registry';
 import { add, mul, sigmoid, sub, type Tensor } from '@keel/tensor';
 
 type Config = Readonly<Record<string, number | string | boolean>>;
 
+/** The configured beta: createActivation has checked it against the declaration and filled in the default. */
 function betaOf(config: Config): number {
-  return Number(config.beta);
+  return config.beta as number;
 }
 
 /**
@@ -17,7 +19,9 @@ function betaOf(config: Config): number {
 export const swishBeta: ActivationEntry = {
   id: 'acme/swishBeta',
   description: 'x · sigmoid(beta · x), beta configurable (default 1)',
-  defaults: { beta: 1 },
+  // Declared once: createActivation rejects any other option with a did-you-mean and a beta that
+  // is not a number > 0, and fills in the default.
+  options: { beta: declareOption(optionField.number((v) => v > 0, '> 0'), 'the slope inside the sigmoid: 1 is SiLU, large values approach relu', 1) },
   forward: (x: Tensor, config: Config) => mul(x, sigmoid(mul(x, betaOf(config)))),
   backward: ({ x, y, dy }, config) => {
     const beta = betaOf(config);
