@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allEngines } from '../src/bench/engines.js';
 import { CONTROL, checkWellFormed, jsonLines, keel, requireBuiltCli } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'keel-cli-doctor-'));
@@ -121,15 +122,28 @@ describe('keel bench', () => {
     expect(events.at(-1)).toMatchObject({ event: 'done', runs: 2 });
   });
 
-  it('PyTorch runs when a python3 can import torch, and is listed with the reason when not', async () => {
+  it('PyTorch runs when a python3 can import torch, and is listed with the reason when not (then nothing was measured: exit 1)', async () => {
     const result = await keel(['bench', '--workloads', 'mlp', '--engines', 'pytorch', '--budget', '2', '--no-matmul', '--json']);
-    expect(result.code, result.stderr).toBe(0);
     const run = jsonLines(result.stdout).find((e) => e.event === 'run') as { unavailable?: string; epoch?: { testAccuracy: number; fraction: number } };
-    if (run.unavailable !== undefined) expect(run.unavailable).toBe('python3-torch is not installed (apt-get install python3-torch)');
-    else {
+    if (run.unavailable !== undefined) {
+      expect(run.unavailable).toBe('python3-torch is not installed (apt-get install python3-torch)');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        'keel: bench: nothing was measured: no engine asked for could run (pytorch: python3-torch is not installed (apt-get install python3-torch)); ' +
+          `install what is missing, or pick engines that run here with --engines (choices: ${allEngines().map((e) => e.id).join(', ')})\n`,
+      );
+    } else {
+      expect(result.code, result.stderr).toBe(0);
       expect(run.epoch!.fraction).toBeGreaterThan(0);
       expect(run.epoch!.testAccuracy).toBeGreaterThan(0.8);
     }
+  });
+
+  it('a workload or engine named twice is refused (it would run the same measurement twice)', async () => {
+    const workloads = await keel(['bench', '--workloads', 'mlp,mlp', '--engines', 'keel-js']);
+    expect([workloads.code, workloads.stdout, workloads.stderr]).toEqual([2, '', "keel: --workloads mlp,mlp names 'mlp' twice; give each once: --workloads mlp\n"]);
+    const engines = await keel(['bench', '--workloads', 'mlp', '--engines', 'keel-js,tfjs-cpu,keel-js']);
+    expect([engines.code, engines.stdout, engines.stderr]).toEqual([2, '', "keel: --engines keel-js,tfjs-cpu,keel-js names 'keel-js' twice; give each once: --engines keel-js,tfjs-cpu\n"]);
   });
 
   it('an unknown engine names the nearest one', async () => {

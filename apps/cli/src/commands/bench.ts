@@ -12,11 +12,14 @@ import { runJob } from '../bench/spawn-job.js';
 import { torchEpoch } from '../bench/torch.js';
 import { WORKLOADS, type RunResult, type Workload } from '../bench/workloads.js';
 import type { Command, Context } from '../common.js';
-import { EXIT, usageError } from '../errors.js';
+import { CliError, EXIT, usageError } from '../errors.js';
 import { count, percent } from '../format.js';
 
 function pick<T extends { id: string }>(flag: string, wanted: readonly string[] | undefined, all: readonly T[]): T[] {
   if (wanted === undefined) return [...all];
+  // A repeated id would run (and report) the same measurement twice.
+  const twice = wanted.find((id, i) => wanted.indexOf(id) !== i);
+  if (twice !== undefined) throw usageError(`--${flag} ${wanted.join(',')} names '${twice}' twice; give each once: --${flag} ${[...new Set(wanted)].join(',')}`);
   return wanted.map((id) => {
     const found = all.find((x) => x.id === id);
     if (found !== undefined) return found;
@@ -59,10 +62,12 @@ async function run(flags: Flags, context: Context): Promise<number> {
   out.line();
 
   const rows: Row[] = [];
+  let measured = 0;
   for (const workload of workloads) {
     for (const engine of engines) {
       const output = engine.library === 'torch' ? await torchEpoch(workload, engine.threads ?? 1, engine.blasThreads ?? 1, budget) : await runJob({ task: 'epoch', engine, workload, budgetSeconds: budget }, budget + 300);
       rows.push({ workload, engine, output });
+      if ('epoch' in output) measured++;
       out.event('run', { workload: workload.id, engine: engine.id, ...output });
       const text = 'epoch' in output ? `${seconds(output.epoch.epochSeconds)} s per epoch, ${percent(output.epoch.testAccuracy)} test accuracy` : 'unavailable' in output ? `skipped: ${output.unavailable}` : '';
       out.line(`  ${workload.id.padEnd(5)} ${engine.label.padEnd(24)} ${text}`);
@@ -90,6 +95,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
       const output = await runJob({ task: 'matmul', engine, minSeconds: quick ? 0.3 : 1.5 }, 600);
       const gflops = 'gflops' in output ? output.gflops : 'unavailable' in output ? output.unavailable : 'failed';
       columns.push({ engine, gflops });
+      if (typeof gflops !== 'string') measured++;
       out.event('matmul', { engine: engine.id, shapes: MATMUL_SHAPES.map((s) => s.label), ...(typeof gflops === 'string' ? { unavailable: gflops } : { gflops }) });
     }
     const shown = columns.filter((c) => typeof c.gflops !== 'string');
@@ -98,6 +104,14 @@ async function run(flags: Flags, context: Context): Promise<number> {
     out.line(renderTable(['m x k x n', ...shown.map((c) => c.engine.label)], MATMUL_SHAPES.map((s, i) => [s.label, ...shown.map((c) => (c.gflops as number[])[i].toFixed(1))])));
   }
   out.event('done', { runs: rows.length });
+  if (measured === 0) {
+    // A table of "not available" rows is no benchmark: say so, and fail (a script must not read it as one).
+    const why = [...new Map(rows.flatMap((r) => ('unavailable' in r.output ? [[r.engine.id, `${r.engine.id}: ${r.output.unavailable}`] as const] : []))).values()];
+    throw new CliError(
+      `bench: nothing was measured: no engine asked for could run (${why.join('; ')}); install what is missing, or pick engines that run here with --engines (choices: ${allEngines().map((e) => e.id).join(', ')})`,
+      EXIT.failure,
+    );
+  }
   return EXIT.ok;
 }
 
