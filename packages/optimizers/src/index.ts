@@ -34,5 +34,6 @@ export { serializeState, deserializeState, type SerializedState, type Serialized
 export type { OptimizerConfig, OptimizerSpec } from './spec.js';
 export { installOptimizers, optimizersPlugin, optimizerSpecs } from './plugin.js';
 export { createOptimizer } from './create-optimizer.js';
+export { scheduleLrProblem } from './schedule-lr.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
 export { checkState, OptStateError } from './check-state.js';

@@ -1,5 +1,5 @@
 // The fused step (update and apply in one) against the two-step path it replaces: the same bits.
-import { uniform, type Tensor } from '@keel/tensor';
+import { ones, sum, tensor, uniform, type Tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   adagrad, adam, adamax, adamw, applyIfFinite, applyStep, applyUpdates, chain, clipByGlobalNorm, identity, lion, rmsprop, scaleByLearningRate, sgd,
@@ -70,7 +70,73 @@ describe('applyStep', () => {
     const grads = randomParams(2);
     const optimizer = sgd({ lr: 0.1 });
     const state = optimizer.init(params);
-    expect(() => applyStep(optimizer, { 'dense/kernel': grads['dense/kernel'] }, state, params)).toThrow("applyStep: no new value for parameter 'dense/bias'");
+    expect(() => applyStep(optimizer, { 'dense/kernel': grads['dense/kernel'] }, state, params)).toThrow("applyStep: step() returned no new value for parameter 'dense/bias' of shape [5] (float32)");
     expect(() => optimizer.step?.(grads, state, { 'dense/kernel': params['dense/kernel'] })).toThrow(/'dense\/bias' but no parameter for it/);
+  });
+});
+
+describe('what update() and step() return is checked before any parameter changes', () => {
+  const who = "optimizer 'acme/bad' (@acme/opt@1.0.0)";
+  /** A transformation whose update returns `make(grads)`, and no fused step. */
+  const returning = (make: (grads: Params) => unknown): GradientTransformation => ({
+    init: () => null,
+    update: (grads) => make(grads) as { updates: Params; state: null },
+  });
+  const mapped = (grads: Params, f: (g: Tensor) => unknown): Record<string, unknown> => Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, f(g)]));
+  const attempt = (optimizer: GradientTransformation): { error: Error; before: Record<string, number[]>; after: Record<string, number[]> } => {
+    const params = randomParams(1);
+    const before = values(params);
+    try {
+      applyStep(optimizer, randomParams(2), null, params, undefined, who);
+    } catch (error) {
+      return { error: error as Error, before, after: values(params) };
+    }
+    throw new Error('expected an error');
+  };
+
+  it('a scalar or a row where a [7, 5] kernel is updated is refused, not broadcast', () => {
+    const scalar = attempt(returning((g) => ({ updates: mapped(g, (v) => sum(v)), state: null })));
+    expect(scalar.error.message).toBe(
+      `${who}: the update for parameter 'dense/kernel' has shape [], but the parameter has shape [7, 5]; ` +
+        "update() must return one Tensor per parameter, each of exactly its parameter's shape and dtype (it is not broadcast)",
+    );
+    expect(scalar.after).toEqual(scalar.before);
+    const row = attempt(returning((g) => ({ updates: mapped(g, (v) => (v.rank === 2 ? sum(v, { axis: 0, keepDims: true }) : v)), state: null })));
+    expect(row.error.message).toContain("the update for parameter 'dense/kernel' has shape [1, 5], but the parameter has shape [7, 5]");
+    const unbroadcastable = attempt(returning((g) => ({ updates: mapped(g, () => ones([3])), state: null })));
+    expect(unbroadcastable.error.message).toContain(`${who}: the update for parameter 'dense/kernel' has shape [3], but the parameter has shape [7, 5]`);
+  });
+
+  it('a number, another dtype, a missing or an extra update names the parameter', () => {
+    expect(attempt(returning((g) => ({ updates: mapped(g, () => 0.5), state: null }))).error.message).toBe(
+      `${who}: the update for parameter 'dense/kernel' is the number 0.5; update() must return one Tensor per parameter, each of exactly its parameter's shape and dtype: here [7, 5] (float32)`,
+    );
+    const float64 = attempt(returning((g) => ({ updates: mapped(g, (v) => tensor(Array.from(v.values), [...v.shape], { dtype: 'float64' })), state: null })));
+    expect(float64.error.message).toContain("the update for parameter 'dense/kernel' is float64, but the parameter is float32");
+    expect(attempt(returning(() => ({ updates: {}, state: null }))).error.message).toContain(`${who}: update() returned no update for parameter 'dense/kernel' of shape [7, 5] (float32)`);
+    const extra = attempt(returning((g) => ({ updates: { ...g, 'ghost/kernel': ones([3]) }, state: null })));
+    expect(extra.error.message).toContain(`${who}: update() returned an update for 'ghost/kernel', which is not among the parameters (dense/kernel, dense/bias)`);
+    expect(extra.after).toEqual(extra.before);
+  });
+
+  it('update() must return { updates, state }', () => {
+    expect(attempt(returning((g) => ({ state: g }))).error.message).toBe(
+      `${who}: update() returned { state } without updates; it must return { updates, state } (updates: one Tensor per parameter; state: the next optimizer state)`,
+    );
+    expect(attempt(returning((g) => ({ updates: g }))).error.message).toContain(`${who}: update() returned { updates } without state;`);
+    expect(attempt(returning(() => undefined)).error.message).toContain(`${who}: update() returned undefined; it must return { updates, state }`);
+    expect(attempt(returning(() => ({ updates: [1, 2], state: null }))).error.message).toContain(`${who}: update() returned updates that are an array of 2;`);
+  });
+
+  it("a fused step's new values are checked the same way", () => {
+    const fused: GradientTransformation = { init: () => null, update: () => ({ updates: {}, state: null }), step: (grads) => ({ params: mapped(grads, (v) => sum(v)) as Params, state: null }) };
+    expect(attempt(fused).error.message).toContain(`${who}: the new value for parameter 'dense/kernel' has shape [], but the parameter has shape [7, 5]; step() must return`);
+  });
+
+  it('applyUpdates on its own checks the shapes too, naming itself', () => {
+    const params = randomParams(1);
+    expect(() => applyUpdates(params, { 'dense/kernel': ones([1]), 'dense/bias': ones([5]) })).toThrow(
+      "applyUpdates: the update for parameter 'dense/kernel' has shape [1], but the parameter has shape [7, 5]",
+    );
   });
 });

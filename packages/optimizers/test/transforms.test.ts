@@ -192,8 +192,8 @@ describe('optimizerStep', () => {
   });
 
   it('applyUpdates refuses updates that do not match the parameters', () => {
-    expect(() => applyUpdates({ w: f64([1]) }, {})).toThrow("applyUpdates: no update for parameter 'w'");
-    expect(() => applyUpdates({ w: f64([1]) }, { w: f64([1]), b: f64([1]) })).toThrow("applyUpdates: an update for 'b', which is not among the parameters");
+    expect(() => applyUpdates({ w: f64([1]) }, {})).toThrow("applyUpdates: update() returned no update for parameter 'w' of shape [1] (float64)");
+    expect(() => applyUpdates({ w: f64([1]) }, { w: f64([1]), b: f64([1]) })).toThrow("applyUpdates: update() returned an update for 'b', which is not among the parameters (w)");
   });
 });
 
