@@ -89,6 +89,15 @@ describe('model.json values are checked field by field', () => {
     expectFailure(await keel(['eval', '--model', dir]), new RegExp(`^keel: ${dir}/model\\.json: does not match weights\\.\\d+\\.safetensors: .*\\(layer 0 \\(dense_1\\)\\)`));
   });
 
+  it('an edit of the preprocessing or of model.requires names the field or entry that changed', async () => {
+    const changed = '(does not match weights\\.\\d+\\.safetensors: the architecture or preprocessing was changed after the weights were saved)';
+    const run = copyWith((d) => ((d.preprocessing.run as { seed: number }).seed = 5));
+    expectFailure(await keel(['eval', '--model', run]), new RegExp(`^keel: ${run}/model\\.json: ${changed} \\(preprocessing\\.run\\.seed is 5, not the value saved with the weights\\);`));
+    const requires = copyWith((d) => (d.model as unknown as { requires: unknown[] }).requires.pop());
+    const dropped = (JSON.parse(readFileSync(join(saved, 'model.json'), 'utf8')) as { model: { requires: { kind: string; id: string }[] } }).model.requires.at(-1)!;
+    expectFailure(await keel(['eval', '--model', requires]), new RegExp(`^keel: ${requires}/model\\.json: ${changed} \\(model\\.requires' entry for ${dropped.kind} '${dropped.id}' was removed\\);`));
+  });
+
   it('preprocessing the CLI reads is checked (files without a fingerprint too): scale 1e300 or -1, a layout or class count that does not fit', async () => {
     const cases: [(d: Doc) => void, string | RegExp][] = [
       [(d) => (d.preprocessing.scale = 1e300), "preprocessing.scale is 1e+300; expected a finite number > 0 such as 1/255 (what raw inputs are multiplied by)"],

@@ -100,12 +100,50 @@ describe('edits that change the network are detected', () => {
 
   it('edited preprocessing is an error too; a file saved before fingerprints still loads', () => {
     expect(loadError(withJson((d) => (d.preprocessing.scale = 1e300))).message).toMatch(
-      /does not match weights\.safetensors: .*\(not the layers: the model's name, seed, input shape, dtype or preprocessing\)/,
+      /does not match weights\.safetensors: .*\(preprocessing\.scale is 1e\+300, not the value saved with the weights\)/,
     );
     const weights = decodeSafetensors(files['weights.safetensors']);
     const old = encodeSafetensors(weights.tensors, { 'keel.format': 'weights' });
     const loaded = deserializeModel({ ...withJson((d) => (d.preprocessing.scale = 0.5)), 'weights.safetensors': old }, freshRegistry());
     expect(loaded.preprocessing).toEqual({ scale: 0.5 });
+  });
+
+  it('names each field that changed: preprocessing fields (nested ones too), added and removed ones, the model seed, and model.requires entries', () => {
+    const saved = serializeModel(cnn(), { preprocessing: { scale: 1 / 255, dataDir: '/data/a', run: { lr: 0.1, layers: [8] } } }).files;
+    const edited = (edit: (doc: Doc & { model: { requires: Record<string, string>[] } }) => void): string => {
+      const doc = JSON.parse(new TextDecoder().decode(saved['model.json'])) as Doc & { model: { requires: Record<string, string>[] } };
+      edit(doc);
+      return loadError({ ...saved, 'model.json': new TextEncoder().encode(JSON.stringify(doc)) }).message;
+    };
+    const prefix = 'mnist-model/model.json: does not match weights.safetensors: the architecture or preprocessing was changed after the weights were saved';
+    const suffix = '; restore the model.json saved with these weights, or train a new model';
+    expect(edited((d) => (d.preprocessing.dataDir = '/data/b'))).toBe(`${prefix} (preprocessing.dataDir is '/data/b', not the value saved with the weights)${suffix}`);
+    expect(edited((d) => ((d.preprocessing.run as { lr: number }).lr = 0.5))).toBe(`${prefix} (preprocessing.run.lr is 0.5, not the value saved with the weights)${suffix}`);
+    expect(
+      edited((d) => {
+        delete d.preprocessing.scale;
+        d.preprocessing.note = 'x';
+        d.model.seed = 7;
+      }),
+    ).toBe(`${prefix} (model.seed is 7, not the value saved with the weights; preprocessing.note was added ('x'); preprocessing.scale was removed)${suffix}`);
+    const requires = (JSON.parse(new TextDecoder().decode(saved['model.json'])) as { model: { requires: { kind: string; id: string; plugin: string; version: string }[] } }).model.requires;
+    expect(requires.length).toBeGreaterThan(0);
+    const [first] = requires;
+    expect(edited((d) => d.model.requires.shift())).toBe(`${prefix} (model.requires' entry for ${first.kind} '${first.id}' was removed)${suffix}`);
+    const layers = requires.find((r) => r.kind === 'layer')!; // dropout: installed, and not used by this model
+    expect(edited((d) => d.model.requires.push({ kind: 'layer', id: 'dropout', plugin: layers.plugin, version: layers.version }))).toBe(
+      `${prefix} (model.requires' entry for layer 'dropout' (${layers.plugin}@${layers.version}) was added)${suffix}`,
+    );
+  });
+
+  it('a file saved before the per-field record gives the generic message, which names the requirements too', () => {
+    const weights = decodeSafetensors(files['weights.safetensors']);
+    const { 'keel.fields': fields, ...older } = weights.metadata;
+    expect(fields).toBeDefined();
+    const edited = withJson((d) => (d.preprocessing.scale = 0.5));
+    expect(loadError({ ...edited, 'weights.safetensors': encodeSafetensors(weights.tensors, older) }).message).toMatch(
+      /\(not the layers: the model's name, seed, input shape, requirements \(model\.requires\), dtype or preprocessing\)/,
+    );
   });
 
   it('bundles carry the fingerprint too', () => {
