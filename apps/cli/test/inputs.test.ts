@@ -145,6 +145,50 @@ describe('--data: an inferred class count a stray label would make', () => {
   });
 });
 
+describe('--validation-split that leaves no validation or no training examples', () => {
+  const registry = installKeel(new Registry());
+  /** 3 training images (labels 0, 1, 1) and 2 test images of 2x2, 2 classes. */
+  function tinySet(): string {
+    const dir = mkdtempSync(join(tmp, 'tiny-'));
+    writeFileSync(join(dir, 'train-images-idx3-ubyte'), encodeIdx(new Uint8Array(12), [3, 2, 2]));
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), encodeIdx(Uint8Array.of(0, 1, 1), [3]));
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte'), encodeIdx(new Uint8Array(8), [2, 2, 2]));
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), encodeIdx(Uint8Array.of(0, 1), [2]));
+    return dir;
+  }
+  const config = (dataDir: string, validationSplit: number): TrainConfig => ({
+    task: 'idx', dataDir, classes: 2, validationSplit, architecture: 'mlp', layers: [4], activation: 'relu', loss: 'sparseSoftmaxCrossEntropy', optimizer: 'sgd', lr: 0.1,
+    schedule: 'constant', epochs: 1, batchSize: 8, seed: 0,
+  });
+
+  async function usageFailure(promise: Promise<unknown>): Promise<string> {
+    const error = await promise.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(2);
+    return (error as Error).message;
+  }
+
+  it('is a usage error naming the flag, the counts and a value that works (each class holds out round(n x fraction))', async () => {
+    const dir = tinySet();
+    expect(await usageFailure(loadRunData(config(dir, 0.1), registry))).toBe(
+      '--validation-split 0.1 holds out none of the 3 training examples for validation (it is taken class by class, from classes of 1 and 2 examples); use at least 0.25, or leave --validation-split out',
+    );
+    expect(await usageFailure(loadRunData(config(dir, 0.9), registry))).toBe(
+      '--validation-split 0.9 holds out all 3 training examples for validation, leaving none to train on (it is taken class by class, from classes of 1 and 2 examples); use at most 0.74, or leave --validation-split out',
+    );
+    // the values suggested work: 0.25 holds out 1 (of class 1), 0.74 holds out 2
+    expect((await loadRunData(config(dir, 0.25), registry)).validation!.length).toBe(1);
+    expect((await loadRunData(config(dir, 0.74), registry)).train.length).toBe(1);
+  });
+
+  it('keel train refuses it before the header, with exit code 2', async () => {
+    requireBuiltCli();
+    const result = await keel(['train', '--data', tinySet(), '--classes', '2', '--epochs', '1', '--layers', '4', '--validation-split', '0.1']);
+    expect([result.code, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toMatch(/^keel: --validation-split 0\.1 holds out none of the 3 training examples for validation .*; use at least 0\.25, or leave --validation-split out\n$/);
+  });
+});
+
 /** A PNG with a header of any size and `raw` as its (deflated) image data: the file stays tiny. */
 function pngWithHeader(width: number, height: number, raw: Uint8Array): Buffer {
   const small = encodeGrayPng(new Uint8Array(1), 1, 1);

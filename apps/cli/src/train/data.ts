@@ -75,12 +75,44 @@ async function loadData(config: TrainConfig, registry: Registry, options: LoadOp
     what = `${name}: ${set.train.count.toLocaleString('en-US')} train / ${set.test.count.toLocaleString('en-US')} test images of ${rows}x${cols}, ${set.classes} classes`;
   }
   if (config.validationSplit === undefined) return { ...base, allTrain: base.train, validation: undefined, description: what };
+  checkValidationSplit(config.validationSplit, base.train, base.encoding);
   const [train, validation] = validationSplitOf(base.train, { validationSplit: config.validationSplit, seed: config.seed }, base.encoding);
   return { ...base, allTrain: base.train, train, validation, description: `${what} (${validation.length.toLocaleString('en-US')} held out for validation)` };
 }
 
 function validationSplitOf(all: Dataset<Example>, settings: { validationSplit: number; seed: number }, encoding: TargetEncoding) {
   return split(all, settings.validationSplit, { seed: settings.seed, stratify: encoding === 'index' });
+}
+
+/**
+ * A split that leaves no validation or no training examples is refused before training, naming the
+ * flag, the counts and a value that works (fit would fail after the header otherwise). The counts
+ * follow split's rule: each class (or, unstratified, the whole set) holds out round(n x fraction).
+ */
+function checkValidationSplit(fraction: number, all: ArrayDataset, encoding: TargetEncoding): void {
+  const groups = encoding === 'index' ? classSizes(all) : [all.length];
+  const heldOut = (f: number): number => groups.reduce((sum, n) => sum + Math.round(n * f), 0);
+  const works = (f: number): boolean => heldOut(f) >= 1 && heldOut(f) < all.length;
+  const held = heldOut(fraction);
+  if (held >= 1 && held < all.length) return;
+  const hundredths = Array.from({ length: 90 }, (_, i) => (i + 1) / 100).filter(works);
+  const examples = `${all.length.toLocaleString('en-US')} training example${all.length === 1 ? '' : 's'}`;
+  const what = held === 0 ? `holds out none of the ${examples} for validation` : `holds out all ${examples} for validation, leaving none to train on`;
+  const sizes = groups.length <= 10 ? `${groups.slice(0, -1).join(', ')}${groups.length > 1 ? ' and ' : ''}${groups.at(-1)!}` : `${groups.slice(0, 10).join(', ')}, …`;
+  const perClass = encoding === 'index' ? ` (it is taken class by class, from classes of ${sizes} examples)` : '';
+  const fix =
+    hundredths.length === 0 ? `${examples} cannot be split; leave --validation-split out` : `use ${held === 0 ? `at least ${hundredths[0]}` : `at most ${hundredths.at(-1)!}`}, or leave --validation-split out`;
+  throw usageError(`--validation-split ${fraction} ${what}${perClass}; ${fix}`);
+}
+
+/** Examples per class label present, in label order (as split groups them when it stratifies). */
+function classSizes(all: ArrayDataset): number[] {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < all.length; i++) {
+    const { y } = all.get(i);
+    counts.set(y as number, (counts.get(y as number) ?? 0) + 1);
+  }
+  return [...counts.keys()].sort((a, b) => a - b).map((label) => counts.get(label)!);
 }
 
 /** How many examples a run with these settings trained on per epoch (what is left after its validation split). */
