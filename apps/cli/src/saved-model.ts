@@ -38,7 +38,8 @@ export const IGNORE_PROVENANCE_FLAG: FlagSpec = {
   description: 'load the model even when an id it uses comes from another plugin, or an incompatible version, than it was saved with',
 };
 
-const INSTALL_HINT = / Install the package\(s\) and registry\.use\(\) their plugin\.$/;
+// With the full stop before it: the CLI's own hint follows the list ('…@1.0.0; load it with --plugin').
+const INSTALL_HINT = /\. Install the package\(s\) and registry\.use\(\) their plugin\.$/;
 
 /**
  * Loads a model directory; a directory that is not a Keel model, needs a missing plugin or has

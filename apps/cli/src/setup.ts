@@ -10,6 +10,7 @@ import { installWasmBackend, setWasmThreads } from '@keel/backend-wasm';
 import { installTensorPlugin, setBackend } from '@keel/tensor';
 import { installTrain } from '@keel/train';
 import { CliError, EXIT, oneLine, withFlag } from './errors.js';
+import { providePeersToPlugins } from './plugin-peers.js';
 
 /** Installs every Keel plugin (tensor backends and kernels, layers, activations, initializers, losses, optimizers, metrics, callbacks, datasets). */
 export function installKeel(registry: Registry = defaultRegistry): Registry {
@@ -65,8 +66,9 @@ function pluginUrl(specifier: string, cwd: string): string {
 }
 
 /**
- * A plugin that brought its own copy of Keel (its node_modules holds @keel/*) would build tensors
- * this CLI cannot read: refuse it, naming both copies and the fix.
+ * A plugin that brought its own copy of Keel (@keel/* under its dependencies, not peerDependencies,
+ * which resolve to this keel's: plugin-peers.ts) would build tensors this CLI cannot read: refuse
+ * it, naming both copies and the fix.
  */
 function checkOneKeel(specifier: string): void {
   const copies = loadedCopies();
@@ -82,6 +84,7 @@ function checkOneKeel(specifier: string): void {
 /** Imports each --plugin module and `registry.use()`s every Plugin it exports. */
 export async function loadPlugins(specifiers: readonly string[], cwd: string, registry: Registry = defaultRegistry): Promise<PluginInfo[]> {
   reportCopiesInApp(); // checkOneKeel says it, with the fix
+  if (specifiers.length > 0) providePeersToPlugins();
   const installed: PluginInfo[] = [];
   for (const specifier of specifiers) {
     let module: Record<string, unknown>;

@@ -47,6 +47,12 @@ describe('provenance of a saved model', () => {
     expect(anyway.stdout).toContain('--ignore-provenance');
   });
 
+  it('loaded without its plugin: one sentence naming the plugin and version it needs, then the flag to add', async () => {
+    expect(oneErrorLine(await keel(['eval', '--model', model]))).toBe(
+      `keel: ${join(model, 'model.json')}: this model needs plugins that are not installed: activation 'acme/softish' from @acme/keel-softish@1.2.3; load it with --plugin <module>`,
+    );
+  });
+
   it('--ignore-provenance loads it and says what it let through; a newer compatible version loads with a note', async () => {
     const other = softishFrom('@other/softish', '1.2.3');
     const anyway = await keel(['eval', '--model', model, '--plugin', other, '--ignore-provenance']);
