@@ -15,6 +15,7 @@ import { checkModel } from './model-argument.js';
 import { checkBatchSize, checkDataset, checkEpochs, checkFitOptions, checkLearningRate, type FitOptions } from './options.js';
 import { installTrain } from './plugin.js';
 import { resolveLoss, resolveOptimizer } from './resolve.js';
+import { checkStateSavable } from './save/state.js';
 
 const YIELD_EVERY = 16;
 
@@ -105,6 +106,8 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
   const paramRecord: Params = Object.fromEntries(params);
   if (options.optimizerState !== undefined) checkResumedState(options.optimizerState, optimizer.id, optimizer.transformation.init(paramRecord));
   let optState = (options.optimizerState as OptState | undefined) ?? optimizer.transformation.init(paramRecord);
+  // a state that cannot be saved (a function, a bigint) is named now, not at the first save an epoch later
+  if (options.optimizerState === undefined) checkStateSavable(optState, optimizer.label, 'init()');
   state.optimizer = { id: optimizer.id, config: optimizer.config, state: optState };
   const guard = options.guard !== false;
   if (guard) {
@@ -150,7 +153,8 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
         // A parameter the loss does not reach gets a zero gradient (not its own value).
         const gradRecord: Params = Object.fromEntries([...grads].map(([name, g]) => [name, g ?? zerosLike(params.get(name)!)]));
         // the optimizer's fused step where it has one: new parameter values in one pass each
-        optState = applyStep(optimizer.transformation, gradRecord, optState, paramRecord);
+        optState = applyStep(optimizer.transformation, gradRecord, optState, paramRecord, undefined, optimizer.label);
+        if (steps === 0) checkStateSavable(optState, optimizer.label, optimizer.transformation.step === undefined ? 'update()' : 'step()');
         state.optimizer.state = optState;
         if (guard) {
           checkParameters(params, state.step, epoch, batchIndex, state.learningRate);

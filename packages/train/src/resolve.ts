@@ -1,6 +1,6 @@
 import { createLoss, type LossFn } from '@keel/losses';
-import { createOptimizer, type GradientTransformation, type Schedule } from '@keel/optimizers';
-import type { Registry } from '@keel/registry';
+import { createOptimizer, scheduleLrProblem, type GradientTransformation, type Schedule } from '@keel/optimizers';
+import { pluginLabel, type Registry } from '@keel/registry';
 import { formatShape, Tensor } from '@keel/tensor';
 import { describeArgument } from './describe.js';
 import { checkLearningRate, type LossArg, type OptimizerArg } from './options.js';
@@ -53,6 +53,15 @@ export interface ResolvedOptimizer {
   readonly config: Readonly<Record<string, unknown>>;
   /** The schedule the optimizer was asked for; `fit` scales or overrides it through callbacks. */
   readonly baseSchedule: Schedule | undefined;
+  /** The optimizer as messages name it: "optimizer 'adam' (@keel/optimizers@0.1.0)". */
+  readonly label: string;
+}
+
+/** A GradientTransformation has init and update functions; a plugin's create returning anything else is named here, not at the first step. */
+function checkTransformation(label: string, made: unknown): GradientTransformation {
+  const t = made as { init?: unknown; update?: unknown } | null | undefined;
+  if (typeof t === 'object' && t !== null && typeof t.init === 'function' && typeof t.update === 'function') return made as GradientTransformation;
+  throw new TypeError(`${label}: create returned ${describeArgument(made)}; it must return a GradientTransformation ({ init(params), update(grads, state, params) })`);
 }
 
 /**
@@ -66,7 +75,7 @@ export function resolveOptimizer(registry: Registry, optimizer: OptimizerArg, cu
     throw new TypeError(`${owner}: optimizer is a function; expected an optimizer id such as 'adam', { id, lr, ... } or a GradientTransformation ({ init, update }) — call the factory first, e.g. sgd({ lr: 0.1 })`);
   }
   if (typeof optimizer === 'object' && isTransformation(optimizer)) {
-    return { transformation: optimizer as GradientTransformation, id: undefined, config: {}, baseSchedule: undefined };
+    return { transformation: optimizer as GradientTransformation, id: undefined, config: {}, baseSchedule: undefined, label: `the optimizer passed to ${owner}` };
   }
   const id = typeof optimizer === 'string' ? optimizer : (optimizer as { id: string }).id;
   const { id: _id, lr, ...rest } = typeof optimizer === 'string' ? { id } : (optimizer as { id: string; lr?: number | Schedule });
@@ -75,6 +84,10 @@ export function resolveOptimizer(registry: Registry, optimizer: OptimizerArg, cu
   const given = lr ?? defaultLr;
   if (typeof given !== 'function') checkLearningRate(given, 'number', `optimizer '${id}'`);
   const baseSchedule: Schedule = typeof given === 'function' ? given : () => given;
-  const transformation = createOptimizer(registry, id, { ...rest, lr: () => currentLearningRate() });
-  return { transformation, id, config: { ...rest, ...(typeof given === 'number' ? { lr: given } : {}) }, baseSchedule };
+  const label = `optimizer '${id}' (${pluginLabel(registry.describe('optimizer', id).plugin)})`;
+  // The rate is passed as a schedule so callbacks can steer it: an entry whose lr takes only numbers is told so, not "lr is a function".
+  const lrProblem = scheduleLrProblem(entry.options);
+  if (lrProblem !== undefined) throw new TypeError(`${label}: ${lrProblem}`);
+  const transformation = checkTransformation(label, createOptimizer(registry, id, { ...rest, lr: () => currentLearningRate() }));
+  return { transformation, id, config: { ...rest, ...(typeof given === 'number' ? { lr: given } : {}) }, baseSchedule, label };
 }

@@ -111,8 +111,11 @@ export interface FlatState {
   readonly skeleton: JsonValue;
 }
 
-/** Splits optimizer state into named tensors and a JSON skeleton (see `StateTree` for what it may hold). */
-export function flattenState(state: unknown): FlatState {
+/**
+ * Splits optimizer state into named tensors and a JSON skeleton (see `StateTree` for what it may
+ * hold). With `readValues` false only the structure is checked: no tensor's values are read.
+ */
+export function flattenState(state: unknown, readValues = true): FlatState {
   const tensors = new Map<string, TensorData>();
   const stack = new Set<object>();
   const nameFor = (path: string): string => {
@@ -128,12 +131,12 @@ export function flattenState(state: unknown): FlatState {
     }
     if (v instanceof Tensor) {
       const name = nameFor(tensorPath);
-      tensors.set(name, { dtype: v.dtype, shape: [...v.shape], values: v.values });
+      if (readValues) tensors.set(name, { dtype: v.dtype, shape: [...v.shape], values: v.values });
       return { $tensor: name };
     }
     if (v instanceof Float32Array || v instanceof Float64Array) {
       const name = nameFor(tensorPath);
-      tensors.set(name, { dtype: v instanceof Float64Array ? 'float64' : 'float32', shape: [v.length], values: v });
+      if (readValues) tensors.set(name, { dtype: v instanceof Float64Array ? 'float64' : 'float32', shape: [v.length], values: v });
       return { $array: name };
     }
     if (typeof v !== 'object' || ArrayBuffer.isView(v)) {
@@ -178,6 +181,22 @@ export function flattenState(state: unknown): FlatState {
   };
   const skeleton = visit(state, 'state', 'state');
   return { tensors, skeleton };
+}
+
+/**
+ * Checks that an optimizer's state could be saved with the model (what `flattenState` accepts),
+ * without reading any tensor: `fit` runs it on the state `init` made and on the one its first step
+ * returned, so a state holding a function or a bigint is named with its optimizer (`who`) at once,
+ * not by the first save after a whole epoch. `from` says which call returned it ('init()').
+ */
+export function checkStateSavable(state: unknown, who: string, from: string): void {
+  try {
+    flattenState(state, false);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const reason = error.message.replace(/^optimizer state: /, '');
+    throw new TypeError(`${who}: the state ${from} returned cannot be saved with the model: ${reason}`, { cause: error });
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, JsonValue> {
