@@ -5,7 +5,7 @@ import { concat, formatShape, noGrad, slice, Tensor, tidy } from '@keel/tensor';
 import { loaderFor } from './data-loader.js';
 import { describeArgument } from './describe.js';
 import { resolveMetric, type Metric, type MetricContext } from './metrics/index.js';
-import { checkLoss, checkOutputs, checkTargets } from './finite-outputs.js';
+import { checkInputs, checkLoss, checkOutputs, checkTargets } from './finite-outputs.js';
 import { checkInputShape } from './input-shape.js';
 import { checkTargetsWithoutLoss } from './metric-targets.js';
 import { checkModel } from './model-argument.js';
@@ -38,6 +38,8 @@ export function evaluateWith(
     for (const batch of loader) {
       // each batch's tensors are freed as soon as its numbers are read
       tidy(() => {
+        const first = count;
+        checkInputs(owner, batch.x, (row) => first + row);
         const output = model.apply(batch.x);
         // one allFinite each on the backend; values are read only to explain a failure
         checkOutputs(owner, model, batch.x, output, count);
@@ -146,6 +148,7 @@ export function predict(model: Module, x: Tensor, options: number | PredictOptio
   checkInputShape('predict', model, x.shape.slice(1), 'x');
   model.eval();
   const chunk = (input: Tensor, start: number): Tensor => {
+    checkInputs('predict', input, (row) => start + row);
     const output = model.apply(input);
     checkOutputs('predict', model, input, output, start);
     return output;

@@ -82,23 +82,34 @@ function examples(first: number, count: number): string {
 }
 
 /**
+ * Checks one batch's inputs before the model runs (cheap: one `allFinite` on the backend): a NaN
+ * or ±Infinity feature is an error naming the example, whatever the model would make of it — a
+ * saturating activation turns Infinity into a finite output, and a score computed from it would
+ * be silently wrong. `exampleOf(row)` is the data set's index of the batch's row.
+ */
+export function checkInputs(owner: string, x: Tensor, exampleOf: (row: number) => number): void {
+  if (allFinite(x)) return;
+  const bad = firstBadExample(x);
+  if (bad === undefined) return;
+  const example = exampleOf(bad.row);
+  throw new NonFiniteOutputError(
+    `${owner}: the inputs of example ${example} hold ${bad.value}, so the model's outputs are not finite: ` +
+      'remove or repair the examples with NaN or infinite features before evaluating or predicting',
+    'inputs',
+    example,
+  );
+}
+
+/**
  * Checks one batch's model outputs (cheap: one `allFinite` on the backend). On failure re-runs the
- * batch to say whether the inputs were already non-finite or which layer made them so.
+ * batch to say which layer made them non-finite (the inputs were checked by `checkInputs`).
  * `first` is the index of the batch's first example.
  */
 export function checkOutputs(owner: string, model: Module, x: Tensor, output: Tensor, first: number): void {
   if (allFinite(output)) return;
   const bad = firstBadExample(output);
   const example = first + (bad?.row ?? 0);
-  const badInput = allFinite(x) ? undefined : firstBadExample(x);
-  if (badInput !== undefined) {
-    throw new NonFiniteOutputError(
-      `${owner}: the inputs of example ${first + badInput.row} hold ${badInput.value}, so the model's outputs are not finite: ` +
-        'remove or repair the examples with NaN or infinite features before evaluating or predicting',
-      'inputs',
-      first + badInput.row,
-    );
-  }
+  checkInputs(owner, x, (row) => first + row);
   const layers = layersOf(model);
   const found = layers === undefined ? undefined : blame(layers, x);
   const cause = found === undefined ? 'the model turned finite inputs into non-finite outputs' : layerCause(found.layer, found.input);
