@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createActivation, varianceGain, type ActivationEntry } from '@keel/activations';
 import { Dense, layersPlugin } from '@keel/layers';
 import { meanPerExample, reduce, withDefaults, type LossOptions, type LossSpec, type Reduction } from '@keel/losses';
-import { adam, chain, clipByGlobalNorm, scaleByLearningRate, scaleByMomentum, type OptimizerConfig, type OptimizerSpec } from '@keel/optimizers';
+import { adam, chain, clipByGlobalNorm, scaleByLearningRate, scaleByMomentum, type OptimizerConfig, type OptimizerSpec, type Schedule } from '@keel/optimizers';
 import { declareOption, definePlugin, optionField } from '@keel/registry';
 import { abs, add, affine, div, mul, noGrad, sin, softplus, square, sub, sum, tensor, type Tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
@@ -71,12 +71,13 @@ const clippedSgd: OptimizerSpec & { id: string } = {
   description: 'SGD with momentum on gradients clipped to a global norm (lr, momentum, maxNorm)',
   defaultLearningRate: 0.05,
   options: {
-    lr: declareOption(optionField.number((v) => v > 0, '> 0'), 'the learning rate', 0.05),
+    // trainers pass lr as a schedule (step => rate): take one as well as a number
+    lr: declareOption({ expected: 'a number > 0 or a schedule (step => rate)', accepts: (v) => typeof v === 'function' || (typeof v === 'number' && v > 0) }, 'the learning rate', 0.05),
     momentum: declareOption(optionField.number((v) => v >= 0 && v < 1, 'in [0, 1)'), 'how much of the previous step is kept', 0.9),
     maxNorm: declareOption(optionField.number((v) => v > 0, '> 0'), 'the global norm gradients are clipped to', 1),
   },
   create: (config: OptimizerConfig = {}) =>
-    chain(clipByGlobalNorm((config.maxNorm ?? 1) as number), scaleByMomentum({ momentum: (config.momentum ?? 0.9) as number }), scaleByLearningRate((config.lr ?? 0.05) as number)),
+    chain(clipByGlobalNorm((config.maxNorm ?? 1) as number), scaleByMomentum({ momentum: (config.momentum ?? 0.9) as number }), scaleByLearningRate((config.lr ?? 0.05) as number | Schedule)),
 };
 
 export const acmePlugin = definePlugin({

@@ -2,7 +2,7 @@
 // --optimizer): the testkit checks it as well as the function behind it.
 import { activationsPlugin, type ActivationEntry } from '@keel/activations';
 import { lossesPlugin, type LossSpec } from '@keel/losses';
-import { optimizersPlugin, scaleByLearningRate, type OptimizerSpec } from '@keel/optimizers';
+import { optimizersPlugin, scaleByLearningRate, type OptimizerSpec, type Schedule } from '@keel/optimizers';
 import { definePlugin, optionField, Registry, type OptionFields } from '@keel/registry';
 import { mean, mul, sigmoid, square, sub, type Tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
@@ -14,14 +14,15 @@ function result(report: CheckReport, check: string): { ok: boolean; message: str
   return found;
 }
 
-const lrField = optionField.number((v) => v > 0, '> 0');
+// trainers pass lr as a schedule (step => rate)
+const lrField = { expected: 'a number > 0 or a schedule', accepts: (v: unknown) => typeof v === 'function' || (typeof v === 'number' && v > 0) };
 
 function optimizerPlugin(entry: Partial<OptimizerSpec> & { options?: OptionFields }) {
   const spec = {
     id: 'acme/plainSgd',
     description: 'plain gradient descent',
     defaultLearningRate: 0.01,
-    create: (config: Readonly<Record<string, unknown>> = {}) => scaleByLearningRate(typeof config.lr === 'number' ? config.lr : 0.01),
+    create: (config: Readonly<Record<string, unknown>> = {}) => scaleByLearningRate((config.lr ?? 0.01) as number | Schedule),
     ...entry,
   };
   return definePlugin({ name: '@acme/keel-plain-sgd', version: '1.0.0', provides: { optimizer: [spec] } });
@@ -34,7 +35,7 @@ describe('checkOptimizerEntry', () => {
     const declared = result(report, 'declares its options (OptimizerSpec.options)');
     expect(declared.ok).toBe(false);
     expect(declared.message).toBe(
-      "the entry declares no options, so createOptimizer cannot reject a typo and the CLI cannot tell which flags it takes. Add `options: { lr: optionField.number((v) => v > 0, '> 0'), ... }` (OptionFields from @keel/registry) listing every option create reads",
+      "the entry declares no options, so createOptimizer cannot reject a typo and the CLI cannot tell which flags it takes. Add `options: { lr: { expected: 'a number > 0 or a schedule (step => rate)', accepts: (v) => typeof v === 'function' || (typeof v === 'number' && v > 0) }, ... }` (OptionFields from @keel/registry) listing every option create reads",
     );
     const typo = result(report, 'createOptimizer rejects an unknown option with a did-you-mean');
     expect(typo.ok).toBe(false);
@@ -51,6 +52,23 @@ describe('checkOptimizerEntry', () => {
     );
     expect(result(report, 'creates an optimizer from {lr: 0.1}').ok).toBe(true);
     expect(result(report, 'defaultLearningRate is a positive finite number').message).toBe('0.01');
+  });
+
+  it('fails an lr that takes only numbers, and a create that ignores a schedule, which is how trainers pass lr (attack pass 3, D12)', () => {
+    const numbersOnly = checkOptimizerEntry('acme/plainSgd', { plugin: optimizerPlugin({ options: { lr: optionField.number((v) => v > 0, '> 0') } }) });
+    const refused = result(numbersOnly, 'takes lr as a schedule (step => rate), as trainers pass it');
+    expect(refused.ok).toBe(false);
+    expect(refused.message).toMatch(/^its lr option accepts only a number > 0, but Keel passes lr as a schedule \(step => rate\) — even a constant rate —/);
+    const ignoring = checkOptimizerEntry('acme/plainSgd', {
+      plugin: optimizerPlugin({ options: { lr: lrField }, create: (config = {}) => scaleByLearningRate(typeof config.lr === 'number' ? config.lr : 0.01) }),
+    });
+    const ignored = result(ignoring, 'takes lr as a schedule (step => rate), as trainers pass it');
+    expect(ignored.ok).toBe(false);
+    expect(ignored.message).toBe(
+      'with lr: step => 0.001 and lr: step => 0.1 the first update is the same (-0.004999999888241291, -0.004999999888241291, 0.004999999888241291): create ignores a schedule passed as lr, ' +
+        'so every trainer would train at one rate whatever was asked. Read a function lr as the rate at each step (scaleByLearningRate(lr) takes a number or a schedule)',
+    );
+    expect(result(checkOptimizerEntry('acme/plainSgd', { plugin: optimizerPlugin({ options: { lr: lrField } }) }), 'takes lr as a schedule (step => rate), as trainers pass it').ok).toBe(true);
   });
 
   it('fails a config the declared options refuse, quoting the error', () => {
