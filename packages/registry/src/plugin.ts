@@ -21,10 +21,14 @@ export interface Plugin {
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /**
- * Declares a plugin. It only checks the manifest and returns it unchanged (typed);
- * nothing is registered until `registry.use(plugin)`.
+ * Checks a plugin's manifest: a non-empty name, a semver version, a `provides` object. Both
+ * `definePlugin` and `registry.use` run it, so a plain object exported without `definePlugin`
+ * cannot bring a version such as 'latest' into saved models' provenance.
  */
-export function definePlugin<const P extends Plugin>(plugin: P): P {
+export function checkManifest(plugin: Plugin): void {
+  if (typeof plugin !== 'object' || plugin === null) {
+    throw new RegistryError('invalid-plugin', `a plugin is an object { name, version, provides }, got ${plugin === null ? 'null' : typeof plugin}`);
+  }
   if (typeof plugin.name !== 'string' || plugin.name.trim() === '') {
     throw new RegistryError('invalid-plugin', 'a plugin needs a non-empty name (usually its npm package name)');
   }
@@ -37,6 +41,14 @@ export function definePlugin<const P extends Plugin>(plugin: P): P {
   if (typeof plugin.provides !== 'object' || plugin.provides === null) {
     throw new RegistryError('invalid-plugin', `plugin ${plugin.name} has no 'provides' object`);
   }
+}
+
+/**
+ * Declares a plugin. It only checks the manifest and returns it unchanged (typed);
+ * nothing is registered until `registry.use(plugin)`.
+ */
+export function definePlugin<const P extends Plugin>(plugin: P): P {
+  checkManifest(plugin);
   return plugin;
 }
 

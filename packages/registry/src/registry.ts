@@ -2,7 +2,7 @@ import { RegistryError, UnknownIdError } from './errors.js';
 import { isNamespaced, isValidId, mayUsePlainIds, type IdOf } from './ids.js';
 import { builtinKindDefinitions, type EntryBase, type EntryOf, type Kind, type KindDefinition } from './kinds.js';
 import { nearestId } from './nearest.js';
-import { pluginLabel, type Plugin } from './plugin.js';
+import { checkManifest, pluginLabel, type Plugin } from './plugin.js';
 
 /** Who provided an entry. */
 export interface PluginInfo {
@@ -91,6 +91,8 @@ export class Registry {
    * Installing the very same plugin name and version again is a no-op.
    */
   use(plugin: Plugin, options: UseOptions = {}): PluginInfo {
+    // a plain object (not made by definePlugin) gets the same checks: a version 'latest' would be recorded in saved models
+    checkManifest(plugin);
     const info: PluginInfo = { name: plugin.name, version: plugin.version };
     const previous = this.installed.get(plugin.name);
     if (previous !== undefined && previous.version === plugin.version) return previous;

@@ -238,6 +238,25 @@ describe('definePlugin', () => {
     expect(() => definePlugin({ name: '', version: '1.0.0', provides: {} })).toThrow(/non-empty name/);
     expect(() => definePlugin({ name: 'x', version: '1.0', provides: {} })).toThrow(/semver/);
   });
+
+  it('registry.use checks a plain-object plugin the same way: no version such as latest reaches provenance (attack pass 3, D19)', () => {
+    const registry = new Registry();
+    const plain = { name: '@att/bv', version: 'latest', provides: { activation: [{ id: 'att/x' }] } } as Plugin;
+    const error = (() => {
+      try {
+        registry.use(plain);
+      } catch (e) {
+        return e as RegistryError;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error.message).toBe("plugin @att/bv has version 'latest'; a plugin version is semver, like '1.0.0'");
+    expect(registry.plugins()).toEqual([]);
+    expect(registry.has('activation', 'att/x')).toBe(false);
+    expect(() => registry.use({ version: '1.0.0', provides: {} } as unknown as Plugin)).toThrow('a plugin needs a non-empty name (usually its npm package name)');
+    expect(() => registry.use(null as unknown as Plugin)).toThrow('a plugin is an object { name, version, provides }, got null');
+  });
 });
 
 describe('revision', () => {
