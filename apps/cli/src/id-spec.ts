@@ -38,3 +38,11 @@ export function parseIdSpec(text: string, flag: string): IdSpec {
 export function specValue(spec: IdSpec): string | Record<string, unknown> {
   return Object.keys(spec.config).length === 0 ? spec.id : { id: spec.id, ...spec.config };
 }
+
+/** `text` without its `key=` setting: `sgd:lr=0.1,momentum=0.8` without lr is `sgd:momentum=0.8`. */
+export function withoutSetting(text: string, key: string): string {
+  const colon = text.indexOf(':');
+  if (colon < 0) return text;
+  const kept = text.slice(colon + 1).split(',').filter((pair) => pair.slice(0, pair.indexOf('=')).trim() !== key);
+  return kept.length === 0 ? text.slice(0, colon) : `${text.slice(0, colon)}:${kept.join(',')}`;
+}

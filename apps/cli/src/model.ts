@@ -12,6 +12,8 @@ export interface ModelSpec {
   /** cnn: hidden Dense layers between the conv blocks and the output. */
   readonly dense?: readonly number[];
   readonly activation: string;
+  /** The activation's settings (`--activation leakyRelu:alpha=0.2`). */
+  readonly activationOptions?: Readonly<Record<string, number | boolean | string>>;
   /** The kernel initializer; the activation's recommended one when left out. */
   readonly init?: string;
   readonly inputShape: readonly number[];
@@ -23,7 +25,7 @@ export interface ModelSpec {
 
 export function buildModel(spec: ModelSpec): Sequential {
   // Ids come from the command line and were checked against the registry already.
-  const activation = spec.activation as ActivationSpec;
+  const activation = specValue({ id: spec.activation, config: spec.activationOptions ?? {} }) as ActivationSpec;
   const init = spec.init === undefined ? {} : { kernelInitializer: specValue(parseIdSpec(spec.init, 'init')) as InitializerSpec };
   const layers: Layer[] = [];
   if (spec.architecture === 'cnn') {

@@ -10,7 +10,8 @@ import { EXIT, usageError } from '../errors.js';
 import { compact, fixed } from '../format.js';
 import { lrFinderSvg } from '../plot-lr.js';
 import { replaceFile } from '../replace-file.js';
-import { optimizerSettings } from '../train/config.js';
+import { withoutSetting } from '../id-spec.js';
+import { lossArgument, optimizerSettings } from '../train/config.js';
 import { SETUP_FLAGS } from '../train/flags.js';
 import { checkPlotPath } from '../train/output-dir.js';
 import { freshSetup } from '../train/setup.js';
@@ -26,7 +27,8 @@ function trainCommandFor(flags: Flags, optimizer: string, lr: number): string {
   for (const spec of [...SETUP_FLAGS, PLUGIN_FLAG]) {
     if (!flags.has(spec.name) || spec.name === 'lr') continue;
     if (spec.type === 'boolean') args.push(`--${spec.name}`);
-    else for (const value of flags.strings(spec.name)) args.push(`--${spec.name}`, value);
+    // the suggestion's --lr replaces an lr= setting of --optimizer (both would be refused)
+    else for (const value of flags.strings(spec.name)) args.push(`--${spec.name}`, spec.name === 'optimizer' ? withoutSetting(value, 'lr') : value);
   }
   if (!flags.has('optimizer')) args.push('--optimizer', optimizer);
   return quote([...args, '--lr', compact(lr)]);
@@ -43,7 +45,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   out.line(data.description);
   out.line(`LR range test: ${steps} steps of ${config.optimizer}, learning rate ${compact(start)} -> ${compact(end)}, ${config.loss}, batch ${config.batchSize}, backend ${context.backend}`);
   const result = await lrFinder(model, data.train, {
-    loss: config.loss,
+    loss: lossArgument(config),
     // The sweep sets the learning rate; the optimizer's other settings (momentum) are the run's.
     optimizer: { id: config.optimizer, ...optimizerSettings(config) },
     start,
@@ -70,7 +72,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
     out.line(`no suggestion: ${result.note ?? 'the loss did not respond to the learning rate'}`);
     return EXIT.failure;
   }
-  out.line(`suggested learning rate: ${compact(result.suggested)} (${result.method === 'steepest' ? 'where the loss falls fastest' : 'a tenth of the rate at the lowest loss'})`);
+  out.line(`suggested learning rate: ${compact(result.suggested)} (a tenth of the rate at the lowest loss)`);
   out.line(`  try: ${trainCommandFor(flags, config.optimizer, result.suggested)}`);
   if (plot !== undefined) out.line(`plot: ${resolve(context.io.cwd, plot)}`);
   return EXIT.ok;

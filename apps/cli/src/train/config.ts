@@ -1,10 +1,13 @@
 // `keel train`'s settings: task defaults, overridden by flags, or restored from a model being resumed.
 import { resolve } from 'node:path';
 import { nearestId, type Registry } from '@keel/registry';
+import type { LossArg } from '@keel/train';
 import type { Flags } from '../args.js';
 import type { Preprocessing, Task } from '../data.js';
+import { checkSettings } from '../declared-options.js';
 import { usageError, withFlag } from '../errors.js';
-import { parseIdSpec } from '../id-spec.js';
+import { float32Fault } from '../float32.js';
+import { parseIdSpec, type IdSpec } from '../id-spec.js';
 import type { Architecture } from '../model.js';
 import { checkSchedule, type ScheduleName } from './schedule.js';
 
@@ -23,16 +26,26 @@ export function dataSettings(flags: Flags): DataSettings {
   return { ...(classes === undefined ? {} : { classes }), ...(allowSparseClasses ? { allowSparseClasses } : {}) };
 }
 
+/** An id flag's settings (`--loss huber:delta=2` gives `{ delta: 2 }`), checked against the entry's declared options. */
+export type IdSettings = Readonly<Record<string, number | boolean | string>>;
+
 /** The settings of a run (saved in the model's preprocessing as `run`, to resume with). */
 export interface RunSettings extends DataSettings {
   readonly architecture: Architecture;
   readonly layers: readonly number[];
   /** cnn: hidden Dense units after the conv blocks. */
   readonly dense?: readonly number[];
+  /** The activation id; its settings are `activationOptions`. */
   readonly activation: string;
+  readonly activationOptions?: IdSettings;
+  /** `id` or `id:key=value,...`, as --init takes it (saved this way since before the other flags took settings). */
   readonly init?: string;
+  /** The loss id; its settings are `lossOptions`. */
   readonly loss: string;
+  readonly lossOptions?: IdSettings;
+  /** The optimizer id; its settings are `optimizerOptions`, but for the learning rate and momentum (`lr`, `momentum`). */
   readonly optimizer: string;
+  readonly optimizerOptions?: IdSettings;
   readonly lr: number;
   readonly momentum?: number;
   readonly schedule: ScheduleName;
@@ -67,13 +80,50 @@ const ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   loss: { mse: 'meanSquaredError', mae: 'meanAbsoluteError', bce: 'binaryCrossEntropy', crossentropy: 'sparseSoftmaxCrossEntropy' },
 };
 
-/** Checks an id flag against the registry (accepting `id:key=value` settings); returns it with aliases expanded. */
-function checkId(registry: Registry, kind: string, flag: string, text: string): string {
+/**
+ * An id flag (`--loss huber:delta=2`) checked against the registry: the id, with aliases expanded,
+ * and its settings, checked against the options the entry declares, before anything trains.
+ */
+function idFlag(registry: Registry, kind: string, flag: string, text: string): IdSpec {
   const spec = parseIdSpec(text, flag);
   const id = ALIASES[kind]?.[spec.id] ?? spec.id;
-  if (kind !== 'initializer' && Object.keys(spec.config).length > 0) throw usageError(`--${flag} '${text}': settings (id:key=value) are supported for --init only`);
   withFlag(flag, () => registry.resolve(kind, id));
-  return text === spec.id ? id : `${id}${text.slice(spec.id.length)}`;
+  checkSettings(registry, kind, flag, text, id, spec.config);
+  return { id, config: spec.config };
+}
+
+/** The id flag as text, aliases expanded: what --init is saved as. */
+function checkId(registry: Registry, kind: string, flag: string, text: string): string {
+  const { id } = idFlag(registry, kind, flag, text);
+  const colon = text.indexOf(':');
+  return colon < 0 ? id : `${id}${text.slice(colon)}`;
+}
+
+/** Settings to save: none is left out rather than saved as `{}`. */
+function settingsOf(spec: IdSpec): IdSettings | undefined {
+  return Object.keys(spec.config).length === 0 ? undefined : spec.config;
+}
+
+/**
+ * --optimizer's settings, apart from `lr` and `momentum`: those are the run's `lr` and `momentum`
+ * (the schedule starts from `lr`), so giving one both as a setting and as its own flag is an error.
+ */
+function optimizerFlag(flags: Flags, registry: Registry, text: string): { id: string; options?: IdSettings; lr?: number; momentum?: number } {
+  const spec = idFlag(registry, 'optimizer', 'optimizer', text);
+  const { lr, momentum, ...options } = spec.config;
+  for (const [key, value] of [['lr', lr], ['momentum', momentum]] as const) {
+    if (value !== undefined && flags.has(key)) {
+      throw usageError(`--${key} ${String(flags.string(key))} and --optimizer '${text}' (${key}=${String(value)}) both set the ${key === 'lr' ? 'learning rate' : 'momentum'}; give it once`);
+    }
+  }
+  const fault = typeof lr === 'number' ? float32Fault(lr) : undefined;
+  if (fault !== undefined) throw usageError(`--optimizer '${text}': lr=${String(lr)} ${fault}, so the run would not train`);
+  return {
+    id: spec.id,
+    ...(Object.keys(options).length === 0 ? {} : { options }),
+    ...(lr === undefined ? {} : { lr: lr as number }),
+    ...(momentum === undefined ? {} : { momentum: momentum as number }),
+  };
 }
 
 function architectureOf(flags: Flags): Architecture | undefined {
@@ -121,11 +171,15 @@ function momentumFlag(flags: Flags, registry: Registry, optimizer: string): numb
   return momentum;
 }
 
-function lrFor(flags: Flags, registry: Registry, optimizer: string, defaults: Defaults): number {
-  const given = flags.number('lr', { positive: true });
+function lrFor(flags: Flags, registry: Registry, optimizer: string, setting: number | undefined, defaults: Defaults): number {
+  const given = flags.number('lr', { positive: true }) ?? setting;
   if (given !== undefined) return given;
   if (optimizer === defaults.optimizer) return defaults.lr;
   return registry.resolve('optimizer', optimizer).defaultLearningRate ?? 1e-3;
+}
+
+function withSettings<K extends string>(key: K, settings: IdSettings | undefined): { [key in K]?: IdSettings } {
+  return (settings === undefined ? {} : { [key]: settings }) as { [key in K]?: IdSettings };
 }
 
 /** A fresh run: the task's defaults with the flags applied. */
@@ -136,8 +190,11 @@ export function freshConfig(flags: Flags, registry: Registry): TrainConfig {
   const architecture = architectureOf(flags) ?? 'mlp';
   if (taskInfo.task === 'xor' && architecture === 'cnn') throw usageError('--model cnn needs images; xor has two features per example (use mnist or --data)');
   const defaults = DEFAULTS[taskInfo.task === 'xor' ? 'xor' : architecture];
-  const optimizer = checkId(registry, 'optimizer', 'optimizer', flags.string('optimizer') ?? defaults.optimizer);
-  const momentum = momentumFlag(flags, registry, optimizer) ?? (optimizer === 'sgd' ? defaults.momentum : undefined);
+  const optimizerSpec = optimizerFlag(flags, registry, flags.string('optimizer') ?? defaults.optimizer);
+  const optimizer = optimizerSpec.id;
+  const momentum = momentumFlag(flags, registry, optimizer) ?? optimizerSpec.momentum ?? (optimizer === 'sgd' ? defaults.momentum : undefined);
+  const activation = idFlag(registry, 'activation', 'activation', flags.string('activation') ?? defaults.activation);
+  const loss = idFlag(registry, 'loss', 'loss', flags.string('loss') ?? defaults.loss);
   const init = flags.string('init');
   const dense = flags.integers('dense');
   if (dense !== undefined && architecture !== 'cnn') throw usageError("--dense is for --model cnn (the hidden layers after the convolutions); an MLP's hidden layers are --layers");
@@ -147,11 +204,14 @@ export function freshConfig(flags: Flags, registry: Registry): TrainConfig {
     architecture,
     layers: flags.integers('layers') ?? defaults.layers,
     ...(dense === undefined ? {} : { dense }),
-    activation: checkId(registry, 'activation', 'activation', flags.string('activation') ?? defaults.activation),
+    activation: activation.id,
+    ...withSettings('activationOptions', settingsOf(activation)),
     ...(init === undefined ? {} : { init: checkId(registry, 'initializer', 'init', init) }),
-    loss: checkId(registry, 'loss', 'loss', flags.string('loss') ?? defaults.loss),
+    loss: loss.id,
+    ...withSettings('lossOptions', settingsOf(loss)),
     optimizer,
-    lr: lrFor(flags, registry, optimizer, defaults),
+    ...withSettings('optimizerOptions', optimizerSpec.options),
+    lr: lrFor(flags, registry, optimizer, optimizerSpec.lr, defaults),
     ...(momentum === undefined ? {} : { momentum }),
     schedule: checkSchedule(flags.string('schedule') ?? defaults.schedule),
     epochs: flags.integer('epochs') ?? defaults.epochs,
@@ -163,6 +223,32 @@ export function freshConfig(flags: Flags, registry: Registry): TrainConfig {
 
 function describeTask(pre: Preprocessing): string {
   return pre.task === 'idx' ? `the IDX set ${pre.dataDir ?? '(directory not recorded)'} (task idx)` : pre.task;
+}
+
+/** An id and its settings as an id flag takes them: `adam:b1=0.8,eps=1e-7`. */
+export function optionsText(id: string, settings: IdSettings | undefined): string {
+  const pairs = Object.entries(settings ?? {});
+  return pairs.length === 0 ? id : `${id}:${pairs.map(([key, value]) => `${key}=${String(value)}`).join(',')}`;
+}
+
+/** How a run's optimizer and its settings read on the command line: `adam:b1=0.8`. */
+function optimizerText(run: Pick<RunSettings, 'optimizer' | 'optimizerOptions'>): string {
+  return optionsText(run.optimizer, run.optimizerOptions);
+}
+
+/**
+ * --optimizer on resume: the saved optimizer with the saved settings (its state resumes only with
+ * them), though `lr=` and `momentum=` may change, as --lr and --momentum may.
+ */
+function resumedOptimizerFlag(flags: Flags, registry: Registry, text: string, run: RunSettings, dir: string): ReturnType<typeof optimizerFlag> {
+  const spec = optimizerFlag(flags, registry, text);
+  const saved = run.optimizerOptions ?? {};
+  const given = spec.options ?? {};
+  const same = spec.id === run.optimizer && Object.keys({ ...saved, ...given }).every((key) => saved[key] === given[key]);
+  if (!same) {
+    throw usageError(`--optimizer ${text}: the model in ${dir} was trained with ${optimizerText(run)}, whose state resumes only with ${optimizerText(run)} (leave --optimizer out to keep it; lr= and momentum= may change)`);
+  }
+  return spec;
 }
 
 /** Flags that would change a saved model's architecture or loss, which a resumed run keeps. */
@@ -179,14 +265,15 @@ export function resumedConfig(flags: Flags, registry: Registry, dir: string, pre
   }
   const run = pre.run;
   if (run === undefined) throw usageError(`${dir} was not saved by 'keel train' (its preprocessing has no run settings), so it cannot be resumed`);
-  const optimizer = flags.string('optimizer') ?? run.optimizer;
-  if (optimizer !== run.optimizer) throw usageError(`--optimizer ${optimizer}: the model in ${dir} was trained with ${run.optimizer}, whose state resumes only with ${run.optimizer}`);
+  const given = flags.string('optimizer');
+  const optimizerSpec = given === undefined ? { id: run.optimizer } : resumedOptimizerFlag(flags, registry, given, run, dir);
+  const optimizer = optimizerSpec.id;
   const epochs = flags.integer('epochs') ?? run.epochs;
   if (epochs <= epochsDone) {
     throw usageError(`the model in ${dir} has already been trained for ${epochsDone} epoch${epochsDone === 1 ? '' : 's'}; pass --epochs greater than ${epochsDone} to train more`);
   }
   const data = flags.string('data');
-  const momentum = momentumFlag(flags, registry, optimizer) ?? run.momentum;
+  const momentum = momentumFlag(flags, registry, optimizer) ?? optimizerSpec.momentum ?? run.momentum;
   const validationSplit = flags.number('validation-split', { positive: true, max: 0.9 }) ?? run.validationSplit;
   return {
     ...run,
@@ -195,7 +282,7 @@ export function resumedConfig(flags: Flags, registry: Registry, dir: string, pre
     ...common(flags),
     ...(validationSplit === undefined ? {} : { validationSplit }),
     ...(momentum === undefined ? {} : { momentum }),
-    lr: flags.number('lr', { positive: true }) ?? run.lr,
+    lr: flags.number('lr', { positive: true }) ?? optimizerSpec.lr ?? run.lr,
     schedule: flags.string('schedule') === undefined ? run.schedule : checkSchedule(flags.string('schedule')!),
     epochs,
     batchSize: flags.integer('batch-size') ?? run.batchSize,
@@ -208,9 +295,14 @@ export function resumedConfig(flags: Flags, registry: Registry, dir: string, pre
   };
 }
 
-/** The optimizer's settings for a run: its learning rate and, when set, momentum. */
-export function optimizerSettings(config: RunSettings): { lr: number; momentum?: number } {
-  return { lr: config.lr, ...(config.momentum === undefined ? {} : { momentum: config.momentum }) };
+/** The optimizer's settings for a run: its --optimizer settings, learning rate and, when set, momentum. */
+export function optimizerSettings(config: RunSettings): { readonly [option: string]: unknown; lr: number; momentum?: number } {
+  return { ...config.optimizerOptions, lr: config.lr, ...(config.momentum === undefined ? {} : { momentum: config.momentum }) };
+}
+
+/** The run's loss as fit and evaluate take it: the id, or `{ id, ...settings }`. */
+export function lossArgument(config: Pick<RunSettings, 'loss' | 'lossOptions'>): LossArg {
+  return config.lossOptions === undefined ? config.loss : { ...config.lossOptions, id: config.loss };
 }
 
 /** The settings to save with the model. */

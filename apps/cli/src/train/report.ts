@@ -8,7 +8,9 @@ import type { Setup } from './setup.js';
 export function reportStart(context: Context, setup: Setup, params: number, stepsPerEpoch: number): void {
   const { config, data, model } = setup;
   const { out } = context;
-  const optimizer = `${config.optimizer} (lr ${compact(config.lr)}${config.momentum === undefined ? '' : `, momentum ${config.momentum}`}, ${config.schedule} schedule)`;
+  const settings = (options: Readonly<Record<string, unknown>> | undefined): string[] => Object.entries(options ?? {}).map(([key, value]) => `${key} ${String(value)}`);
+  const optimizer = `${config.optimizer} (${[`lr ${compact(config.lr)}`, ...(config.momentum === undefined ? [] : [`momentum ${config.momentum}`]), ...settings(config.optimizerOptions), `${config.schedule} schedule`].join(', ')})`;
+  const loss = config.lossOptions === undefined ? config.loss : `${config.loss} (${settings(config.lossOptions).join(', ')})`;
   out.event('start', {
     task: config.task,
     ...(config.dataDir === undefined ? {} : { dataDir: config.dataDir }),
@@ -16,9 +18,12 @@ export function reportStart(context: Context, setup: Setup, params: number, step
     layers: config.layers,
     ...(config.dense === undefined ? {} : { dense: config.dense }),
     activation: config.activation,
+    ...(config.activationOptions === undefined ? {} : { activationOptions: config.activationOptions }),
     ...(config.init === undefined ? {} : { init: config.init }),
     loss: config.loss,
+    ...(config.lossOptions === undefined ? {} : { lossOptions: config.lossOptions }),
     optimizer: config.optimizer,
+    ...(config.optimizerOptions === undefined ? {} : { optimizerOptions: config.optimizerOptions }),
     lr: config.lr,
     ...(config.momentum === undefined ? {} : { momentum: config.momentum }),
     schedule: config.schedule,
@@ -39,7 +44,7 @@ export function reportStart(context: Context, setup: Setup, params: number, step
   out.line(model.summary());
   out.line(
     keyValues([
-      ['loss', config.loss],
+      ['loss', loss],
       ['optimizer', optimizer],
       ['epochs', setup.initialEpoch > 0 ? `${config.epochs} (resuming after epoch ${setup.initialEpoch} from ${config.resume})` : String(config.epochs)],
       ['batch size', `${config.batchSize} (${count(stepsPerEpoch)} steps per epoch)`],

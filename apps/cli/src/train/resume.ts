@@ -6,6 +6,7 @@ import type { Sequential } from '@keel/layers';
 import { checkState, createOptimizer, OptStateError, type OptState } from '@keel/optimizers';
 import { describeValue, type Registry } from '@keel/registry';
 import type { LoadedModel } from '@keel/train/node';
+import { settingsProblem } from '../declared-options.js';
 import { CliError, EXIT } from '../errors.js';
 import { float32Fault } from '../float32.js';
 import { optimizerSettings, type RunSettings } from './config.js';
@@ -79,6 +80,17 @@ export function checkRunSettings(run: unknown, dir: string, registry: Registry, 
   check('validationSplit', run.validationSplit === undefined || (positive(run.validationSplit) && (run.validationSplit as number) <= 0.9), 'a fraction in (0, 0.9]');
   check('classes', run.classes === undefined || (count(run.classes) && (run.classes as number) >= 2 && (run.classes as number) <= 256), 'a whole number from 2 to 256');
   check('allowSparseClasses', run.allowSparseClasses === undefined || typeof run.allowSparseClasses === 'boolean', 'true or false');
+  // The ids' settings are used as saved: each is checked against the options its entry declares.
+  for (const [field, kind, id] of [['activationOptions', 'activation', run.activation], ['lossOptions', 'loss', run.loss], ['optimizerOptions', 'optimizer', run.optimizer]] as const) {
+    const settings = run[field];
+    if (settings === undefined) continue;
+    check(field, isRecord(settings) && Object.keys(settings).length > 0, `the ${kind}'s settings, an object such as { "alpha": 0.2 }`);
+    // lr and momentum are the run's own fields; here they would be silently overridden.
+    const stray = field === 'optimizerOptions' ? ['lr', 'momentum'].find((key) => Object.hasOwn(settings as object, key)) : undefined;
+    if (stray !== undefined) fail(`${where}: preprocessing.run.optimizerOptions has ${stray}, which a run keeps in preprocessing.run.${stray}; the file was edited or damaged`);
+    const problem = settingsProblem(registry, kind, id as string, settings as Record<string, unknown>);
+    if (problem !== undefined) fail(`${where}: preprocessing.run.${field}: ${problem}; the file was edited or damaged`);
+  }
   return run as unknown as RunSettings;
 }
 
