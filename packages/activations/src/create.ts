@@ -1,6 +1,8 @@
-import type { IdOf, Registry } from '@keel/registry';
-import { defineOp, type Tensor } from '@keel/tensor';
-import type { Activation, ActivationEntry, ActivationMeta } from './activation.js';
+import { pluginLabel, type IdOf, type Registry } from '@keel/registry';
+import { defineOp, engine, formatShape, shapesEqual, Tensor } from '@keel/tensor';
+import type { Activation, ActivationEntry } from './activation.js';
+import { ActivationError, activationLabel } from './activation-error.js';
+import { checkMeta } from './check-meta.js';
 import { ActivationConfigError, configureActivation, type ActivationConfig, type ConfigValue } from './config.js';
 
 /** An activation id the compiler knows (the built-ins, and any a plugin declared). */
@@ -24,9 +26,47 @@ function splitSpec(spec: ActivationSpec): { id: string; given: Readonly<Record<s
   return { id, given };
 }
 
+/** What a forward returned, for the message: 'the number 3', 'a Tensor of shape [4, 1]'. */
+function described(value: unknown): string {
+  if (value instanceof Tensor) return `a Tensor of shape ${formatShape(value.shape)}`;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object that is not a Tensor';
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'bigint') return `the ${typeof value} ${String(value)}`;
+  return `a ${typeof value}`;
+}
+
+/**
+ * The entry's forward, held to its contract: a Tensor of the input's shape, and an error that
+ * names the layer applying it (the tensor engine's scope), the activation and its plugin when it
+ * throws — not a TypeError from whatever reads the result next, or a shape error blamed on the
+ * next layer. A shape comparison per call; the try costs nothing unless the forward throws.
+ */
+function checkedForward(entry: ActivationEntry, plugin: string | undefined): ActivationEntry['forward'] {
+  const { forward, id } = entry;
+  const where = (): { layer: string | undefined; who: string } => {
+    const layer = engine.scope === '' ? undefined : engine.scope;
+    return { layer, who: `${layer === undefined ? '' : `${layer}: `}${activationLabel(id, plugin)}` };
+  };
+  return (x, config) => {
+    let y: unknown;
+    try {
+      y = forward(x, config);
+    } catch (error) {
+      if (error instanceof ActivationError) throw error;
+      const { layer, who } = where();
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ActivationError(`${who}: forward threw: ${reason}`, id, plugin, layer, { cause: error });
+    }
+    if (y instanceof Tensor && shapesEqual(y.shape, x.shape)) return y;
+    const { layer, who } = where();
+    throw new ActivationError(`${who}: forward returned ${described(y)}; it must return a Tensor of its input's shape ${formatShape(x.shape)}`, id, plugin, layer);
+  };
+}
+
 /** The op a configured entry applies: its own backward on `{ x, y, dy }` when it has one. */
-function applierOf(entry: ActivationEntry, config: ActivationConfig): (x: Tensor) => Tensor {
-  const { forward, backward } = entry;
+function applierOf(entry: ActivationEntry, config: ActivationConfig, plugin?: string): (x: Tensor) => Tensor {
+  const { backward } = entry;
+  const forward = checkedForward(entry, plugin);
   if (backward === undefined) return (x) => forward(x, config);
   const op = defineOp<Record<string, never>>({
     name: entry.id,
@@ -54,17 +94,34 @@ export function applierFromEntry(entry: ActivationEntry, given: Readonly<Record<
   return applierOf(entry, configure(entry, given));
 }
 
+/** What the entry's `meta(config)` returns; a throw names the activation. */
+function metaOf(entry: ActivationEntry, meta: (config: ActivationConfig) => unknown, config: ActivationConfig, plugin: string | undefined, layer: string | undefined): unknown {
+  try {
+    return meta(config);
+  } catch (error) {
+    const who = `${layer === undefined ? '' : `${layer}: `}${activationLabel(entry.id, plugin)}`;
+    throw new ActivationError(`${who}: meta() threw: ${error instanceof Error ? error.message : String(error)}`, entry.id, plugin, layer, { cause: error });
+  }
+}
+
 /**
  * Configures an entry: checks `given` against its declared options, fills in the defaults and resolves its
- * metadata: `createActivation` without the registry lookup (for an entry you hold yourself).
+ * metadata: `createActivation` without the registry lookup (for an entry you hold yourself). The
+ * metadata is checked (`ActivationError` naming the field), and the forward held to returning a
+ * Tensor of its input's shape; `plugin` (`@acme/act@1.0.0`) names the provider in those errors.
  */
-export function activationFromEntry(entry: ActivationEntry, given: Readonly<Record<string, unknown>> = {}): Activation {
+export function activationFromEntry(entry: ActivationEntry, given: Readonly<Record<string, unknown>> = {}, plugin?: string): Activation {
   if (typeof entry.forward !== 'function' || (typeof entry.meta !== 'function' && (typeof entry.meta !== 'object' || entry.meta === null))) {
-    throw new TypeError(`activation '${entry.id}' is not a usable entry: it needs forward(x, config) and meta (see ActivationEntry)`);
+    throw new ActivationError(`${activationLabel(entry.id, plugin)} is not a usable entry: it needs forward(x, config) and meta (see ActivationEntry)`, entry.id, plugin);
   }
   const config = configure(entry, given);
-  const meta: ActivationMeta = typeof entry.meta === 'function' ? entry.meta(config) : entry.meta;
-  const apply = applierOf(entry, config);
+  // created while a layer builds (its scope): the layer is named too
+  const layer = engine.scope === '' ? undefined : engine.scope;
+  const meta =
+    typeof entry.meta === 'function'
+      ? checkMeta(entry.id, plugin, 'meta()', metaOf(entry, entry.meta, config, plugin, layer), layer)
+      : checkMeta(entry.id, plugin, 'meta', entry.meta, layer);
+  const apply = applierOf(entry, config, plugin);
   return Object.freeze({ ...meta, id: entry.id, config, apply });
 }
 
@@ -80,5 +137,6 @@ export function activationFromEntry(entry: ActivationEntry, given: Readonly<Reco
  */
 export function createActivation(registry: Registry, spec: ActivationSpec): Activation {
   const { id, given } = splitSpec(spec);
-  return activationFromEntry(registry.resolve('activation', id), given);
+  const entry = registry.resolve('activation', id);
+  return activationFromEntry(entry, given, pluginLabel(registry.describe('activation', id).plugin));
 }

@@ -1,5 +1,6 @@
 export type { Activation, ActivationEntry, ActivationGradArgs, ActivationMeta, Saturation } from './activation.js';
 export { ActivationConfigError, activationOptions, type ActivationConfig, type ConfigValue } from './config.js';
+export { ActivationError } from './activation-error.js';
 export { activationFromEntry, createActivation, type ActivationId, type ActivationSpec } from './create.js';
 export { builtinActivations } from './entries.js';
 export { MINIMA, SATURATION, SELU_ALPHA, SELU_LAMBDA, VARIANCE_GAINS, varianceGain } from './gains.js';
