@@ -1,5 +1,6 @@
 // The options each layer type accepts, declared once: its constructor checks them, so a layer made
 // in code and one rebuilt from a saved config are checked the same way.
+import { ActivationError } from '@keel/activations';
 import { checkOptions, declareOption, describeValue, optionField, OptionsError, type OptionField, type OptionFields } from '@keel/registry';
 
 /** The largest size of any one dimension a layer config may ask for (units, filters, kernel sizes). */
@@ -73,11 +74,16 @@ export function checkLayerOptions(type: string, options: unknown, fields: Option
   checkOptions(name, options ?? {}, { ...LAYER_FIELDS, ...fields });
 }
 
-/** Runs a check of what an option refers to (an activation, an initializer), naming the option when it fails. */
+/**
+ * Runs a check of what an option refers to (an activation, an initializer), naming the option when
+ * it fails. An activation entry that breaks its own contract (bad `meta`: an `ActivationError`) is
+ * its plugin's mistake, not a bad option: it passes through with the layer named.
+ */
 export function checkReference(owner: string, option: string, value: unknown, check: () => unknown): void {
   try {
     check();
   } catch (error) {
+    if (error instanceof ActivationError) throw error.layer === undefined ? new ActivationError(`${owner}: ${error.message}`, error.id, error.plugin, owner, { cause: error }) : error;
     const message = error instanceof Error ? error.message : String(error);
     throw new OptionsError(owner, option, `${option} ${describeValue(value)}: ${message}`, { cause: error });
   }

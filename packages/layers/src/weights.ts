@@ -1,7 +1,7 @@
-import { createActivation, type Activation } from '@keel/activations';
+import { ActivationError, createActivation, type Activation } from '@keel/activations';
 import { createInitializer } from '@keel/initializers';
-import type { Registry } from '@keel/registry';
-import type { Tensor } from '@keel/tensor';
+import { pluginLabel, type Registry } from '@keel/registry';
+import { engine, type Tensor } from '@keel/tensor';
 import { checkReference, declaredDefault, WEIGHTED_FIELDS } from './fields.js';
 import type { BuildContext, LayerConfig, LayerOptions, PluginDependency } from './layer.js';
 import { specId, type ActivationSpec, type InitializerSpec } from './specs.js';
@@ -27,16 +27,37 @@ const DEFAULT_ACTIVATION = declaredDefault<ActivationSpec>(WEIGHTED_FIELDS.activ
 const DEFAULT_BIAS = declaredDefault<InitializerSpec>(WEIGHTED_FIELDS.biasInitializer);
 
 /**
+ * The kernel initializer: the one given, else the one the activation recommends — which must be
+ * registered. A plugin's `meta().recommendedInitializer` naming an unknown id is the plugin's
+ * mistake, named as such, not an "unknown initializer" error that reads as if the user passed it.
+ * Checked here, when the layer is built, since initializers may be installed after activations.
+ */
+function kernelInitializerOf(owner: string, options: WeightedOptions, activation: Activation, registry: Registry): InitializerSpec {
+  if (options.kernelInitializer !== undefined) return options.kernelInitializer;
+  const id = activation.recommendedInitializer;
+  if (registry.has('initializer', id)) return id as InitializerSpec;
+  const plugin = registry.has('activation', activation.id) ? pluginLabel(registry.describe('activation', activation.id).plugin) : undefined;
+  throw new ActivationError(
+    `${owner}: activation '${activation.id}'${plugin === undefined ? '' : ` (${plugin})`}: meta().recommendedInitializer '${id}' is not a registered initializer ` +
+      `(registered: ${registry.list('initializer').join(', ') || 'none'}); install the plugin that provides it, or pass kernelInitializer`,
+    activation.id,
+    plugin,
+    owner,
+  );
+}
+
+/**
  * Resolves the activation and creates kernel and bias. The kernel defaults to the initializer
  * the activation recommends (He for ReLU, Glorot for tanh ...), never one scale for everything.
  */
 export function createWeights(options: WeightedOptions, context: BuildContext, shapes: { kernel: number[]; bias: number[] }, fanIn: number, fanOut: number): CreatedWeights {
   const activation = createActivation(context.registry, options.activation ?? DEFAULT_ACTIVATION);
-  const kernelSpec = options.kernelInitializer ?? activation.recommendedInitializer;
+  // built inside the layer's scope (Layer.build), so the engine's scope names it
+  const kernelSpec = kernelInitializerOf(engine.scope === '' ? 'layer' : engine.scope, options, activation, context.registry);
   const init = { fanIn, fanOut, random: context.random, dtype: context.dtype };
   const kernel = createInitializer(context.registry, kernelSpec)(shapes.kernel, init);
   const bias = options.useBias === false ? undefined : createInitializer(context.registry, options.biasInitializer ?? DEFAULT_BIAS)(shapes.bias, init);
-  return { activation, kernelInitializerId: specId(kernelSpec as InitializerSpec), kernel, bias };
+  return { activation, kernelInitializerId: specId(kernelSpec), kernel, bias };
 }
 
 /**
