@@ -5,20 +5,18 @@ import { formatConfig } from './format-config.js';
 import { registryOf } from './registry-with.js';
 import { attempt, report, type CheckReport, type CheckResult } from './report.js';
 
-/** What is wrong with a configured activation's metadata, or undefined. */
+/**
+ * What is wrong with a configured activation's metadata, or undefined. `createActivation` has
+ * already checked its form (a positive gain, an output range, saturation, kinks: an
+ * `ActivationError` otherwise); what it cannot check — initializers may be installed after
+ * activations — is that the recommended initializer is registered.
+ */
 function metaProblem(activation: Activation, registry: Registry): string | undefined {
-  const { gain, outputRange, kinks, saturation } = activation as Partial<Activation>;
-  if (typeof gain !== 'number' || !Number.isFinite(gain) || gain <= 0) return `gain is ${String(gain)}; expected a finite number > 0 (initializers scale weights by it)`;
   try {
     registry.resolve('initializer', activation.recommendedInitializer);
   } catch (error) {
     return `recommendedInitializer: ${error instanceof Error ? error.message : String(error)}`;
   }
-  if (!Array.isArray(outputRange) || outputRange.length !== 2 || !(outputRange[0] <= outputRange[1])) {
-    return `outputRange is ${JSON.stringify(outputRange)}; expected [low, high] with low <= high (Infinity allowed)`;
-  }
-  if (!Array.isArray(kinks) || kinks.some((k) => typeof k !== 'number' || !Number.isFinite(k))) return `kinks is ${JSON.stringify(kinks)}; expected an array of finite numbers ([] for none)`;
-  if (typeof saturation !== 'object' || saturation === null) return `saturation is ${String(saturation)}; expected an object ({} when the gradient never vanishes)`;
   return undefined;
 }
 

@@ -170,7 +170,9 @@ describe('checkActivationEntry', () => {
     const report = checkActivationEntry('acme/scaledSigmoid', { plugin: activationPlugin({ meta: { ...(base.meta as object), gain: Number.NaN } as never }) });
     const check = result(report, 'its metadata is usable with (default options)');
     expect(check.ok).toBe(false);
-    expect(check.message).toBe('gain is NaN; expected a finite number > 0 (initializers scale weights by it)');
+    expect(check.message).toBe(
+      "threw: activation 'acme/scaledSigmoid' (@acme/keel-scaled@1.0.0): meta.gain is NaN; it must be a finite number > 0 (the factor initializers scale weights by: 1 for linear, √2 for relu)",
+    );
   });
 
   it('passes every built-in activation', () => {
