@@ -9,6 +9,7 @@ import { usageError, withFlag } from '../errors.js';
 import { float32Fault } from '../float32.js';
 import { parseIdSpec, type IdSpec } from '../id-spec.js';
 import type { Architecture } from '../model.js';
+import { changedFixedFlags } from './resume-fixed.js';
 import { checkSchedule, type ScheduleName } from './schedule.js';
 
 /** How an IDX directory's labels are read: `--classes` and `--allow-sparse-classes`. */
@@ -251,13 +252,8 @@ function resumedOptimizerFlag(flags: Flags, registry: Registry, text: string, ru
   return spec;
 }
 
-/** Flags that would change a saved model's architecture or loss, which a resumed run keeps. */
-const FIXED_ON_RESUME = ['model', 'layers', 'dense', 'activation', 'init', 'loss', 'classes'];
-
 /** A resumed run: the saved settings, with the flags that may change applied. */
 export function resumedConfig(flags: Flags, registry: Registry, dir: string, pre: Preprocessing & { run?: RunSettings }, epochsDone: number): TrainConfig {
-  const fixed = FIXED_ON_RESUME.filter((name) => flags.has(name));
-  if (fixed.length > 0) throw usageError(`${fixed.map((f) => `--${f}`).join(', ')} cannot change when resuming: the model in ${dir} keeps its architecture and loss`);
   if (flags.positionals.length > 0) {
     // A task on the command line must be the saved one: another would silently be ignored.
     const given = taskOf(flags)!.task;
@@ -265,6 +261,9 @@ export function resumedConfig(flags: Flags, registry: Registry, dir: string, pre
   }
   const run = pre.run;
   if (run === undefined) throw usageError(`${dir} was not saved by 'keel train' (its preprocessing has no run settings), so it cannot be resumed`);
+  // The architecture, loss and class count are the model's: a flag giving the saved value changes nothing.
+  const fixed = changedFixedFlags(flags, run, pre.classes, (kind, id) => ALIASES[kind]?.[id] ?? id);
+  if (fixed.length > 0) throw usageError(`${fixed.join(', ')} cannot change when resuming: the model in ${dir} keeps its architecture, loss and classes`);
   const given = flags.string('optimizer');
   const optimizerSpec = given === undefined ? { id: run.optimizer } : resumedOptimizerFlag(flags, registry, given, run, dir);
   const optimizer = optimizerSpec.id;
