@@ -10,11 +10,14 @@ import type { Preprocessing } from './data.js';
 import { CliError, EXIT, oneLine } from './errors.js';
 import { checkPreprocessing, inferPreprocessing, isTrainPreprocessing } from './saved-preprocessing.js';
 import type { RunSettings } from './train/config.js';
+import { readTrainingRecord, type TrainingRecord } from './train/training-record.js';
 
 export interface OpenedModel {
   readonly loaded: LoadedModel;
   readonly model: Sequential;
   readonly preprocessing: Preprocessing & { readonly run?: RunSettings };
+  /** The training section of a model `keel train` saved, checked field by field (undefined for other models, or without one). */
+  readonly training?: TrainingRecord;
 }
 
 export interface OpenOptions {
@@ -67,5 +70,7 @@ export async function openModel(dir: string, registry: Registry, options: OpenOp
   const preprocessing = isTrainPreprocessing(saved)
     ? ({ ...checkPreprocessing(saved, loaded.model, registry, where), ...(saved.run === undefined ? {} : { run: saved.run as unknown as RunSettings }) } as OpenedModel['preprocessing'])
     : inferPreprocessing(loaded.model);
-  return { loaded, model: loaded.model, preprocessing };
+  // `keel train` wrote the training section too, so it is held to what it writes (another trainer's is its own).
+  const training = !isTrainPreprocessing(saved) || saved.run === undefined || loaded.training === undefined ? undefined : readTrainingRecord(loaded.training, where);
+  return { loaded, model: loaded.model, preprocessing, ...(training === undefined ? {} : { training }) };
 }

@@ -18,6 +18,7 @@ export const trainCommand: Command = {
     { name: 'resume', type: 'string', value: 'dir', description: 'continue training a model saved with --out (saves back there unless --out is given)' },
     IGNORE_PROVENANCE_FLAG,
     { name: 'reset-optimizer', type: 'boolean', description: '--resume: start the optimizer state afresh (momentum from zero) when the saved state is missing or does not fit' },
+    { name: 'switch-data', type: 'boolean', description: '--resume: go on training on another data set (--data) than the saved run used, or on its directory as it is now; recorded in model.json' },
     { name: 'plot', type: 'string', value: 'file.svg', description: 'write loss and accuracy curves (train and validation) as an SVG; never inside a model or the data directory' },
   ],
   details: [

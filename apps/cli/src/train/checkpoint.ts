@@ -1,25 +1,30 @@
 // Saving during training: a checkpoint after every complete epoch (never a half-trained epoch
 // stopped by Ctrl-C), and the global step count schedules read.
-import type { Callback, Logs, TrainingState } from '@keel/train';
-import { modelCheckpoint, type ModelDirectoryLock } from '@keel/train/node';
+import type { Sequential } from '@keel/layers';
+import type { Callback, Logs, StateTree, TrainingState } from '@keel/train';
+import { saveModel, type ModelDirectoryLock } from '@keel/train/node';
+import type { TrainingRecord } from './training-record.js';
 
 /**
  * modelCheckpoint, but only for epochs that ran every batch: when Ctrl-C stops an epoch
  * half-way, fit still ends it (calling onEpochEnd), and saving then would replace the last
- * complete checkpoint with a partial one.
+ * complete checkpoint with a partial one. Each save keeps the run's record (`record()`: the
+ * history so far, the data and the settings resumes changed), so a resume from a checkpoint
+ * loses none of it.
  */
 export function completeEpochCheckpoint(
   dir: string,
   preprocessing: unknown,
-  options: { readonly lock?: ModelDirectoryLock; readonly onNotice?: (message: string) => void } = {},
+  options: { readonly lock?: ModelDirectoryLock; readonly onNotice?: (message: string) => void },
+  record: () => Pick<TrainingRecord, 'history' | 'data' | 'changes'>,
 ): Callback & { readonly saves: number; readonly lastEpoch: number } {
-  const inner = modelCheckpoint({ dir, preprocessing, ...options });
+  let saves = 0;
   let batches = 0;
   let lastEpoch = 0;
   return {
     name: 'keel-checkpoint',
     get saves() {
-      return inner.saves;
+      return saves;
     },
     get lastEpoch() {
       return lastEpoch;
@@ -30,9 +35,20 @@ export function completeEpochCheckpoint(
     onBatchEnd() {
       batches++;
     },
-    async onEpochEnd(epoch: number, logs: Logs, state: TrainingState) {
+    async onEpochEnd(epoch: number, _logs: Logs, state: TrainingState) {
       if (batches < state.stepsPerEpoch) return;
-      await inner.onEpochEnd?.(epoch, logs, state);
+      const { id, config, state: optimizerState } = state.optimizer;
+      await saveModel(
+        state.model as Sequential,
+        dir,
+        {
+          preprocessing,
+          ...(id === undefined ? {} : { optimizer: { id, config, state: optimizerState as StateTree } }),
+          training: { epoch: epoch + 1, step: state.step, seed: state.seed, ...record() },
+        },
+        options,
+      );
+      saves++;
       lastEpoch = epoch + 1;
     },
   };

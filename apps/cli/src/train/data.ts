@@ -32,6 +32,8 @@ export interface RunData {
 export interface LoadOptions {
   /** Scale pixels to [0, 1] (default true); false keeps the raw 0–255 values (for `keel doctor --raw-pixels`). */
   readonly normalize?: boolean;
+  /** Told the examples' shape before the validation split is checked (a resumed model's check that the data fits it comes first). */
+  readonly checkInputShape?: (inputShape: readonly number[]) => void;
 }
 
 export async function loadRunData(config: TrainConfig, registry: Registry, options: LoadOptions = {}): Promise<RunData> {
@@ -74,6 +76,7 @@ async function loadData(config: TrainConfig, registry: Registry, options: LoadOp
     const name = config.task === 'mnist' ? 'MNIST' : config.dataDir!;
     what = `${name}: ${set.train.count.toLocaleString('en-US')} train / ${set.test.count.toLocaleString('en-US')} test images of ${rows}x${cols}, ${set.classes} classes`;
   }
+  options.checkInputShape?.(base.inputShape);
   if (config.validationSplit === undefined) return { ...base, allTrain: base.train, validation: undefined, description: what };
   checkValidationSplit(config.validationSplit, base.train, base.encoding);
   const [train, validation] = validationSplitOf(base.train, { validationSplit: config.validationSplit, seed: config.seed }, base.encoding);

@@ -17,8 +17,10 @@ import { lossArgument, optimizerSettings } from './config.js';
 import { explainNumerics } from './numerics.js';
 import { checkModelDirFlag } from '../model-dir-flag.js';
 import { checkPlotPath, claimOutput, sameDirectory, type ClaimedOutput } from './output-dir.js';
+import { dataRecord } from './resume-data.js';
 import { makeSchedule } from './schedule.js';
 import { preprocessingOf, setUp } from './setup.js';
+import type { TrainingRecord } from './training-record.js';
 
 export async function runTraining(flags: Flags, context: Context): Promise<number> {
   const interrupt = onInterrupt(context.out);
@@ -43,8 +45,10 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
     const preprocessing = preprocessingOf(config, data);
     if ((config.out === undefined ? undefined : resolve(config.out)) !== output?.dir) throw new Error(`internal: saving to ${config.out ?? 'nowhere'} but ${output?.dir ?? 'nothing'} was checked`);
     const saving = output === undefined ? {} : { lock: output.lock, onNotice: output.onNotice };
-    const checkpoint = config.out === undefined ? undefined : completeEpochCheckpoint(config.out, preprocessing, saving);
     const recorder = epochRecorder();
+    // What the saves record besides where the run stands: every epoch's logs, the data, the settings resumes changed.
+    const record = (): Pick<TrainingRecord, 'history' | 'data' | 'changes'> => ({ history: [...setup.history, ...recorder.epochs], data: dataRecord(data), changes: setup.changes });
+    const checkpoint = config.out === undefined ? undefined : completeEpochCheckpoint(config.out, preprocessing, saving, record);
     // The checkpoint runs before the progress callback, so an epoch's event is printed once it is saved.
     const callbacks: Callback[] = [steps, recorder, ...(checkpoint === undefined ? [] : [checkpoint]), progressDisplay(context.out, { accuracy, signal: interrupt.signal }), yieldToEventLoop()];
     const optimizerConfig = optimizerSettings(config);
@@ -73,7 +77,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       throw error;
     }
     interrupt.finishing(config.out);
-    const history = [...setup.history, ...recorder.epochs];
+    const { history } = record();
     const epochsDone = setup.initialEpoch + result.history.epochs.length;
 
     if (config.plot !== undefined && history.length > 0) {
@@ -93,7 +97,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       await saveModel(model, config.out, {
         preprocessing,
         optimizer: { id: config.optimizer, config: optimizerConfig, state: result.optimizerState },
-        training: { epoch: epochsDone, step: steps.step, seed: config.seed, testAccuracy, testLoss: test.loss, history },
+        training: { epoch: epochsDone, step: steps.step, seed: config.seed, testAccuracy, testLoss: test.loss, ...record() },
       }, saving);
     }
     reportDone(

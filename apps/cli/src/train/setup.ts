@@ -1,4 +1,5 @@
 // Setting up a training run: a fresh model from the flags, or a saved one to resume.
+import { join, resolve } from 'node:path';
 import type { Sequential } from '@keel/layers';
 import type { Registry } from '@keel/registry';
 import { ModelFileError, type Logs } from '@keel/train';
@@ -9,8 +10,11 @@ import { CliError, EXIT, oneLine, usageError } from '../errors.js';
 import { buildModel } from '../model.js';
 import { openModel, provenanceOptions, type OpenedModel, type OpenOptions } from '../saved-model.js';
 import { freshConfig, resumedConfig, runSettings, type RunSettings, type TrainConfig } from './config.js';
-import { checkEpochAgainstRun, checkRunSettings, checkSeedAgainstRun, checkStep, resumedOptimizerState, RESET_OPTIMIZER_FLAG, resetHint, savedProgress, scheduleNote, validationNote } from './resume.js';
-import { loadRunData, trainSizeWith, type LoadOptions, type RunData } from './data.js';
+import { checkEpochAgainstRun, checkRunSettings, checkSeedAgainstRun, resumedOptimizerState, RESET_OPTIMIZER_FLAG, resetHint, savedProgress, scheduleNote, validationNote } from './resume.js';
+import { changesNote, settingChanges } from './resume-changes.js';
+import { checkDataFlagOnResume, checkResumedData, dataRecord, SWITCH_DATA_FLAG } from './resume-data.js';
+import { loadRunData, type LoadOptions, type RunData } from './data.js';
+import { readTrainingRecord, type SettingChange } from './training-record.js';
 
 export interface Setup {
   readonly config: TrainConfig;
@@ -18,6 +22,8 @@ export interface Setup {
   readonly initialEpoch: number;
   readonly optimizerState: unknown;
   readonly history: readonly Logs[];
+  /** Every setting the resumed runs changed, this one's included (saved as training.changes). */
+  readonly changes: readonly SettingChange[];
   readonly data: RunData;
 }
 
@@ -26,7 +32,7 @@ export async function freshSetup(flags: Flags, context: Context, options: LoadOp
   const config = freshConfig(flags, context.registry);
   const data = await loadRunData(config, context.registry, options);
   const model = buildModel({ ...config, inputShape: data.inputShape, outputUnits: data.outputUnits, outputActivation: data.outputActivation, registry: context.registry });
-  return { config, data, model, initialEpoch: 0, optimizerState: undefined, history: [] };
+  return { config, data, model, initialEpoch: 0, optimizerState: undefined, history: [], changes: [] };
 }
 
 /**
@@ -47,7 +53,10 @@ async function openResumed(dir: string, registry: Registry, resetOptimizer: bool
 
 export async function setUp(flags: Flags, context: Context): Promise<Setup> {
   const resume = flags.string('resume');
-  if (resume === undefined) return freshSetup(flags, context);
+  if (resume === undefined) {
+    if (flags.has(SWITCH_DATA_FLAG)) throw usageError(`--${SWITCH_DATA_FLAG} is for --resume (to go on training a saved model on another data set); a fresh run trains on the --data it is given`);
+    return freshSetup(flags, context);
+  }
   const opened = await openResumed(resume, context.registry, flags.boolean(RESET_OPTIMIZER_FLAG), provenanceOptions(flags, context));
   const { loaded } = opened;
   // Everything the run resumes from is checked before any data is loaded or any step is taken.
@@ -58,30 +67,37 @@ export async function setUp(flags: Flags, context: Context): Promise<Setup> {
   const run = checkRunSettings(opened.preprocessing.run, resume, context.registry, loaded.optimizer?.plugin);
   checkEpochAgainstRun(progress, run, resume);
   checkSeedAgainstRun(loaded.training?.seed, run, resume);
+  const record = opened.training ?? readTrainingRecord(loaded.training, join(resolve(resume), 'model.json'));
   const optimizerState = resumedOptimizerState(loaded, run, opened.model, context.registry, resume, flags.boolean(RESET_OPTIMIZER_FLAG));
-  const config = resumedConfig(flags, context.registry, resume, { ...opened.preprocessing, run }, progress.epoch);
-  const data = await loadRunData(config, context.registry);
+  checkDataFlagOnResume(flags.string('data'), opened.preprocessing.task, resume);
+  let config = resumedConfig(flags, context.registry, resume, { ...opened.preprocessing, run }, progress.epoch);
+  // An IDX directory given to go on training an MNIST model is read, named and saved as the IDX set it is.
+  if (config.task === 'mnist' && config.dataDir !== undefined) config = { ...config, task: 'idx' };
   const expected = opened.model.inputShape ?? [];
-  if (expected.join('x') !== data.inputShape.join('x')) {
-    // the data on disk does not fit the model: a failure of the files, not of the command line
-    const source = config.dataDir === undefined ? config.task : config.dataDir;
-    throw new CliError(`the model in ${resume} takes inputs of shape [${expected.join(', ')}], but the data in ${source} gives [${data.inputShape.join(', ')}]; resume with the data it was trained on (--data <dir>)`, EXIT.failure);
-  }
-  // The saved run's own epochs: its batch size and the train set its validation split left.
-  const savedTrainSize = trainSizeWith(data, run);
-  checkStep(progress, Math.ceil(savedTrainSize / run.batchSize), resume);
+  const data = await loadRunData(config, context.registry, {
+    checkInputShape: (inputShape) => {
+      if (expected.join('x') === inputShape.join('x')) return;
+      // the data on disk does not fit the model: a failure of the files, not of the command line
+      const source = config.dataDir === undefined ? config.task : config.dataDir;
+      throw new CliError(`the model in ${resume} takes inputs of shape [${expected.join(', ')}], but the data in ${source} gives [${inputShape.join(', ')}]; resume with the data it was trained on (--data <dir>)`, EXIT.failure);
+    },
+  });
+  // The saved run's own epochs (its batch size and the train set its validation split left), and
+  // whether this is the data it trained on: another set is refused unless --switch-data.
+  const saved = { pre: opened.preprocessing, record: record.data, run, progress };
+  const { savedStepsPerEpoch, notice } = await checkResumedData(saved, config, data, flags.boolean(SWITCH_DATA_FLAG), resume);
   if (flags.boolean(RESET_OPTIMIZER_FLAG)) context.out.warn(`--${RESET_OPTIMIZER_FLAG}: the optimizer state starts afresh (momentum and moments from zero), so this run differs from an uninterrupted one`);
-  for (const note of [scheduleNote(run, config, progress.epoch, savedTrainSize, data.train.length), validationNote(run, config)]) {
-    if (note !== undefined) context.out.warn(note);
-  }
-  const history = loaded.training?.history;
+  const changes = settingChanges({ run, dataDir: opened.preprocessing.dataDir, data: record.data }, { config, data: dataRecord(data), switched: notice !== undefined }, progress.epoch);
+  const notes = [notice, changesNote(changes), scheduleNote(run, config, progress.epoch, savedStepsPerEpoch * run.batchSize, data.train.length), validationNote(run, config)];
+  for (const note of notes) if (note !== undefined) context.out.warn(note);
   return {
     config,
     data,
     model: opened.model,
     initialEpoch: progress.epoch,
     optimizerState,
-    history: Array.isArray(history) ? (history as Logs[]) : [],
+    history: record.history,
+    changes: [...record.changes, ...changes],
   };
 }
 
