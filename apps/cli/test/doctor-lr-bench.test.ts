@@ -89,10 +89,30 @@ describe('keel lr-find', () => {
 
   it("suggests the keel train command of the swept set-up: its plugins and flags kept", async () => {
     const plugin = './test/fixtures/acme-plugin.mjs';
-    const result = await keel(['lr-find', 'xor', '--steps', '30', '--plugin', plugin, '--activation', 'acme/softish', '--layers', '8', '--seed', '2', '--plot', join(tmp, 'odd name.svg')]);
+    const result = await keel(['lr-find', 'xor', '--steps', '30', '--end', '1000', '--plugin', plugin, '--activation', 'acme/softish', '--layers', '8', '--seed', '2', '--plot', join(tmp, 'odd name.svg')]);
     expect(result.code, result.stderr).toBe(0);
     const suggested = /suggested learning rate: (\S+)/.exec(result.stdout)![1];
     expect(result.stdout).toContain(`  try: keel train xor --layers 8 --activation acme/softish --seed 2 --plugin ${plugin} --optimizer adam --lr ${suggested}\n`);
+  });
+});
+
+describe('keel lr-find suggests only a rate it tested, read off a minimum inside the sweep', () => {
+  it('a loss that never fell (10 steps of SGD on XOR): no suggestion below --start, exit code 1, what to change', async () => {
+    const result = await keel(['lr-find', 'xor', '--steps', '10', '--optimizer', 'sgd']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).not.toContain('suggested learning rate');
+    expect(result.stdout).toContain(
+      'no suggestion: the loss never fell below its value at the first rate (1e-6): its minimum is at the start of the sweep, so the sweep shows no rate where it trains; ' +
+        'sweep again with more steps (steps 100), or a lower start (start 1e-8) if the loss rose from the first rates on\n',
+    );
+  });
+
+  it('the lowest loss at the end of a sweep that never diverged: no suggestion, widen it; --json has no suggested field', async () => {
+    const result = await keel(['lr-find', 'xor', '--steps', '10', '--start', '1', '--end', '10', '--json']);
+    expect(result.code, result.stderr).toBe(1);
+    const event = jsonLines(result.stdout).find((e) => e.event === 'lr-find')!;
+    expect(event.suggested).toBeUndefined();
+    expect(event.note).toBe('the lowest loss is at the last rate (10) of a sweep that never diverged: where the loss turns up lies beyond the sweep, so its minimum says nothing; sweep again with a higher end (end 1000)');
   });
 });
 

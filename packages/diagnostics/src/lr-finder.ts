@@ -14,6 +14,7 @@ import { applyStep, type Params } from '@keel/optimizers';
 import { defaultRegistry, type Registry } from '@keel/registry';
 import { noGrad, zerosLike, type Tensor } from '@keel/tensor';
 import { installTrain, resolveLoss, resolveOptimizer, type LossArg, type OptimizerArg } from '@keel/train';
+import { fmt } from './format.js';
 import { firstNonFinite } from './stats.js';
 import { restoreWeights, snapshotWeights } from './trace.js';
 
@@ -48,12 +49,13 @@ export interface LrFinderResult {
    * The suggested learning rate: the rate at the minimum of the smoothed loss divided by 10 (the
    * "min-loss/10" rule). It is the more robust of the two classic readings: the point of steepest
    * descent moves with noise on short sweeps, while the minimum is where the loss stops improving,
-   * and a tenth of it is safely inside the stable region. When the loss never turned up (the
-   * minimum is at the very end of a sweep that did not diverge), the minimum says nothing and the
-   * steepest-descent rate is suggested instead (`method: 'steepest'`).
+   * and a tenth of it is safely inside the stable region. It is always a rate inside the sweep
+   * ([start, end]); there is no suggestion (and `note` says why and what to change) when the curve
+   * cannot support one: the loss never fell meaningfully, its minimum is at the first or last rate
+   * of the sweep, or a tenth of the minimum's rate lies below `start`.
    */
   readonly suggested: number | undefined;
-  readonly method: 'min-loss/10' | 'steepest';
+  readonly method: 'min-loss/10';
   /** The learning rate where the smoothed loss falls fastest (per log-lr), before its minimum. */
   readonly steepest: number | undefined;
   /** Where the smoothed loss was lowest. */
@@ -160,7 +162,7 @@ export function lrFinderSync(model: Module, data: Dataset<Example>, options: LrF
     else model.eval();
   }
   const smoothed = centredAverage(losses, Math.max(2, Math.round(steps / 40)));
-  return { lrs, losses, smoothed, ...suggest(lrs, smoothed), stoppedEarly, optimizer: optimizer.id ?? 'custom' };
+  return { lrs, losses, smoothed, ...suggest(lrs, smoothed, stoppedEarly), stoppedEarly, optimizer: optimizer.id ?? 'custom' };
 }
 
 /** The mean of the finite values within `half` steps either side (null where there are none). */
@@ -179,25 +181,35 @@ export function centredAverage(values: readonly (number | null)[], half: number)
   });
 }
 
-/** Reads the suggestions off a smoothed curve. */
-export function suggest(lrs: readonly number[], smoothed: readonly (number | null)[]): Pick<LrFinderResult, 'suggested' | 'steepest' | 'minimum' | 'note' | 'method'> {
+/**
+ * The loss must fall at least this fraction of its starting (smoothed) value before a minimum
+ * means anything: a smaller dip is noise, or a sweep too short to see training start.
+ */
+export const MIN_RELATIVE_DROP = 0.05;
+
+/**
+ * Reads the suggestion off a smoothed curve: a tenth of the rate at its minimum — only when the
+ * curve shows one (the loss fell, then turned up or diverged, inside the sweep) and that tenth is
+ * a rate the sweep covered. Otherwise no suggestion, and a note saying why and what to change.
+ * `stoppedEarly`: the sweep stopped at a divergence (so a minimum just before it did turn up).
+ */
+export function suggest(lrs: readonly number[], smoothed: readonly (number | null)[], stoppedEarly = false): Pick<LrFinderResult, 'suggested' | 'steepest' | 'minimum' | 'note' | 'method'> {
+  const method = 'min-loss/10' as const;
   let minIndex = -1;
+  let firstIndex = -1;
   let maxValue = -Infinity;
   for (let i = 0; i < smoothed.length; i++) {
     const v = smoothed[i];
-    if (v !== null && (minIndex < 0 || v < smoothed[minIndex]!)) minIndex = i;
-    if (v !== null && v > maxValue) maxValue = v;
+    if (v === null) continue;
+    if (firstIndex < 0) firstIndex = i;
+    if (minIndex < 0 || v < smoothed[minIndex]!) minIndex = i;
+    if (v > maxValue) maxValue = v;
   }
-  if (minIndex < 0) return { suggested: undefined, steepest: undefined, minimum: undefined, method: 'min-loss/10', note: 'the loss was not finite from the first step' };
+  if (minIndex < 0) return { suggested: undefined, steepest: undefined, minimum: undefined, method, note: 'the loss was not finite from the first step' };
   const minValue = smoothed[minIndex]!;
+  const minimum = { lr: lrs[minIndex], loss: minValue };
   if ((maxValue - minValue) / Math.max(Math.abs(maxValue), 1e-12) < 0.02) {
-    return {
-      suggested: undefined,
-      steepest: undefined,
-      minimum: { lr: lrs[minIndex], loss: minValue },
-      method: 'min-loss/10',
-      note: 'the loss did not respond to the learning rate (dead or saturated units, or no gradient): fix the model first',
-    };
+    return { suggested: undefined, steepest: undefined, minimum, method, note: 'the loss did not respond to the learning rate (dead or saturated units, or no gradient): fix the model first' };
   }
   let steepest: number | undefined;
   let slopeMin = Infinity;
@@ -211,10 +223,29 @@ export function suggest(lrs: readonly number[], smoothed: readonly (number | nul
       steepest = lrs[i];
     }
   }
-  const minimum = { lr: lrs[minIndex], loss: minValue };
-  // A minimum in the last few steps of a sweep that never diverged is just where the sweep ended,
-  // not where the loss turns up: then steepest descent is the better reading.
-  const turnedUp = minIndex < smoothed.length - Math.max(2, Math.ceil(0.05 * smoothed.length));
-  if (!turnedUp && steepest !== undefined) return { suggested: steepest, steepest, minimum, method: 'steepest' };
-  return { suggested: lrs[minIndex] / 10, steepest, minimum, method: 'min-loss/10' };
+  const none = (note: string): Pick<LrFinderResult, 'suggested' | 'steepest' | 'minimum' | 'note' | 'method'> => ({ suggested: undefined, steepest, minimum, method, note });
+  const start = lrs[0];
+  const end = lrs[lrs.length - 1];
+  const startLoss = smoothed[firstIndex]!;
+  const drop = (startLoss - minValue) / Math.max(Math.abs(startLoss), 1e-12);
+  const longer = `steps ${Math.max(100, Math.ceil((2 * lrs.length) / 50) * 50)}`;
+  // The lowest loss at the first rate: it never fell below where it started.
+  if (minIndex === firstIndex || drop < MIN_RELATIVE_DROP) {
+    const what =
+      minIndex === firstIndex
+        ? `the loss never fell below its value at the first rate (${fmt(start)}): its minimum is at the start of the sweep`
+        : `the loss fell only ${(100 * drop).toFixed(1)}% (from ${fmt(startLoss)} to ${fmt(minValue)} at lr ${fmt(minimum.lr)})`;
+    return none(`${what}, so the sweep shows no rate where it trains; sweep again with more steps (${longer}), or a lower start (start ${fmt(start / 100)}) if the loss rose from the first rates on`);
+  }
+  // The lowest loss in the last steps of a sweep that never diverged: still falling at `end`.
+  const tail = Math.max(2, Math.ceil(0.05 * smoothed.length));
+  if (!stoppedEarly && minIndex >= smoothed.length - tail) {
+    const at = minIndex === smoothed.length - 1 ? `at the last rate (${fmt(end)})` : `at lr ${fmt(minimum.lr)}, among the last rates before the end (${fmt(end)})`;
+    return none(`the lowest loss is ${at} of a sweep that never diverged: where the loss turns up lies beyond the sweep, so its minimum says nothing; sweep again with a higher end (end ${fmt(end * 100)})`);
+  }
+  const suggested = minimum.lr / 10;
+  if (suggested < start) {
+    return none(`the lowest loss is at lr ${fmt(minimum.lr)}, less than a decade above the first rate (${fmt(start)}): a tenth of it (${fmt(suggested)}) was never tried; sweep again with a lower start (start ${fmt(suggested / 10)})`);
+  }
+  return { suggested, steepest, minimum, method };
 }
