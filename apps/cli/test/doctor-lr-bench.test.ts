@@ -59,6 +59,14 @@ describe('keel doctor', () => {
     expect(result.stdout).toContain('Try:');
   });
 
+  it('no probabilities-for-logits on a linear output: keel doctor xor over seeds 0–5, and healthy MNIST set-ups', async () => {
+    const runs = [...[0, 1, 2, 3, 4, 5].map((seed) => ['xor', '--seed', String(seed)]), ['mnist'], ['mnist', '--activation', 'tanh', '--seed', '3'], ['mnist', '--layers', '32,16', '--optimizer', 'sgd']];
+    for (const args of runs) {
+      const result = await keel(['doctor', ...args, '--steps', '2', '--no-lr-finder', '--json']);
+      expect(codes(report(result.stdout)), args.join(' ')).not.toContain('probabilities-for-logits');
+    }
+  });
+
   it('bad values are one-line usage errors', async () => {
     const reduction = await keel(['doctor', 'mnist', '--reduction', 'avg']);
     expect(reduction.code).toBe(2);

@@ -174,6 +174,21 @@ function lossIssueFinding(issue: LossInputIssue, loss: LossContext, out: LayerVi
   }
 }
 
+/** Fewer outputs than this say nothing about their range: 4 linear logits fall in [0, 1] by chance. */
+export const MIN_EXAMPLES_FOR_RANGE = 16;
+
+/**
+ * Whether outputs that look like probabilities (in [0, 1], or rows summing to 1) may really be
+ * probabilities: the output layer's own activation decides when it is known (a linear, tanh or
+ * ReLU output cannot have applied a sigmoid or softmax; one that declares producesProbabilities
+ * has its own finding above); only for an unknown one do the values count, and then only from
+ * enough examples.
+ */
+function probabilitiesPlausible(act: ActivationInfo | undefined, output: Tensor): boolean {
+  if (act !== undefined) return act.producesProbabilities !== true && act.outputRange[0] >= 0 && act.outputRange[1] <= 1;
+  return (output.shape[0] ?? 0) >= MIN_EXAMPLES_FOR_RANGE;
+}
+
 function lossFindings(loss: LossContext, out: LayerView | undefined, output: Tensor, y: Tensor, registry: Registry): Finding[] {
   const findings: Finding[] = [];
   const act = out?.activation;
@@ -210,7 +225,10 @@ function lossFindings(loss: LossContext, out: LayerView | undefined, output: Ten
   }
   if (loss.resolved.id !== undefined) {
     try {
-      for (const issue of checkLossInputs(loss.resolved.id, output, y, { registry })) findings.push(lossIssueFinding(issue, loss, out));
+      for (const issue of checkLossInputs(loss.resolved.id, output, y, { registry })) {
+        if (issue.code === 'probabilities-for-logits' && !probabilitiesPlausible(act, output)) continue;
+        findings.push(lossIssueFinding(issue, loss, out));
+      }
     } catch {
       // A loss this registry does not know: skip the value checks.
     }

@@ -36,8 +36,36 @@ interface LayerLike {
   parameters?(): Map<string, Tensor>;
 }
 
-function isActivation(value: unknown): value is ActivationInfo {
-  return typeof value === 'object' && value !== null && typeof (value as { gain?: unknown }).gain === 'number' && typeof (value as { id?: unknown }).id === 'string';
+const finiteOr = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/**
+ * A layer's activation as the doctor reads it, or undefined when the layer has none. A plugin's
+ * `meta` is not checked field by field everywhere it can come from (plain-JS plugins, older
+ * saves), so each field is read defensively: one that is missing or malformed counts as unknown —
+ * no saturation, an unbounded range, no kinks, gain 1 and Glorot like a linear layer — and the
+ * doctor keeps working instead of crashing on `saturation.below`.
+ */
+function activationInfo(value: unknown): ActivationInfo | undefined {
+  if (typeof value !== 'object' || value === null || typeof (value as { id?: unknown }).id !== 'string') return undefined;
+  const meta = value as { readonly [K in keyof ActivationInfo]?: unknown } & { readonly id: string };
+  const saturation = typeof meta.saturation === 'object' && meta.saturation !== null ? (meta.saturation as Record<string, unknown>) : {};
+  const below = finiteOr(saturation.below);
+  const above = finiteOr(saturation.above);
+  const range = Array.isArray(meta.outputRange) ? (meta.outputRange as unknown[]) : [];
+  const lo = typeof range[0] === 'number' && !Number.isNaN(range[0]) ? range[0] : -Infinity;
+  const hi = typeof range[1] === 'number' && !Number.isNaN(range[1]) ? range[1] : Infinity;
+  const gain = finiteOr(meta.gain);
+  return {
+    id: meta.id,
+    gain: gain !== undefined && gain > 0 ? gain : 1,
+    ...(meta.gainIsConvention === true ? { gainIsConvention: true } : {}),
+    recommendedInitializer: typeof meta.recommendedInitializer === 'string' ? meta.recommendedInitializer : 'glorotUniform',
+    outputRange: range.length === 2 && lo <= hi ? [lo, hi] : [-Infinity, Infinity],
+    saturation: { ...(below !== undefined ? { below } : {}), ...(above !== undefined ? { above } : {}) },
+    kinks: Array.isArray(meta.kinks) ? (meta.kinks as unknown[]).filter((k): k is number => typeof k === 'number') : [],
+    ...(meta.producesProbabilities === true ? { producesProbabilities: true } : {}),
+    ...(meta.rowwise === true ? { rowwise: true } : {}),
+  };
 }
 
 function view(name: string, type: string, params: ReadonlyMap<string, Tensor>, layer: LayerLike | undefined): LayerView {
@@ -45,7 +73,7 @@ function view(name: string, type: string, params: ReadonlyMap<string, Tensor>, l
   const biasEntry = [...params].find(([n]) => n === `${name}/bias`);
   const kernel = kernelEntry?.[1];
   const f = kernel === undefined ? undefined : fans(kernel.shape);
-  const activation = isActivation(layer?.activation) ? layer.activation : undefined;
+  const activation = activationInfo(layer?.activation);
   return {
     name,
     type,
