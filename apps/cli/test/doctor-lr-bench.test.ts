@@ -67,6 +67,14 @@ describe('keel doctor', () => {
     }
   });
 
+  it('a probe whose training crashes is an error: exit code 1, and the report says the run failed', async () => {
+    const result = await keel(['doctor', 'xor', '--steps', '5', '--plugin', './test/fixtures/faulty-optimizer-plugin.mjs', '--optimizer', 'acme/throws']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('Keel doctor: the training run failed\n');
+    expect(result.stdout).toContain('outcome: error (acme/throws: boom in update)');
+    expect(result.stderr).toBe('keel: doctor: the probe training failed after 0 steps, so the report above is incomplete: acme/throws: boom in update\n');
+  });
+
   it('bad values are one-line usage errors', async () => {
     const reduction = await keel(['doctor', 'mnist', '--reduction', 'avg']);
     expect(reduction.code).toBe(2);

@@ -137,7 +137,9 @@ export function renderReport(report: Report): string {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`)
     .join(', ');
-  lines.push(`Keel doctor: ${summary === '' ? 'no problems found' : summary}`);
+  // A probe that crashed is not a clean bill of health, whatever it found before the crash.
+  const failed = report.outcome.status === 'error' ? `the training run failed${summary === '' ? '' : `; ${summary}`}` : undefined;
+  lines.push(`Keel doctor: ${failed ?? (summary === '' ? 'no problems found' : summary)}`);
   lines.push(`model: ${report.model.layers.map((l) => `${l.name} (${l.activation ?? l.type})`).join(' -> ')}, ${report.model.parameters.toLocaleString('en-US')} parameters`);
   const s = report.setup;
   const setup = [

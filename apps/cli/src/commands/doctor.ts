@@ -5,7 +5,7 @@ import { jsonSafe, probe, renderReport } from '@keel/diagnostics';
 import type { LossArg } from '@keel/train';
 import type { Flags } from '../args.js';
 import type { Command, Context } from '../common.js';
-import { EXIT, usageError } from '../errors.js';
+import { CliError, EXIT, usageError } from '../errors.js';
 import { lossArgument, optimizerSettings } from '../train/config.js';
 import { SETUP_FLAGS } from '../train/flags.js';
 import { freshSetup } from '../train/setup.js';
@@ -42,6 +42,12 @@ async function run(flags: Flags, context: Context): Promise<number> {
   });
   out.event('report', { ...jsonSafe(report) });
   out.line(renderReport(report));
+  // A probe that crashed (anything but a NaN stop, which the findings explain) found nothing after
+  // the crash: it is an error, never a clean bill of health.
+  if (report.outcome.status === 'error') {
+    const steps = report.outcome.steps;
+    throw new CliError(`doctor: the probe training failed after ${steps} step${steps === 1 ? '' : 's'}, so the report above is incomplete: ${report.outcome.error ?? 'unknown error'}`);
+  }
   // Like a linter: a finding of severity 'error' fails the command, so scripts can gate on it.
   return report.findings.some((f) => f.severity === 'error') ? EXIT.failure : EXIT.ok;
 }
@@ -58,7 +64,7 @@ export const doctorCommand: Command = {
     { name: 'no-lr-finder', type: 'boolean', description: 'skip the LR range test the doctor runs when the learning rate looks wrong' },
   ],
   details: [
-    'Exit code 0 when the doctor finds no error, 1 when it does (warnings and notes do not fail it).',
+    'Exit code 0 when the doctor finds no error, 1 when it does or when the probe training itself fails (warnings and notes do not fail it).',
     '',
     'Examples:',
     '  keel doctor mnist                                   # the default set-up: no problems',
