@@ -9,6 +9,9 @@ import { editSavedTensors, encodeGrayPng, halfImage, keel, oneErrorLine, require
 
 const tmp = mkdtempSync(join(tmpdir(), 'keel-numerics-'));
 const clippedLog = './test/fixtures/clipped-log-loss-plugin.mjs';
+const faultyOptimizers = './test/fixtures/faulty-optimizer-plugin.mjs';
+/** Words that send the user to the learning rate. */
+const RATE_ADVICE = /lower the learning rate|lrFinder|lr \d|too high/i;
 
 beforeAll(() => requireBuiltCli());
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -38,6 +41,28 @@ describe('a NaN stop in keel train names the op and the layer', () => {
     expect(message).toContain('the learning rate 1000 is too high');
     expect(message).toMatch(/Try: lr [\d.e-]+–[\d.e-]+ \(or lrFinder\)/);
     expect(message).not.toContain('the learning rate is not the cause');
+  });
+});
+
+describe('a NaN the optimizer update made names the optimizer, its plugin and the op, and blames the rate only for an overflow', () => {
+  it('0/0 in the update of an optimizer plugin', async () => {
+    const message = oneErrorLine(await keel(['train', 'xor', '--epochs', '1', '--plugin', faultyOptimizers, '--optimizer', 'acme/nan-update']));
+    expect(message).toMatch(/^keel: training stopped: dense_1\/kernel: the optimizer update made it non-finite at step 0 \(epoch 1, batch 1\) while the loss and gradients were finite; re-running the update of optimizer 'acme\/nan-update' \(@acme\/faulty-optimizers@1\.0\.0\) from a fresh state on this step's gradients .*the first non-finite value came from div in its update: /);
+    expect(message).toContain("Likely cause: optimizer 'acme/nan-update' (@acme/faulty-optimizers@1.0.0) computes it itself: div on values of a normal size");
+    expect(message).toContain('the learning rate (0.01) is not the cause');
+    expect(message).not.toMatch(RATE_ADVICE);
+  });
+
+  it('0/0 in its state: names the state tensor', async () => {
+    const message = oneErrorLine(await keel(['train', 'xor', '--epochs', '1', '--plugin', faultyOptimizers, '--optimizer', 'acme/nan-state']));
+    expect(message).toMatch(/^keel: training stopped: the optimizer state state\.m became non-finite at step 0 .*'acme\/nan-state' \(@acme\/faulty-optimizers@1\.0\.0\).* came from div in its update/);
+    expect(message).not.toMatch(RATE_ADVICE);
+  });
+
+  it('an update that overflows float32: the learning-rate advice, with the magnitudes that show it', async () => {
+    const message = oneErrorLine(await keel(['train', 'xor', '--epochs', '1', '--plugin', faultyOptimizers, '--optimizer', 'acme/huge']));
+    expect(message).toMatch(/Likely cause: the update overflowed float32 \(.*inputs reach [\d.]+e2\d\): the learning rate \(0\.01\) is too high/);
+    expect(message).toMatch(/Try: lr [\d.e-]+–[\d.e-]+ \(or lrFinder\); clip the gradients/);
   });
 });
 

@@ -6,9 +6,9 @@
 // is recomputed while training is healthy.
 import type { Module } from '@keel/layers';
 import type { LossFn } from '@keel/losses';
-import type { Registry } from '@keel/registry';
+import { defaultRegistry, pluginLabel, type Registry } from '@keel/registry';
 import type { Tensor } from '@keel/tensor';
-import type { Callback, Logs, TrainingState } from '@keel/train';
+import { installTrain, resolveOptimizer, type Callback, type Logs, type OptimizerArg, type TrainingState } from '@keel/train';
 import { outputSpread, rms, unitActivity } from './activity.js';
 import { ForwardCapture, removeHook } from './capture.js';
 import { finding, mergeFindings, sortFindings, type Finding, type FindingInput } from './findings.js';
@@ -18,11 +18,12 @@ import { recommendedStd } from './lint.js';
 import { initializerLabel, isOneSided, isTwoSided, layersOf, outputLayer, unitName, type LayerView } from './model-info.js';
 import { l2, l2Diff, median, valueStats } from './stats.js';
 import { NonFiniteWatch, snapshotWeights, traceStep, type TraceResult, type WeightSnapshot } from './trace.js';
+import { traceUpdate, updateFinding, type UpdateTraceResult } from './update-trace.js';
 
 /** How the doctor can rebuild the batch of a given step, to replay it in trace mode. */
 export interface ReplaySource {
-  /** The batch fit used at `batchIndex` of `epoch`. */
-  readonly batchAt: (epoch: number, batchIndex: number) => { x: Tensor; y: Tensor };
+  /** The batch fit used at `batchIndex` of `epoch`, and (when known) the data-set index of each of its examples. */
+  readonly batchAt: (epoch: number, batchIndex: number) => { x: Tensor; y: Tensor; indices?: ArrayLike<number> };
   /** The loss function fit uses. */
   readonly loss: LossFn;
   /** Batches per epoch. */
@@ -56,6 +57,13 @@ export interface DoctorOptions {
    */
   readonly trace?: 'replay' | 'live' | 'off';
   readonly replay?: ReplaySource;
+  /**
+   * The optimizer training uses, so a NaN its update makes (the loss and gradients finite) can be
+   * re-run op by op and blamed on the op — or on the learning rate only when the values overflow.
+   * diagnoseFit and probe pass it; as a fit callback the doctor reads its id and config from the
+   * training state (a GradientTransformation object has to be given here).
+   */
+  readonly optimizer?: OptimizerArg;
   /** Called with each new finding as it is made (a CLI prints them live). */
   readonly onFinding?: (finding: Finding) => void;
   /** Where initializers are looked up for the recommended scales (default: the model's registry). */
@@ -173,11 +181,15 @@ export class Doctor implements Callback {
   private readonly currentDead = new Map<string, number>();
   private lr = NaN;
   private optimizerId: string | undefined;
+  private optimizerConfig: Readonly<Record<string, unknown>> = {};
   private init = new Map<string, LayerInit>();
   private stepsPerEpoch = 0;
   private nonFinite: NonFiniteEvent | undefined;
   /** The trace of the first non-finite value, once found. */
   trace: TraceResult | undefined;
+  /** The re-run of the optimizer's update, when the first non-finite value came from it (phase 'update' or 'state'). */
+  updateTrace: UpdateTraceResult | undefined;
+  private updateOptimizer: { readonly label: string; readonly id?: string; readonly plugin?: string } | undefined;
   /** Steps monitored so far. */
   steps = 0;
   private startStep = 0;
@@ -203,6 +215,7 @@ export class Doctor implements Callback {
     this.startStep = state.step;
     this.epochStart = state.epoch;
     this.optimizerId = state.optimizer.id;
+    this.optimizerConfig = state.optimizer.config;
     this.takeSnapshot(state.step);
     if (this.options.trace === 'live') this.armLive(state.step);
     if (this.isSampled(state.step)) this.capture?.attach();
@@ -845,18 +858,46 @@ export class Doctor implements Callback {
     this.nonFinite = event;
     const model = this.model;
     const replay = this.options.replay;
+    if ((event.phase === 'update' || event.phase === 'state') && model !== undefined && this.options.trace !== 'off') this.traceOptimizerUpdate(event.step);
     if (this.trace === undefined && model !== undefined && replay !== undefined && this.options.trace !== 'off' && this.options.trace !== 'live') {
       try {
         const weights = event.weightsArePreStep ? undefined : this.snapshotBefore(event.step);
         if (event.weightsArePreStep || weights !== undefined) {
-          const { x, y } = replay.batchAt(event.epoch, event.batchIndex);
-          this.trace = traceStep({ model, x, y, loss: replay.loss, step: event.step, ...(weights !== undefined ? { weights } : {}) });
+          const { x, y, indices } = replay.batchAt(event.epoch, event.batchIndex);
+          this.trace = traceStep({ model, x, y, loss: replay.loss, step: event.step, ...(weights !== undefined ? { weights } : {}), ...(indices !== undefined ? { indices } : {}) });
         }
       } catch {
         this.trace = undefined;
       }
     }
     this.put(this.nanFinding(event));
+  }
+
+  /**
+   * Re-runs the optimizer's update of the failing step op by op (`traceUpdate`): on the step's
+   * gradients (still on the parameters: fit leaves a failed step's tensors alive) and the weights
+   * from before the step when the doctor copied them.
+   */
+  private traceOptimizerUpdate(step: number): void {
+    const arg = this.options.optimizer ?? (this.optimizerId !== undefined ? { ...this.optimizerConfig, id: this.optimizerId } : undefined);
+    if (arg === undefined) return;
+    try {
+      const registry = this.options.registry ?? (this.model as { registry?: Registry } | undefined)?.registry ?? defaultRegistry;
+      installTrain(registry);
+      let lr = this.lr;
+      const resolved = resolveOptimizer(registry, arg, () => lr, 'doctor');
+      if (!(lr > 0)) lr = resolved.baseSchedule?.(step) ?? NaN;
+      const id = resolved.id;
+      const plugin = id !== undefined && registry.has('optimizer', id) ? pluginLabel(registry.describe('optimizer', id).plugin) : undefined;
+      const label = id === undefined ? 'the optimizer (a GradientTransformation)' : `optimizer '${id}'${plugin !== undefined ? ` (${plugin})` : ''}`;
+      const weights = this.snapshotBefore(step);
+      const grads = new Map([...this.params].map(([name, p]) => [name, p.grad] as const));
+      this.updateTrace = traceUpdate({ transformation: resolved.transformation, params: this.params, grads, step, ...(weights !== undefined ? { weights } : {}) });
+      this.updateOptimizer = { label, ...(id !== undefined ? { id } : {}), ...(plugin !== undefined ? { plugin } : {}) };
+    } catch {
+      // An optimizer that cannot be re-created here: the finding says what the guard saw.
+      this.updateTrace = undefined;
+    }
   }
 
   private nanFinding(event: NonFiniteEvent): Finding {
@@ -884,6 +925,11 @@ export class Doctor implements Callback {
     const hygiene = structural.length > 0 ? '' : '; a mean-reduced loss, normalised inputs and the default initializers';
     const weightsMax = t !== undefined ? Math.max(...Object.values(t.weightAbsMax).map((v) => (typeof v === 'number' ? v : Infinity)), 0) : NaN;
     const bigWeights = t !== undefined ? Object.entries(t.weightAbsMax).filter(([, v]) => typeof v !== 'number' || v > 1e3) : [];
+    const u = this.updateTrace;
+    if ((event.phase === 'update' || event.phase === 'state') && u !== undefined && this.updateOptimizer !== undefined) {
+      const { label, id, plugin } = this.updateOptimizer;
+      return updateFinding({ trace: u, phase: event.phase, where: event.where, epoch: event.epoch, batchIndex: event.batchIndex, optimizer: label, ...(id !== undefined ? { optimizerId: id } : {}), ...(plugin !== undefined ? { plugin } : {}), lr, lrFix });
+    }
     if (t === undefined || !t.found) {
       return finding({
         code: 'nan-produced',
@@ -902,15 +948,17 @@ export class Doctor implements Callback {
     const what = t.output !== undefined ? (t.output.nan > 0 && t.output.posInf + t.output.negInf === 0 ? 'NaN' : t.output.nan > 0 ? 'NaN and Infinity' : 'Infinity') : 'NaN/Inf';
     const common = { step: t.step, epoch: event.epoch, batch: event.batchIndex, where: event.where, op: t.op ?? null, phase: t.phase, scope: t.scope ?? null, parameter: t.parameter ?? null, lr, largestWeight: weightsMax, opsChecked: t.opsChecked, traced: true };
     if (t.phase === 'input') {
+      const bad = t.badExample;
+      const which = bad === undefined ? undefined : `the ${bad.tensor === 'input' ? 'inputs' : 'targets'} of example ${bad.index ?? bad.row}${bad.index !== undefined ? ` (row ${bad.row} of the batch)` : ' of the batch'} hold ${bad.value}`;
       return finding({
         code: 'nan-produced',
         severity: 'error',
         source: 'trace',
         step: t.step,
-        summary: `the batch of step ${t.step} itself holds NaN or Infinity (${inputsText})`,
-        cause: 'the data has missing or invalid values (an empty CSV field parsed as NaN, a division by zero in preprocessing)',
-        fix: 'clean the data set: drop or impute the examples with NaN/Inf',
-        evidence: common,
+        summary: `the batch of step ${t.step} itself holds NaN or Infinity${which !== undefined ? `: ${which}` : ''} (${inputsText})`,
+        cause: 'the data has missing or invalid values (an empty CSV field parsed as NaN, a division by zero in preprocessing); the learning rate is not the cause',
+        fix: `clean the data set: drop or repair the examples with NaN/Inf ${bad?.tensor === 'targets' ? 'labels' : 'features'}`,
+        evidence: { ...common, learningRateIsCause: false, ...(bad !== undefined ? { badTensor: bad.tensor, badRow: bad.row, badExample: bad.index ?? null } : {}) },
       });
     }
     if (t.phase === 'weights') {
@@ -948,7 +996,7 @@ export class Doctor implements Callback {
         ...origin,
         cause: `its inputs were finite and of a normal size, so ${t.op} itself produced it (${t.op === 'log' ? 'log of 0 or of a negative value: a probability that reached exactly 0' : t.op === 'div' || t.op === 'reciprocal' ? 'a division by 0' : `${t.op} outside its domain`}); the learning rate is not the cause`,
         fix: `compute it in a numerically stable form: ${t.op === 'log' ? 'a from-logits loss (sparseSoftmaxCrossEntropy, softmaxCrossEntropy, binaryCrossEntropyWithLogits) instead of the log of probabilities, or log(p + eps) / clip p away from 0' : `keep the ${t.op}'s input away from 0 and from invalid values (add an eps, clip)`}`,
-        evidence: { ...common, fromFiniteInputs: true },
+        evidence: { ...common, fromFiniteInputs: true, learningRateIsCause: false },
       });
     }
     let cause: string;

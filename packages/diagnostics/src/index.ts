@@ -5,6 +5,7 @@ export { FINDING_CODES, explain, finding, sortFindings, type Evidence, type Find
 export { lint, type LayerInitStats, type LintOptions, type LintResult } from './lint.js';
 export { Doctor, doctor, type DoctorOptions, type LayerSample, type ParameterSample, type ReplaySource, type Series } from './doctor.js';
 export { traceStep, type TensorSummary, type TraceResult, type TraceStepOptions } from './trace.js';
+export { traceUpdate, type TraceUpdateOptions, type UpdateTraceResult } from './update-trace.js';
 export { lrFinder, lrFinderSync, type LrFinderOptions, type LrFinderResult } from './lr-finder.js';
 export { buildReport, jsonSafe, renderReport, sparkline, type Report, type ReportLayer, type ReportSetup } from './report.js';
 export { diagnose, diagnoseFit, probe, type DiagnoseFitOptions, type Diagnosis, type ProbeConfig } from './probe.js';

@@ -73,7 +73,7 @@ function describeError(error: unknown): string {
 }
 
 /** The batch `fit` used at (epoch, batchIndex), rebuilt from the same data and loader settings. */
-function batchSource(data: Dataset<Example>, options: FitOptions): (epoch: number, batchIndex: number) => { x: Tensor; y: Tensor } {
+function batchSource(data: Dataset<Example>, options: FitOptions): (epoch: number, batchIndex: number) => { x: Tensor; y: Tensor; indices: ArrayLike<number> } {
   const batchSize = options.batchSize ?? 32;
   const loader = new DataLoader(data, { batchSize, shuffle: options.shuffle !== false, seed: options.seed ?? 0 });
   return (epoch, batchIndex) => {
@@ -82,7 +82,7 @@ function batchSource(data: Dataset<Example>, options: FitOptions): (epoch: numbe
     const indices = order.subarray(start, Math.min(start + batchSize, order.length));
     if (indices.length === 0) throw new RangeError(`no batch ${batchIndex} in epoch ${epoch}`);
     const batch = loader.collate(indices);
-    return { x: batch.x, y: batch.y };
+    return { x: batch.x, y: batch.y, indices };
   };
 }
 
@@ -105,6 +105,7 @@ export async function diagnoseFit(model: Module, data: Dataset<Example>, options
   }
   const doc = new Doctor({
     registry,
+    optimizer: options.optimizer,
     ...(linted?.expectedInitialLoss !== undefined ? { expectedInitialLoss: linted.expectedInitialLoss } : {}),
     ...doctorOptions,
     replay: doctorOptions?.replay ?? { batchAt: batchSource(data, options), loss: loss.fn, stepsPerEpoch: loader.length },
@@ -186,6 +187,11 @@ export interface ProbeConfig {
 
 const LR_CODES: readonly FindingCode[] = ['lr-too-high', 'lr-too-low', 'loss-diverging', 'loss-stuck', 'nan-produced', 'exploding-gradients', 'dead-relu'];
 
+/** A finding that may be the learning rate's doing: not one whose trace found another cause (an op's domain, the data, an optimizer computing NaN). */
+function learningRateSuspect(f: Finding): boolean {
+  return LR_CODES.includes(f.code) && f.evidence.learningRateIsCause !== false;
+}
+
 /**
  * Lints a set-up, trains it for a few hundred steps under the doctor, runs the LR range test when
  * the learning rate looks wrong, and returns the report. The model's weights are restored
@@ -220,7 +226,7 @@ export async function probe(config: ProbeConfig): Promise<Report> {
       ...(config.doctor !== undefined ? { doctor: config.doctor } : {}),
     });
     const wanted = config.lrFinder ?? 'auto';
-    const lrSuspect = diagnosis.report.findings.some((f) => LR_CODES.includes(f.code));
+    const lrSuspect = diagnosis.report.findings.some(learningRateSuspect);
     if (wanted === false || (wanted === 'auto' && !lrSuspect)) return diagnosis.report;
     restoreWeights(config.model.parameters(), initial);
     restoreWeights(config.model.buffers(), initialBuffers);
@@ -249,7 +255,7 @@ function withLrSuggestion(report: Report, finder: LrFinderResult): Report {
   if (suggested === undefined) return { ...report, lrFinder: finder };
   const lr = roundLr(suggested);
   const findings = report.findings.map((f): Finding => {
-    if (!LR_CODES.includes(f.code)) return f;
+    if (!learningRateSuspect(f)) return f;
     return finding({
       ...f,
       fix: `${f.fix} — the LR range test on this set-up suggests lr ${fmt(lr)}`,

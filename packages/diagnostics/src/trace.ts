@@ -10,9 +10,9 @@ import { firstNonFinite, nonFiniteCount, valueStats, type ValueStats } from './s
 
 /** Statistics of one tensor, JSON-safe. */
 export interface TensorSummary {
-  /** 'dense_1/kernel' for a parameter, 'input' for the model's input, 'targets', or undefined for an intermediate value. */
+  /** 'dense_1/kernel' for a parameter, 'input' for the model's input, 'targets', 'the gradient of dense_1/kernel', or undefined for an intermediate value. */
   readonly name?: string;
-  readonly role: 'parameter' | 'input' | 'targets' | 'intermediate';
+  readonly role: 'parameter' | 'input' | 'targets' | 'gradient' | 'intermediate';
   readonly shape: readonly number[];
   readonly min: number | string;
   readonly max: number | string;
@@ -52,6 +52,11 @@ export interface TraceResult {
   readonly loss: number | string;
   /** Ops checked before the first non-finite output (or in total). */
   readonly opsChecked: number;
+  /**
+   * For phase 'input': the first example of the batch whose inputs (or, when the inputs are finite,
+   * targets) hold NaN/Inf: its row in the batch, its index in the data set when known, and the value.
+   */
+  readonly badExample?: { readonly tensor: 'input' | 'targets'; readonly row: number; readonly index?: number; readonly value: number | string };
 }
 
 export function summarize(t: Tensor, role: TensorSummary['role'], name?: string, stats: ValueStats = valueStats(t.values)): TensorSummary {
@@ -106,7 +111,7 @@ export class NonFiniteWatch {
     const values = event.output.values;
     const index = firstNonFinite(values);
     if (index < 0) {
-      this.producers.set(event.output, `${event.op} in ${event.scope === '' ? 'the loss' : event.scope}${event.phase === 'backward' ? ' (backward)' : ''}`);
+      this.producers.set(event.output, `${event.op} in ${event.scope === '' ? this.unscoped : event.scope}${event.phase === 'backward' ? ' (backward)' : ''}`);
       return;
     }
     this.first = event;
@@ -119,8 +124,14 @@ export class NonFiniteWatch {
     this.onFound?.();
   };
 
-  /** `onFound` runs once, right after the first non-finite output is recorded. */
-  constructor(onFound?: () => void) {
+  /**
+   * `onFound` runs once, right after the first non-finite output is recorded. `unscoped` names
+   * where ops outside any layer run ('the loss' in a training step, 'the optimizer update').
+   */
+  constructor(
+    onFound?: () => void,
+    private readonly unscoped = 'the loss',
+  ) {
     this.onFound = onFound;
   }
 
@@ -150,6 +161,17 @@ export interface TraceStepOptions {
   /** The weights before the step (default: the model's current weights). */
   readonly weights?: WeightSnapshot;
   readonly step: number;
+  /** The data-set index of each example of the batch, to name a bad example by it. */
+  readonly indices?: ArrayLike<number>;
+}
+
+/** The row (example along the first axis) holding the first non-finite value of `t`, and that value. */
+function firstBadRow(t: Tensor): { row: number; value: number } | undefined {
+  const values = t.values;
+  const index = firstNonFinite(values);
+  if (index < 0) return undefined;
+  const perExample = t.shape.length === 0 ? 1 : Math.max(1, t.size / Math.max(t.shape[0], 1));
+  return { row: Math.floor(index / perExample), value: values[index] };
 }
 
 /**
@@ -174,15 +196,21 @@ export function traceStep(options: TraceStepOptions): TraceResult {
   watch.name(x, 'input', 'input');
   watch.name(y, 'targets', 'targets');
   const inputStats = valueStats(x.values);
+  const targetStats = valueStats(y.values);
   let lossValue = NaN;
   const wasTraining = (model as { training?: boolean }).training !== false;
   try {
-    if (nonFiniteCount(inputStats) > 0) {
+    // Data that already holds NaN/Inf explains everything after it: no op (and no learning rate) is to blame.
+    const badInput = nonFiniteCount(inputStats) > 0 ? firstBadRow(x) : undefined;
+    const bad = badInput !== undefined ? { tensor: 'input' as const, ...badInput } : nonFiniteCount(targetStats) > 0 ? { tensor: 'targets' as const, ...firstBadRow(y)! } : undefined;
+    if (bad !== undefined) {
+      const index = options.indices?.[bad.row];
       return {
         step,
         found: true,
         phase: 'input',
-        inputs: [summarize(x, 'input', 'input', inputStats)],
+        inputs: [summarize(x, 'input', 'input', inputStats), summarize(y, 'targets', 'targets', targetStats)],
+        badExample: { tensor: bad.tensor, row: bad.row, ...(index !== undefined ? { index } : {}), value: jsonNumber(bad.value) },
         nonFiniteGradients: [],
         nonFiniteWeights,
         weightAbsMax,

@@ -67,9 +67,65 @@ const advice =
   'a loss summed instead of averaged over the batch, a loss computed from probabilities that reach 0 or 1 (log(0): use a from-logits loss), ' +
   "or a probabilities-vs-logits mismatch. Run @keel/diagnostics' doctor (or `keel doctor`) to find the first op that produced it.";
 
-const updateAdvice =
-  'The step itself was finite, so the update overflowed: a learning rate too high, or optimizer state (momentum, moments) that had grown huge. ' +
-  'Lower the learning rate, clip the gradients (clipByGlobalNorm), or resume from an earlier checkpoint.';
+/** The example (row along the first axis) of a batch tensor holding its first non-finite value. */
+function badExample(t: Tensor): { row: number; value: number } | undefined {
+  if (allFinite(t)) return undefined;
+  const found = nonFiniteIn(t.values);
+  if (found === undefined) return undefined;
+  const perExample = t.shape.length === 0 ? 1 : Math.max(1, t.size / Math.max(t.shape[0], 1));
+  return { row: Math.floor(found.index / perExample), value: found.value };
+}
+
+/**
+ * What to try after a non-finite loss or gradient: a batch that already holds NaN/Inf is the data's
+ * fault (checked first: no learning rate fixes it); else the usual suspects.
+ */
+function stepAdvice(batch: FailingBatch | undefined): string {
+  if (batch !== undefined) {
+    for (const [what, t] of [['inputs', batch.x], ['targets', batch.y]] as const) {
+      if (t.dtype !== 'float32' && t.dtype !== 'float64') continue;
+      const bad = badExample(t);
+      if (bad === undefined) continue;
+      return (
+        `The ${what} of row ${bad.row} of this batch (an example of the data set) hold ${bad.value}: the data has missing or invalid values, and the learning rate is not the cause. ` +
+        `Remove or repair the examples with NaN or infinite ${what === 'inputs' ? 'features' : 'labels'} before training.`
+      );
+    }
+  }
+  return advice;
+}
+
+/** Beyond this size a finite value is on its way to overflowing float32 (what the doctor calls huge). */
+const HUGE = 1e6;
+
+/**
+ * What to try when the optimizer update left a non-finite value (in a parameter or in its state)
+ * while the loss and gradients were finite, judged by the values left beside it: an Infinity, or
+ * finite values that are huge, is an overflow (a learning rate too high, a state grown huge); NaN
+ * among values of a normal size (or NaN everywhere) was computed by the update itself (0/0, the
+ * square root of a negative), which no learning rate fixes.
+ */
+function updateAdvice(values: ArrayLike<number>, found: { value: number; count: number }): string {
+  let largest = 0;
+  let infinite = false;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+    else if (!Number.isNaN(v)) infinite = true;
+  }
+  if (infinite || largest >= HUGE) {
+    return (
+      `${infinite ? 'Infinity' : `Values up to ${largest.toPrecision(3)}`} after a finite step: the update overflowed float32 (or divided by 0): ` +
+      'a learning rate too high, or optimizer state (momentum, moments) that had grown huge. ' +
+      'Lower the learning rate, clip the gradients (clipByGlobalNorm), or resume from an earlier checkpoint.'
+    );
+  }
+  return (
+    `${found.count === values.length ? 'NaN in every value' : `NaN among finite values of a normal size (up to ${largest.toPrecision(3)})`} is not an overflow: ` +
+    'the optimizer computed it (a 0/0, the square root of a negative, NaN in its own state), and a lower learning rate would not help. ' +
+    "Check the optimizer's init/update (a plugin's); `keel train` and @keel/diagnostics' doctor re-run the update op by op and name the op."
+  );
+}
 
 /** Where the first non-finite value of `values` is, and how many there are. */
 export function nonFiniteIn(values: ArrayLike<number>): { index: number; value: number; count: number } | undefined {
@@ -112,14 +168,14 @@ export function checkStep(
   const where = stepLabel(step, epoch, batch);
   const context: NumericsDetails = { batch, ...(failing.batch === undefined ? {} : { failingBatch: failing.batch }), ...(failing.learningRate === undefined ? {} : { learningRate: failing.learningRate }) };
   if (!Number.isFinite(value)) {
-    throw new NumericsError(`${where}: the loss is ${value}. ${advice}`, step, epoch, 'loss', { ...context, phase: 'loss', index: 0, value });
+    throw new NumericsError(`${where}: the loss is ${value}. ${stepAdvice(failing.batch)}`, step, epoch, 'loss', { ...context, phase: 'loss', index: 0, value });
   }
   for (const [name, grad] of grads) {
     if (grad === null || allFinite(grad)) continue;
     const found = nonFiniteIn(grad.values);
     if (found === undefined) continue;
     throw new NumericsError(
-      `${where}: the gradient of ${name} (layer ${layerOf(name)}) has ${describe(found)}, while the loss was ${value}. ${advice}`,
+      `${where}: the gradient of ${name} (layer ${layerOf(name)}) has ${describe(found)}, while the loss was ${value}. ${stepAdvice(failing.batch)}`,
       step,
       epoch,
       name,
@@ -139,7 +195,7 @@ export function checkParameters(params: ReadonlyMap<string, Tensor>, step: numbe
     if (found === undefined) continue;
     throw new NumericsError(
       `${stepLabel(step, epoch, batch)}: the optimizer update made ${name} (layer ${layerOf(name)}) non-finite: ${describe(found)} ` +
-        `(the loss and gradients of the step were finite; learning rate ${learningRate}). ${updateAdvice}`,
+        `(the loss and gradients of the step were finite; learning rate ${learningRate}). ${updateAdvice(p.values, found)}`,
       step,
       epoch,
       name,
@@ -180,7 +236,7 @@ export function checkOptimizerState(state: unknown, when: string, step: number, 
       `${when}: the optimizer state ${name} has ${describe(found)}. ` +
         (resumed
           ? 'The state was saved after training diverged, or was damaged: resume from an earlier checkpoint, or start without this optimizer state.'
-          : updateAdvice),
+          : updateAdvice(t instanceof Tensor ? t.values : t, found)),
       step,
       epoch,
       name,

@@ -73,7 +73,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       });
     } catch (error) {
       // A NaN/Inf stop names the op and layer that produced it (the failing step re-run op by op).
-      if (error instanceof NumericsError) throw explainNumerics(error, model, lossArgument(config), context.registry);
+      if (error instanceof NumericsError) throw explainNumerics(error, model, lossArgument(config), context.registry, { id: config.optimizer, ...optimizerConfig });
       throw error;
     }
     interrupt.finishing(config.out);
