@@ -1,14 +1,13 @@
 // Every published package must work on its own: pack it as npm would publish it, install the
 // tarball into a fresh project outside the workspace with npm, then import it from JS and from TS.
-import { execFileSync, execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npmInstall, packedKeel } from './packed-keel.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /** Packages that are published, a snippet using each one the way its README does, and what it prints. */
@@ -175,18 +174,16 @@ const packages: { dir: string; name: string; smoke: string; prints: unknown; fil
 
 let project = '';
 
-beforeAll(() => {
+beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), 'keel-install-'));
+  const packed = await packedKeel();
   const tarballs = packages.map(({ dir, name }) => {
-    expect(existsSync(join(root, dir, 'dist')), `${name} has no dist/; run 'pnpm build' first`).toBe(true);
-    const before = new Set(readdirSync(project));
-    execSync(`pnpm pack --pack-destination ${JSON.stringify(project)}`, { cwd: join(root, dir), stdio: 'pipe' });
-    const created = readdirSync(project).find((file) => file.endsWith('.tgz') && !before.has(file));
-    if (created === undefined) throw new Error(`pnpm pack produced no tarball for ${name}`);
-    return `./${created}`;
+    const pkg = packed.get(name);
+    expect(pkg?.dir, `${name} is not the published package in ${dir}`).toBe(dir);
+    return pkg!.tarball;
   });
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'keel-consumer', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: project, stdio: 'pipe' });
+  npmInstall(project, tarballs);
 });
 
 afterAll(() => {
