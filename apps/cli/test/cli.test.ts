@@ -146,7 +146,7 @@ describe('plugins', () => {
     const text = await keel(['plugins', '--kind', 'backend']);
     expect(text.stdout).toMatch(/^Backends:\n {2}js +ready/m);
     const table = await keel(['plugins', '--kind', 'activation']);
-    expect(table.stdout).toMatch(/^relu\s+activation\s+@keel\/activations\s+0\.0\.0$/m);
+    expect(table.stdout).toMatch(new RegExp(`^relu\\s+activation\\s+@keel/activations\\s+${ACTIVATIONS_VERSION.replaceAll('.', '\\.')}$`, 'm'));
     expect(table.stdout).not.toMatch(CONTROL);
   });
 
