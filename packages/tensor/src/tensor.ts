@@ -28,6 +28,18 @@ function movedBackend(into: string): Backend {
   return { name: 'moved', upload: fail, download: fail };
 }
 
+/**
+ * The backend of a tensor disposed on a backend whose storage the GC owns ('js'): nothing is freed,
+ * but every read fails as on the backends that free at once ('native', 'wasm'), so code that uses a
+ * tensor after `dispose()` breaks on 'js' too, not only on the faster backends.
+ */
+function disposedBackend(name: string): Backend {
+  const fail = (): never => {
+    throw new TensorError('values', `this tensor was disposed (dispose() on the '${name}' backend); its values are gone`);
+  };
+  return { name: 'disposed', upload: fail, download: fail };
+}
+
 /** Nested arrays of numbers, as `toArray()` returns them. */
 export type NestedArray = number | NestedArray[];
 
@@ -193,9 +205,20 @@ export class Tensor {
     return Tensor.fromValues(values, this.shape, dtype, backend);
   }
 
-  /** Frees backend storage early (a no-op on the 'js' backend, whose storage the GC owns). */
+  /**
+   * Frees backend storage early. On the 'js' backend, whose storage the GC owns, nothing is freed,
+   * but the tensor is marked: reading it afterwards throws, as it does on every other backend.
+   */
   dispose(): void {
-    this.storageBackend.dispose?.(this.storageHandle);
+    const backend = this.storageBackend;
+    if (backend.dispose !== undefined) {
+      backend.dispose(this.storageHandle);
+      return;
+    }
+    // a tensor already emptied by `replace` keeps saying where its storage went
+    if (backend.name === 'moved' || backend.name === 'disposed') return;
+    this.storageHandle = undefined;
+    this.storageBackend = disposedBackend(backend.name);
   }
 
   toString(): string {
