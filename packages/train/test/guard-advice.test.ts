@@ -5,7 +5,7 @@ import { ArrayDataset } from '@keel/data';
 import type { Params } from '@keel/optimizers';
 import { div, mul, ones, sub, type Tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
-import { fit, NumericsError, type OptimizerArg } from '../src/index.js';
+import { fit, NumericsError, type LossArg, type OptimizerArg } from '../src/index.js';
 import { freshRegistry, rejected, xorData, xorModel } from './helpers.js';
 
 const options = { loss: 'binaryCrossEntropyWithLogits', batchSize: 4, shuffle: false } as const;
@@ -13,7 +13,7 @@ const map = (grads: Params, fn: (g: Tensor) => Tensor): Record<string, Tensor> =
 const zeroOverZero = (t: Tensor): Tensor => div(sub(t, t), sub(t, t));
 const RATE_ADVICE = /learning rate too high|Lower the learning rate/;
 
-async function stopped(data: ArrayDataset, optimizer: OptimizerArg, loss: string = options.loss): Promise<NumericsError> {
+async function stopped(data: ArrayDataset, optimizer: OptimizerArg, loss: LossArg = options.loss): Promise<NumericsError> {
   const registry = freshRegistry();
   const error = await rejected(fit(xorModel(1, registry), data, { ...options, loss, optimizer, registry }));
   expect(error).toBeInstanceOf(NumericsError);
