@@ -37,12 +37,15 @@ export class DataLoader implements Iterable<Batch> {
   readonly featureShape: readonly number[];
   /** Where batches are copied from when the data set is an ArrayDataset (or subsets of one). */
   private readonly rows: RowSource | undefined;
+  /** The data set's length when the loader was made: it must not change while the loader reads it. */
+  private readonly size: number;
 
   constructor(
     readonly dataset: Dataset<Example>,
     private readonly options: DataLoaderOptions,
   ) {
     datasetArgument('DataLoader(dataset)', dataset);
+    this.size = dataset.length;
     checkOptions('DataLoader', options, LOADER_OPTIONS);
     if (!Number.isInteger(options.batchSize) || options.batchSize <= 0) {
       throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${typeof options.batchSize === 'number' ? options.batchSize : describeValue(options.batchSize)}`);
@@ -59,16 +62,32 @@ export class DataLoader implements Iterable<Batch> {
     this.featureShape = shape;
   }
 
+  /**
+   * The data set's length, which must still be what it was when the loader was made: a length
+   * getter that changes between reads would otherwise give an epoch of the wrong number of
+   * batches, indices outside the data, or a raw RangeError from a typed array of length -1.
+   */
+  private examples(): number {
+    const n: unknown = this.dataset.length;
+    if (n !== this.size) {
+      throw new RangeError(
+        `DataLoader: the length of the data set (${describeValue(this.dataset)}) was ${this.size} when the loader was made and is now ${typeof n === 'number' ? n : describeValue(n)}; ` +
+          "a Dataset's length must not change while it is read (a length getter that counts?): fix the data set's length, or make a new DataLoader after changing the data",
+      );
+    }
+    return n;
+  }
+
   /** Number of batches per epoch. */
   get length(): number {
-    const n = this.dataset.length;
+    const n = this.examples();
     return this.options.dropLast === true ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
   /** The example order of epoch `epoch`. */
   order(epoch: number): Uint32Array {
     countArgument('DataLoader.order(epoch)', epoch, 'a whole number >= 0 (the epoch, from 0)');
-    const indices = new Uint32Array(this.dataset.length);
+    const indices = new Uint32Array(this.examples());
     for (let i = 0; i < indices.length; i++) indices[i] = i;
     if (this.options.shuffle === true) new Random(((this.options.seed ?? 0) * 1_000_003 + epoch) >>> 0).shuffle(indices);
     return indices;
@@ -126,9 +145,17 @@ export class DataLoader implements Iterable<Batch> {
    * a target of the first example's kind and length.
    */
   private example(index: number, featureSize: number, firstY: number | Float32Array | undefined): Example {
-    checkIndex(index, this.dataset.length);
+    checkIndex(index, this.examples());
     const example = this.dataset.get(index) as Partial<Example> | null | undefined;
     const at = `DataLoader: example ${index} of the data set`;
+    if (isThenable(example)) {
+      // an async get: its promise is dropped here, so a later rejection must not go unhandled
+      example.then(undefined, () => undefined);
+      throw new TypeError(
+        `${at} is a Promise: get(i) returned a Promise (an async get, or a map with an async function); a Dataset's get must return the example itself, ` +
+          '{ x: Float32Array, y: number | Float32Array }, synchronously: load the data first (e.g. await it into an ArrayDataset), then train on that',
+      );
+    }
     if (typeof example !== 'object' || example === null) throw new TypeError(`${at} is ${describeValue(example)}; get(i) must return { x: Float32Array, y: number | Float32Array }`);
     const { x, y } = example;
     if (!(x instanceof Float32Array)) throw new TypeError(`${at} has x ${describeValue(x)}; x must be a Float32Array of its features`);
@@ -169,6 +196,10 @@ export class DataLoader implements Iterable<Batch> {
       size: n,
     };
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** An ArrayDataset under any number of Subsets, with the index maps from the outermost in. */
