@@ -152,7 +152,7 @@ export function lrFinderSync(model: Module, data: Dataset<Example>, options: LrF
         stoppedEarly = true;
         break;
       }
-      state = applyStep(optimizer.transformation, grads, state, paramRecord);
+      state = applyStep(optimizer.transformation, grads, state, paramRecord, undefined, optimizer.label);
     }
   } finally {
     restoreWeights(params, savedParams);
