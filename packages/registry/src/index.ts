@@ -10,7 +10,7 @@ export {
   type KindDefinition,
   type KindEntries,
 } from './kinds.js';
-export { isValidId, type IdOf, type RegisteredIds } from './ids.js';
+export { isValidId, type IdKeys, type IdOf, type IdsOf, type RegisteredIds } from './ids.js';
 export { RegistryError, UnknownIdError, type RegistryErrorCode } from './errors.js';
 export { editDistance, nearestId } from './nearest.js';
 export { defaultRegistry, loadedCopies, reportCopiesInApp, type LoadedCopy } from './default-registry.js';

@@ -130,6 +130,24 @@ export class Registry {
     return this.store(kind).has(id);
   }
 
+  /**
+   * `has` as a type guard: a runtime string (a CLI flag, a saved config) that is registered under
+   * `kind` narrows to `IdOf<K>`, so it can be passed to the typed APIs (`createOptimizer`, `fit`'s
+   * `optimizer`, ...) after this check instead of through a cast.
+   */
+  isId<K extends Kind>(kind: K, id: string): id is IdOf<K> {
+    return this.has(kind, id);
+  }
+
+  /**
+   * A runtime string checked against the registry and returned as a typed id: an unknown id throws
+   * the `UnknownIdError` `resolve` throws (with the nearest registered id).
+   */
+  idOf<K extends Kind>(kind: K, id: string): IdOf<K> {
+    this.find(kind, id);
+    return id as IdOf<K>;
+  }
+
   /** Registered keys of a kind, sorted. */
   list(kind: string): string[] {
     return [...this.store(kind).keys()].sort();

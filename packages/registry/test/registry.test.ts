@@ -199,6 +199,16 @@ describe('lookups', () => {
     expect(() => registry.list('activaton')).toThrow("unknown kind 'activaton'; did you mean 'activation'?");
   });
 
+  it('narrows a run-time string to a typed id only once it is registered (isId, idOf)', () => {
+    const registry = new Registry();
+    registry.use(keelActivations);
+    expect(registry.isId('activation', 'relu')).toBe(true);
+    expect(registry.isId('activation', 'rleu')).toBe(false);
+    expect(registry.isId('loss', 'relu')).toBe(false);
+    expect(registry.idOf('activation', 'tanh')).toBe('tanh');
+    expect(() => registry.idOf('activation', 'rleu')).toThrow(new UnknownIdError('activation', 'rleu', ['relu', 'sigmoid', 'tanh'], 'relu'));
+  });
+
   it('describes an entry with its plugin and metadata', () => {
     const registry = new Registry();
     const withMeta = definePlugin({
