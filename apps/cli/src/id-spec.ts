@@ -34,11 +34,6 @@ export function parseIdSpec(text: string, flag: string): IdSpec {
   return { id, config };
 }
 
-/** The spec as a layer option: the bare id, or `{ id, ...config }`. */
-export function specValue(spec: IdSpec): string | Record<string, unknown> {
-  return Object.keys(spec.config).length === 0 ? spec.id : { id: spec.id, ...spec.config };
-}
-
 /** `text` without its `key=` setting: `sgd:lr=0.1,momentum=0.8` without lr is `sgd:momentum=0.8`. */
 export function withoutSetting(text: string, key: string): string {
   const colon = text.indexOf(':');

@@ -1,7 +1,8 @@
 // The architectures `keel train` builds: an MLP, or a small convnet for images.
+import type { InitializerConfig } from '@keel/initializers';
 import { Conv2D, Dense, Flatten, MaxPool2D, Sequential, type ActivationSpec, type InitializerSpec, type Layer } from '@keel/layers';
 import type { Registry } from '@keel/registry';
-import { parseIdSpec, specValue } from './id-spec.js';
+import { parseIdSpec, type IdSpec } from './id-spec.js';
 
 export type Architecture = 'mlp' | 'cnn';
 
@@ -23,10 +24,24 @@ export interface ModelSpec {
   readonly registry: Registry;
 }
 
+// Ids come from the command line or a saved run as strings, checked against the registry there:
+// `registry.idOf` checks them again (throwing as resolving them would) and types them for the layers.
+
+/** The activation as a layer option: the bare id, or `{ id, ...settings }`. */
+function activationSpec(registry: Registry, { id, config }: IdSpec): ActivationSpec {
+  const checked = registry.idOf('activation', id);
+  return Object.keys(config).length === 0 ? checked : { id: checked, ...config };
+}
+
+/** The kernel initializer as a layer option; its settings were checked against the options it declares (numbers and strings). */
+function initializerSpec(registry: Registry, { id, config }: IdSpec): InitializerSpec {
+  const checked = registry.idOf('initializer', id);
+  return Object.keys(config).length === 0 ? checked : { id: checked, ...(config as InitializerConfig) };
+}
+
 export function buildModel(spec: ModelSpec): Sequential {
-  // Ids come from the command line and were checked against the registry already.
-  const activation = specValue({ id: spec.activation, config: spec.activationOptions ?? {} }) as ActivationSpec;
-  const init = spec.init === undefined ? {} : { kernelInitializer: specValue(parseIdSpec(spec.init, 'init')) as InitializerSpec };
+  const activation = activationSpec(spec.registry, { id: spec.activation, config: spec.activationOptions ?? {} });
+  const init = spec.init === undefined ? {} : { kernelInitializer: initializerSpec(spec.registry, parseIdSpec(spec.init, 'init')) };
   const layers: Layer[] = [];
   if (spec.architecture === 'cnn') {
     // Each block: a 3x3 'same' convolution, then 2x2 max pooling (28x28 -> 14x14 -> 7x7).
@@ -40,7 +55,7 @@ export function buildModel(spec: ModelSpec): Sequential {
     if (spec.inputShape.length > 1) layers.push(new Flatten());
     for (const units of spec.layers) layers.push(new Dense({ units, activation, ...init }));
   }
-  layers.push(new Dense({ units: spec.outputUnits, activation: spec.outputActivation as ActivationSpec }));
+  layers.push(new Dense({ units: spec.outputUnits, activation: spec.registry.idOf('activation', spec.outputActivation) }));
   return new Sequential(layers, { inputShape: spec.inputShape, seed: spec.seed, registry: spec.registry, name: spec.architecture }).build();
 }
 

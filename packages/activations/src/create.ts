@@ -9,13 +9,12 @@ import { ActivationConfigError, configureActivation, type ActivationConfig, type
 export type ActivationId = IdOf<'activation'>;
 
 /**
- * An activation by id (`'relu'`) or with its options (`{ id: 'leakyRelu', alpha: 0.2 }`).
- * Any string is accepted (a saved config, a CLI flag); it is checked against the registry.
+ * An activation by id (`'relu'`) or with its options (`{ id: 'leakyRelu', alpha: 0.2 }`): the one
+ * type every API that takes an activation uses (@keel/layers re-exports it). A typo in the id is a
+ * compile error; a runtime string (a saved config, a CLI flag) is narrowed first with
+ * `registry.isId('activation', id)` or `registry.idOf('activation', id)`.
  */
-export type ActivationSpec =
-  | ActivationId
-  | (string & {})
-  | { readonly id: ActivationId | (string & {}); readonly [option: string]: ConfigValue | undefined };
+export type ActivationSpec = ActivationId | { readonly id: ActivationId; readonly [option: string]: ConfigValue };
 
 function splitSpec(spec: ActivationSpec): { id: string; given: Readonly<Record<string, unknown>> } {
   if (typeof spec === 'string') return { id: spec, given: {} };

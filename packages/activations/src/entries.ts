@@ -21,7 +21,7 @@ import {
   where,
   type Tensor,
 } from '@keel/tensor';
-import { declareOption, optionDefaults, optionField, type OptionFields } from '@keel/registry';
+import { declareOption, optionDefaults, optionField, type IdsOf, type OptionFields } from '@keel/registry';
 import type { ActivationEntry } from './activation.js';
 import type { ActivationConfig } from './config.js';
 import { MINIMA, SATURATION, SELU_ALPHA, SELU_LAMBDA, VARIANCE_GAINS, varianceGain } from './gains.js';
@@ -47,7 +47,7 @@ function positiveOr(x: Tensor, positive: Tensor | number, otherwise: Tensor | nu
  * An entry with its options declared once: `defaults` (what code written for the older shorthand,
  * such as a testkit check, reads) is derived from them, never written twice.
  */
-function declared(entry: Omit<ActivationEntry, 'defaults'>): ActivationEntry {
+function declared<const Id extends string>(entry: Omit<ActivationEntry, 'defaults'> & { readonly id: Id }): ActivationEntry & { readonly id: Id } {
   const options: OptionFields = entry.options ?? {};
   const defaults = optionDefaults(options) as Record<string, number | string | boolean>;
   return { ...entry, options, ...(Object.keys(defaults).length === 0 ? {} : { defaults }) };
@@ -381,8 +381,11 @@ const linearEntry = declared({
   },
 });
 
-/** Every built-in activation entry, in the order the README lists them. */
-export const builtinActivations: readonly ActivationEntry[] = [
+/**
+ * Every built-in activation entry, in the order the README lists them. Each keeps its literal id,
+ * so `BuiltinActivationId` (and the `RegisteredIds` keys) are derived from this list.
+ */
+export const builtinActivations = [
   reluEntry,
   leakyReluEntry,
   eluEntry,
@@ -399,4 +402,7 @@ export const builtinActivations: readonly ActivationEntry[] = [
   softmaxEntry,
   logSoftmaxEntry,
   linearEntry,
-];
+] as const satisfies readonly ActivationEntry[];
+
+/** The ids of Keel's built-in activations: `'relu' | 'leakyRelu' | ...`. */
+export type BuiltinActivationId = IdsOf<typeof builtinActivations>;

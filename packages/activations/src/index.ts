@@ -2,7 +2,7 @@ export type { Activation, ActivationEntry, ActivationGradArgs, ActivationMeta, S
 export { ActivationConfigError, activationOptions, type ActivationConfig, type ConfigValue } from './config.js';
 export { ActivationError } from './activation-error.js';
 export { activationFromEntry, createActivation, type ActivationId, type ActivationSpec } from './create.js';
-export { builtinActivations } from './entries.js';
+export { builtinActivations, type BuiltinActivationId } from './entries.js';
 export { MINIMA, SATURATION, SELU_ALPHA, SELU_LAMBDA, VARIANCE_GAINS, varianceGain } from './gains.js';
 export { activationsPlugin, installActivations } from './plugin.js';
 export {

@@ -1,30 +1,14 @@
-import { defaultRegistry, definePlugin, type Registry } from '@keel/registry';
+import { defaultRegistry, definePlugin, type IdKeys, type Registry } from '@keel/registry';
 import type { ActivationEntry } from './activation.js';
-import { builtinActivations } from './entries.js';
+import { builtinActivations, type BuiltinActivationId } from './entries.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
 declare module '@keel/registry' {
   interface KindEntries {
     activation: ActivationEntry;
   }
-  interface RegisteredIds {
-    'activation:relu': true;
-    'activation:leakyRelu': true;
-    'activation:elu': true;
-    'activation:selu': true;
-    'activation:gelu': true;
-    'activation:swish': true;
-    'activation:silu': true;
-    'activation:mish': true;
-    'activation:softplus': true;
-    'activation:sigmoid': true;
-    'activation:hardSigmoid': true;
-    'activation:tanh': true;
-    'activation:softsign': true;
-    'activation:softmax': true;
-    'activation:logSoftmax': true;
-    'activation:linear': true;
-  }
+  // derived from the entry list: a built-in id is typed exactly when it is registered
+  interface RegisteredIds extends IdKeys<'activation', BuiltinActivationId> {}
 }
 
 /**

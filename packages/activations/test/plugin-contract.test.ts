@@ -6,6 +6,12 @@ import { sum, tanh, tensor, withScope, type Tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
 import { ActivationError, activationFromEntry, createActivation, type ActivationEntry } from '../src/index.js';
 
+declare module '@keel/registry' {
+  interface RegisteredIds {
+    'activation:att/x': true;
+  }
+}
+
 const goodMeta = { gain: 1, recommendedInitializer: 'glorotUniform', outputRange: [-1, 1], saturation: { below: -3, above: 3 }, kinks: [] };
 
 /** A registry with `@att/act@1.0.0` providing `att/x` with the given meta and forward. */

@@ -22,6 +22,7 @@ describe('README', () => {
     expect(act.gain).toBe(1.3867504905630728);
     expect(act.recommendedInitializer).toBe('heNormal');
     expect(act.config).toEqual({ alpha: 0.2 });
+    // @ts-expect-error -- a typo is a compile error; the run-time error is tested here
     expect(() => createActivation(registry, 'rleu')).toThrow(UnknownIdError);
     expect(() => createActivation(registry, { id: 'leakyRelu', slope: 0.2 })).toThrow(
       new ActivationConfigError('leakyRelu', 'slope', "activation 'leakyRelu' has no option 'slope'; valid options: alpha"),

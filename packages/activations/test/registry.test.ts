@@ -14,10 +14,11 @@ import {
   relu,
   softmax,
   swish,
+  type BuiltinActivationId,
 } from '../src/index.js';
 import { f64, freshRegistry, list } from './helpers.js';
 
-const ALL_IDS = [
+const ALL_IDS: BuiltinActivationId[] = [
   'elu', 'gelu', 'hardSigmoid', 'leakyRelu', 'linear', 'logSoftmax', 'mish', 'relu',
   'selu', 'sigmoid', 'silu', 'softmax', 'softplus', 'softsign', 'swish', 'tanh',
 ];
@@ -52,10 +53,12 @@ describe('activationsPlugin', () => {
   });
 
   it('answers an unknown id with the nearest one', () => {
+    // @ts-expect-error -- a typo is a compile error; the run-time error is tested here
     const error = thrown(() => createActivation(freshRegistry(), 'rleu'));
     expect(error).toBeInstanceOf(UnknownIdError);
     expect((error as UnknownIdError).suggestion).toBe('relu');
     expect(error.message).toMatch(/^unknown activation 'rleu'; did you mean 'relu'\? registered: elu, gelu/);
+    // @ts-expect-error -- a typo is a compile error; the run-time error is tested here
     expect((thrown(() => createActivation(freshRegistry(), { id: 'leakyReLU' })) as UnknownIdError).suggestion).toBe('leakyRelu');
   });
 });
@@ -70,6 +73,7 @@ describe('createActivation', () => {
     expect(act.config).toEqual({ alpha: 0.2 });
     expect(createActivation(registry, 'gelu').config).toEqual({ approximate: 'none' });
     expect(createActivation(registry, 'relu').config).toEqual({});
+    // @ts-expect-error -- undefined is no config value in the types; at run time it counts as not given
     expect(createActivation(registry, { id: 'elu', alpha: undefined }).config).toEqual({ alpha: 1 });
   });
 
@@ -138,7 +142,7 @@ describe('metadata', () => {
     expect(createActivation(registry, { id: 'elu', alpha: 2 }).kinks).toEqual([0]);
     const slope = (id: string, at: number): number => {
       const x = f64([at]).requireGrad();
-      createActivation(registry, id).apply(x).backward();
+      createActivation(registry, registry.idOf('activation', id)).apply(x).backward();
       return x.grad!.item();
     };
     for (const act of acts) {

@@ -99,7 +99,7 @@ export function recommendedScale(registry: Registry | undefined, id: string, sha
   if (known !== undefined) return Math.sqrt(known.secondMoment - known.mean * known.mean);
   if (registry === undefined) return 1 / Math.sqrt(Math.max(1, fanIn));
   try {
-    const init = createInitializer(registry, id);
+    const init = createInitializer(registry, registry.idOf('initializer', id));
     let squares = 0;
     let count = 0;
     for (let seed = 0; count < 4096 && seed < 64; seed++) {

@@ -7,14 +7,12 @@ import type { InitContext, Initializer, InitializerEntry } from './initializer.j
 export type InitializerId = IdOf<'initializer'>;
 
 /**
- * An initializer by id (`'heNormal'`) or with its options (`{ id: 'constant', value: 0.1 }`).
- * Any string is accepted (a saved config, an activation's `recommendedInitializer`); it is
- * checked against the registry.
+ * An initializer by id (`'heNormal'`) or with its options (`{ id: 'constant', value: 0.1 }`): the
+ * one type every API that takes an initializer uses (@keel/layers re-exports it). A typo in the id
+ * is a compile error; a runtime string (a saved config, an activation's `recommendedInitializer`)
+ * is narrowed first with `registry.isId('initializer', id)` or `registry.idOf('initializer', id)`.
  */
-export type InitializerSpec =
-  | InitializerId
-  | (string & {})
-  | { readonly id: InitializerId | (string & {}); readonly [option: string]: number | string | undefined };
+export type InitializerSpec = InitializerId | { readonly id: InitializerId; readonly [option: string]: number | string };
 
 /** What `createInitializer` returns: an `Initializer` that also states its id and configuration. */
 export type ConfiguredInitializer = Initializer & {

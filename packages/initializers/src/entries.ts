@@ -1,4 +1,4 @@
-import { declareOption, optionField, type OptionField } from '@keel/registry';
+import { declareOption, optionField, type IdsOf, type OptionField } from '@keel/registry';
 import { Tensor, sizeOf } from '@keel/tensor';
 import { InitializerConfigError, type InitializerConfig } from './config.js';
 import type { InitContext, Initializer, InitializerEntry } from './initializer.js';
@@ -61,32 +61,37 @@ const MEAN_STDDEV = {
   stddev: declareOption(nonNegative, 'the standard deviation of the normal', 0.05),
 };
 
-function preset(id: string, description: string, scale: number, mode: FanMode, distribution: Distribution): InitializerEntry {
+/** A built-in entry, its id kept as a literal type (`BuiltinInitializerId` is derived from them). */
+function builtin<const Id extends string>(entry: InitializerEntry & { readonly id: Id }): InitializerEntry & { readonly id: Id } {
+  return entry;
+}
+
+function preset<const Id extends string>(id: Id, description: string, scale: number, mode: FanMode, distribution: Distribution): InitializerEntry & { readonly id: Id } {
   return { id, description, options: {}, create: () => varianceScaling(id, scale, mode, distribution) };
 }
 
-const zeros: InitializerEntry = {
+const zeros = builtin({
   id: 'zeros',
   description: 'all 0 (the default for biases)',
   options: {},
   create: () => (shape, context) => filled(shape, context, 0),
-};
+});
 
-const ones: InitializerEntry = {
+const ones = builtin({
   id: 'ones',
   description: 'all 1 (e.g. a normalisation layer’s scale)',
   options: {},
   create: () => (shape, context) => filled(shape, context, 1),
-};
+});
 
-const constant: InitializerEntry = {
+const constant = builtin({
   id: 'constant',
   description: 'every element equal to value (default 0)',
   options: { value: declareOption(finite, 'the value of every element', 0) },
   create: (config) => (shape, context) => filled(shape, context, num(config, 'value')),
-};
+});
 
-const uniform: InitializerEntry = {
+const uniform = builtin({
   id: 'uniform',
   description: 'uniform in [minval, maxval) (defaults -0.05, 0.05, as Keras’s RandomUniform)',
   options: {
@@ -101,9 +106,9 @@ const uniform: InitializerEntry = {
     }
     return (shape, context) => sample(shape, context, randomOf('uniform', context), uniformDraw(minval, maxval, context.dtype ?? 'float32'));
   },
-};
+});
 
-const normal: InitializerEntry = {
+const normal = builtin({
   id: 'normal',
   description: 'normal with mean and stddev (defaults 0, 0.05, as Keras’s RandomNormal)',
   options: MEAN_STDDEV,
@@ -112,9 +117,9 @@ const normal: InitializerEntry = {
     const stddev = num(config, 'stddev');
     return (shape, context) => sample(shape, context, randomOf('normal', context), (r) => mean + stddev * r.normal());
   },
-};
+});
 
-const truncatedNormal: InitializerEntry = {
+const truncatedNormal = builtin({
   id: 'truncatedNormal',
   description:
     'normal with mean and stddev, redrawn beyond 2·stddev from the mean (defaults 0, 0.05, as Keras’s TruncatedNormal; the values’ std is 0.88·stddev)',
@@ -124,9 +129,9 @@ const truncatedNormal: InitializerEntry = {
     const stddev = num(config, 'stddev');
     return (shape, context) => sample(shape, context, randomOf('truncatedNormal', context), (r) => mean + stddev * truncatedUnitNormal(r));
   },
-};
+});
 
-const varianceScalingEntry: InitializerEntry = {
+const varianceScalingEntry = builtin({
   id: 'varianceScaling',
   description:
     "Keras's VarianceScaling: variance scale/fan (scale > 0; mode 'fanIn' | 'fanOut' | 'fanAvg'; distribution 'truncatedNormal' | 'untruncatedNormal' | 'uniform')",
@@ -136,9 +141,9 @@ const varianceScalingEntry: InitializerEntry = {
     distribution: declareOption(optionField.choice(DISTRIBUTIONS), 'the distribution drawn from, with that variance', 'truncatedNormal'),
   },
   create: (config) => varianceScaling('varianceScaling', num(config, 'scale'), config.mode as FanMode, config.distribution as Distribution),
-};
+});
 
-const orthogonal: InitializerEntry = {
+const orthogonal = builtin({
   id: 'orthogonal',
   description:
     'a (semi-)orthogonal matrix times gain (default 1): shape [..., n] is filled as a [prod(leading dims), n] matrix with orthonormal columns (or rows, when it is wide)',
@@ -166,10 +171,10 @@ const orthogonal: InitializerEntry = {
       return Tensor.fromValues(out, shape, dtype);
     };
   },
-};
+});
 
 /** Every built-in initializer entry. */
-export const builtinInitializers: readonly InitializerEntry[] = [
+export const builtinInitializers = [
   zeros,
   ones,
   constant,
@@ -184,4 +189,7 @@ export const builtinInitializers: readonly InitializerEntry[] = [
   preset('lecunNormal', 'LeCun normal: truncated at 2σ, std √(1/fanIn); for selu', 1, 'fanIn', 'truncatedNormal'),
   orthogonal,
   varianceScalingEntry,
-];
+] as const satisfies readonly InitializerEntry[];
+
+/** The ids of Keel's built-in initializers: `'zeros' | 'ones' | ...`. */
+export type BuiltinInitializerId = IdsOf<typeof builtinInitializers>;

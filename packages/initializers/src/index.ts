@@ -7,7 +7,7 @@ export {
   type InitializerId,
   type InitializerSpec,
 } from './create.js';
-export { DISTRIBUTIONS, FAN_MODES, builtinInitializers, varianceScaling, type Distribution, type FanMode } from './entries.js';
+export { DISTRIBUTIONS, FAN_MODES, builtinInitializers, varianceScaling, type BuiltinInitializerId, type Distribution, type FanMode } from './entries.js';
 export { TRUNCATED_NORMAL_STD, truncatedUnitNormal } from './sampling.js';
 export { calculateGain, recommendedInitializerFor } from './gain.js';
 export { initContext } from './context.js';

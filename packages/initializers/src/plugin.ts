@@ -1,5 +1,5 @@
-import { defaultRegistry, definePlugin, type Registry } from '@keel/registry';
-import { builtinInitializers } from './entries.js';
+import { defaultRegistry, definePlugin, type IdKeys, type Registry } from '@keel/registry';
+import { builtinInitializers, type BuiltinInitializerId } from './entries.js';
 import type { InitializerEntry } from './initializer.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
@@ -7,22 +7,8 @@ declare module '@keel/registry' {
   interface KindEntries {
     initializer: InitializerEntry;
   }
-  interface RegisteredIds {
-    'initializer:zeros': true;
-    'initializer:ones': true;
-    'initializer:constant': true;
-    'initializer:uniform': true;
-    'initializer:normal': true;
-    'initializer:truncatedNormal': true;
-    'initializer:glorotUniform': true;
-    'initializer:glorotNormal': true;
-    'initializer:heUniform': true;
-    'initializer:heNormal': true;
-    'initializer:lecunUniform': true;
-    'initializer:lecunNormal': true;
-    'initializer:orthogonal': true;
-    'initializer:varianceScaling': true;
-  }
+  // derived from the entry list: a built-in id is typed exactly when it is registered
+  interface RegisteredIds extends IdKeys<'initializer', BuiltinInitializerId> {}
 }
 
 /**

@@ -1,7 +1,7 @@
 // Empirical mean / std / limits against the formulas, on weight-sized tensors.
 import type { Random } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
-import { TRUNCATED_NORMAL_STD } from '../src/index.js';
+import { TRUNCATED_NORMAL_STD, type InitializerSpec } from '../src/index.js';
 import { init, stats } from './helpers.js';
 
 const DENSE = [784, 128];
@@ -119,7 +119,8 @@ describe('plain distributions', () => {
     let k = 0;
     // A generator whose draws sit on the edges: just below high, then exactly low.
     const fake = { uniform: (low: number, high: number) => (k++ % 2 === 0 ? high - 1e-12 : low), normal: () => 0 } as unknown as Random;
-    for (const spec of [{ id: 'uniform', minval: -0.1, maxval: 0.1 }, { id: 'varianceScaling', scale: 1 / 300, distribution: 'uniform' }] as const) {
+    const specs: readonly InitializerSpec[] = [{ id: 'uniform', minval: -0.1, maxval: 0.1 }, { id: 'varianceScaling', scale: 1 / 300, distribution: 'uniform' }];
+    for (const spec of specs) {
       const values = Array.from(init(spec, [10, 10], 1, { random: fake, fanIn: 1 }).values);
       expect(Math.max(...values)).toBe(0.09999999403953552); // the largest float32 below 0.1
       expect(Math.min(...values)).toBe(-0.09999999403953552); // -0.1 rounds to -0.10000000149, below -0.1

@@ -14,10 +14,11 @@ import {
   initializersPlugin,
   installInitializers,
   recommendedInitializerFor,
+  type BuiltinInitializerId,
 } from '../src/index.js';
 import { freshRegistry, init, thrown } from './helpers.js';
 
-const ALL_IDS = [
+const ALL_IDS: BuiltinInitializerId[] = [
   'constant', 'glorotNormal', 'glorotUniform', 'heNormal', 'heUniform', 'lecunNormal', 'lecunUniform',
   'normal', 'ones', 'orthogonal', 'truncatedNormal', 'uniform', 'varianceScaling', 'zeros',
 ];
@@ -85,7 +86,7 @@ describe('initializersPlugin', () => {
   it('covers every initializer the built-in activations recommend', () => {
     const registry = installInitializers(installActivations(new Registry()));
     for (const id of registry.list('activation')) {
-      const recommended = createActivation(registry, id).recommendedInitializer;
+      const recommended = createActivation(registry, registry.idOf('activation', id)).recommendedInitializer;
       expect(registry.has('initializer', recommended), `${id} recommends ${recommended}`).toBe(true);
     }
   });
@@ -104,6 +105,7 @@ describe('createInitializer', () => {
   });
 
   it('answers an unknown id with the nearest one', () => {
+    // @ts-expect-error -- a typo is a compile error; the run-time error is tested here
     const error = thrown(() => createInitializer(registry, 'heNromal'));
     expect(error).toBeInstanceOf(UnknownIdError);
     expect((error as UnknownIdError).suggestion).toBe('heNormal');

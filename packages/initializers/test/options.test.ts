@@ -5,6 +5,13 @@ import { Random, Tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
 import { builtinInitializers, createInitializer, initContext, InitializerConfigError, installInitializers, type InitializerEntry } from '../src/index.js';
 
+// A plugin's ids type-check once its author declares them (see @keel/registry's README).
+declare module '@keel/registry' {
+  interface RegisteredIds {
+    'initializer:acme/filled': true;
+  }
+}
+
 describe('declared options', () => {
   it('every built-in declares its options, each with a one-line description and a default (Keras’s)', () => {
     const defaults = Object.fromEntries(builtinInitializers.map((entry) => [entry.id, entry.options === undefined ? 'undeclared' : optionDefaults(entry.options)]));

@@ -15,12 +15,18 @@ import {
 } from '../src/index.js';
 import { stats } from './helpers.js';
 
+declare module '@keel/registry' {
+  interface RegisteredIds {
+    'initializer:acme/identity': true;
+  }
+}
+
 describe('README', () => {
   const registry = installInitializers(installActivations(new Registry()));
 
   it('quick start', () => {
     const relu = createActivation(registry, 'relu');
-    const init = createInitializer(registry, recommendedInitializerFor(relu));
+    const init = createInitializer(registry, registry.idOf('initializer', recommendedInitializerFor(relu)));
     expect(init.id).toBe('heNormal');
     const kernel = init([784, 128], { ...fans([784, 128]), random: new Random(42) });
     expect(kernel.shape).toEqual([784, 128]);
@@ -31,6 +37,7 @@ describe('README', () => {
     const q = ortho([3, 3, 16, 32], initContext([3, 3, 16, 32], new Random(1), 'float64'));
     expect(q.dtype).toBe('float64');
 
+    // @ts-expect-error -- a typo is a compile error; the run-time error is tested here
     expect(() => createInitializer(registry, 'heNromal')).toThrow(UnknownIdError);
     expect(() => createInitializer(registry, { id: 'varianceScaling', mode: 'fan_in' })).toThrow(
       new InitializerConfigError(

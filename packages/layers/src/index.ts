@@ -10,6 +10,6 @@ export { Conv2D, MaxPool2D, AvgPool2D, CONV2D_FIELDS, POOL2D_FIELDS, type Conv2D
 export { Sequential, type Module, type SequentialOptions } from './sequential.js';
 export { layerLabel, modelConfig, modelFromConfig, planWeights, ModelConfigError, type FromConfigOptions, type ModelConfig, type PlannedLayer, type RequiredPlugin } from './config.js';
 export { checkLayerOptions, MAX_DIM, LAYER_FIELDS, WEIGHTED_FIELDS } from './fields.js';
-export { layersPlugin, installLayers } from './plugin.js';
+export { layersPlugin, installLayers, type BuiltinLayerId } from './plugin.js';
 export { renderTable } from './summary.js';
 export { VERSION } from './version.js';

@@ -19,16 +19,4 @@ declare module '@keel/registry' {
   interface KindEntries {
     layer: LayerEntry;
   }
-  interface RegisteredIds {
-    'layer:dense': true;
-    'layer:activation': true;
-    'layer:dropout': true;
-    'layer:batchNorm': true;
-    'layer:layerNorm': true;
-    'layer:flatten': true;
-    'layer:reshape': true;
-    'layer:conv2d': true;
-    'layer:maxPool2d': true;
-    'layer:avgPool2d': true;
-  }
 }

@@ -1,11 +1,12 @@
-import type { IdOf } from '@keel/registry';
+import type { ActivationSpec } from '@keel/activations';
+import type { InitializerSpec } from '@keel/initializers';
 
-/** An activation by id (`'relu'`) or with its config (`{ id: 'leakyRelu', alpha: 0.2 }`). */
-export type ActivationSpec = IdOf<'activation'> | { readonly id: IdOf<'activation'>; readonly [option: string]: string | number | boolean };
-
-/** An initializer by id (`'heNormal'`) or with its config (`{ id: 'constant', value: 0.1 }`). */
-export type InitializerSpec = IdOf<'initializer'> | { readonly id: IdOf<'initializer'>; readonly [option: string]: string | number };
+// One type per kind: the activation and initializer specs are @keel/activations' and
+// @keel/initializers' own, re-exported, so a spec that one package accepts the other does too.
+export type { ActivationSpec } from '@keel/activations';
+export type { InitializerSpec } from '@keel/initializers';
 
 export function specId(spec: ActivationSpec | InitializerSpec): string {
   return typeof spec === 'string' ? spec : spec.id;
 }
+

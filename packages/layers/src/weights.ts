@@ -35,7 +35,7 @@ const DEFAULT_BIAS = declaredDefault<InitializerSpec>(WEIGHTED_FIELDS.biasInitia
 function kernelInitializerOf(owner: string, options: WeightedOptions, activation: Activation, registry: Registry): InitializerSpec {
   if (options.kernelInitializer !== undefined) return options.kernelInitializer;
   const id = activation.recommendedInitializer;
-  if (registry.has('initializer', id)) return id as InitializerSpec;
+  if (registry.isId('initializer', id)) return id;
   const plugin = registry.has('activation', activation.id) ? pluginLabel(registry.describe('activation', activation.id).plugin) : undefined;
   throw new ActivationError(
     `${owner}: activation '${activation.id}'${plugin === undefined ? '' : ` (${plugin})`}: meta().recommendedInitializer '${id}' is not a registered initializer ` +

@@ -44,13 +44,13 @@ export function checkActivationEntry(id: string, options: EntryCheckOptions = {}
   for (const config of options.configs ?? [{}]) {
     results.push(
       attempt(`its metadata is usable with ${formatConfig(config)}`, () => {
-        const problem = metaProblem(createActivation(registry, { ...config, id }), registry);
+        const problem = metaProblem(createActivation(registry, { ...config, id: registry.idOf('activation', id) }), registry);
         return problem === undefined ? 'gain, recommended initializer, output range and kinks' : { check: '', ok: false, message: problem };
       }),
     );
   }
   results.push(
-    typoCheck('createActivation rejects an unknown option with a did-you-mean', (c) => `createActivation(registry, ${formatConfig({ id, ...c })})`, (c) => createActivation(registry, { ...c, id }), {
+    typoCheck('createActivation rejects an unknown option with a did-you-mean', (c) => `createActivation(registry, ${formatConfig({ id, ...c })})`, (c) => createActivation(registry, { ...c, id: registry.idOf('activation', id) }), {
       declared: Object.keys(fields),
       values: entry.defaults ?? {},
       fields,

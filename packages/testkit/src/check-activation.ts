@@ -31,7 +31,7 @@ function pointsAwayFromKinks(activation: Activation, shape: number[], seed: numb
 export function checkActivation(id: string, options: ActivationCheckOptions & EntrySource = {}): CheckReport {
   const registry = registryOf(options);
   const seed = options.seed ?? 7;
-  const activation = createActivation(registry, { id, ...(options.config ?? {}) });
+  const activation = createActivation(registry, { id: registry.idOf('activation', id), ...(options.config ?? {}) });
   const results: CheckResult[] = [];
 
   results.push(
