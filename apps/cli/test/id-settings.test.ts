@@ -29,7 +29,7 @@ describe('id flags take settings', () => {
       lr: 0.05,
     });
     expect(optimizerSettings(run)).toEqual({ b1: 0.8, eps: 1e-7, lr: 0.05 });
-    expect(lossArgument(run)).toEqual({ id: 'huber', delta: 2 });
+    expect(lossArgument(run, registry)).toEqual({ id: 'huber', delta: 2 });
     // saved with the run
     expect(runSettings(run)).toMatchObject({ activationOptions: { alpha: 0.2 }, lossOptions: { delta: 2 }, optimizerOptions: { b1: 0.8, eps: 1e-7 } });
     // without settings nothing extra is saved
@@ -37,7 +37,7 @@ describe('id flags take settings', () => {
     expect(plain).not.toHaveProperty('activationOptions');
     expect(plain).not.toHaveProperty('lossOptions');
     expect(plain).not.toHaveProperty('optimizerOptions');
-    expect(lossArgument(plain)).toBe('binaryCrossEntropyWithLogits');
+    expect(lossArgument(plain, registry)).toBe('binaryCrossEntropyWithLogits');
     // aliases still expand
     expect(config('xor', '--loss', 'mse:reduction=sum')).toMatchObject({ loss: 'meanSquaredError', lossOptions: { reduction: 'sum' } });
   });
@@ -100,7 +100,7 @@ describe('settings on resume', () => {
     const run = resumed('--resume', 'm', '--epochs', '4');
     expect(run).toMatchObject({ activationOptions: { alpha: 0.2 }, lossOptions: { delta: 2 }, optimizerOptions: { b1: 0.8 } });
     expect(optimizerSettings(run)).toEqual({ b1: 0.8, lr: 0.05 });
-    expect(lossArgument(run)).toEqual({ id: 'huber', delta: 2 });
+    expect(lossArgument(run, registry)).toEqual({ id: 'huber', delta: 2 });
   });
 
   it('--optimizer must keep the saved settings, but lr= may change as --lr may', () => {

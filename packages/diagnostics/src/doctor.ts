@@ -879,11 +879,14 @@ export class Doctor implements Callback {
    * from before the step when the doctor copied them.
    */
   private traceOptimizerUpdate(step: number): void {
-    const arg = this.options.optimizer ?? (this.optimizerId !== undefined ? { ...this.optimizerConfig, id: this.optimizerId } : undefined);
-    if (arg === undefined) return;
+    const recorded = this.optimizerId;
+    if (this.options.optimizer === undefined && recorded === undefined) return;
     try {
       const registry = this.options.registry ?? (this.model as { registry?: Registry } | undefined)?.registry ?? defaultRegistry;
       installTrain(registry);
+      // the training state records the id as a string: checked against the registry (as resolving it would be), then typed
+      const arg = this.options.optimizer ?? (recorded === undefined ? undefined : { ...this.optimizerConfig, id: registry.idOf('optimizer', recorded) });
+      if (arg === undefined) return;
       let lr = this.lr;
       const resolved = resolveOptimizer(registry, arg, () => lr, 'doctor');
       if (!(lr > 0)) lr = resolved.baseSchedule?.(step) ?? NaN;

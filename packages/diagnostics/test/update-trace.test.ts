@@ -11,6 +11,15 @@ import { describe, expect, it } from 'vitest';
 import { diagnose, diagnoseFit, doctor, explain, probe, type Finding } from '../src/index.js';
 import { find, freshRegistry } from './helpers.js';
 
+// The plugin's ids type-check once declared (see @keel/registry's README).
+declare module '@keel/registry' {
+  interface RegisteredIds {
+    'optimizer:acme/nan-update': true;
+    'optimizer:acme/nan-state': true;
+    'optimizer:acme/huge': true;
+  }
+}
+
 const map = (grads: Params, fn: (g: Tensor) => Tensor): Record<string, Tensor> => Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, fn(g)]));
 const zeroOverZero = (t: Tensor): Tensor => div(sub(t, t), sub(t, t));
 const lr = { expected: 'a positive number or a schedule', accepts: (v: unknown) => typeof v === 'function' || (typeof v === 'number' && v > 0) };

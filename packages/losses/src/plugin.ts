@@ -1,4 +1,4 @@
-import { defaultRegistry, definePlugin, type Registry } from '@keel/registry';
+import { defaultRegistry, definePlugin, type IdKeys, type IdsOf, type Registry } from '@keel/registry';
 import { binaryCrossEntropy } from './binary-cross-entropy.js';
 import { binaryCrossEntropyWithLogits } from './binary-cross-entropy-with-logits.js';
 import { lossOptions, numberOption } from './config.js';
@@ -19,8 +19,11 @@ const lnClasses = (classes: number): number => Math.log(classes);
 /** A two-class output at 0.5 (logit 0) gives −log ½, whatever the labels. */
 const ln2 = (): number => Math.LN2;
 
-/** Keel's losses, each with the metadata `checkLossInputs` and the diagnostics read. */
-export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
+/**
+ * Keel's losses, each with the metadata `checkLossInputs` and the diagnostics read. The ids stay
+ * literal types: `BuiltinLossId` and the `RegisteredIds` keys are derived from this list.
+ */
+export const lossSpecs = [
   {
     id: 'meanSquaredError',
     options: lossOptionFields.meanSquaredError,
@@ -101,7 +104,15 @@ export const lossSpecs: readonly (LossSpec & { readonly id: string })[] = [
     create: (config = {}) =>
       withDefaults(klDivergence, { ...lossOptions('klDivergence', config), eps: numberOption('klDivergence', config, 'eps', lossOptionFields.klDivergence.eps.default as number) }),
   },
-];
+] as const satisfies readonly (LossSpec & { readonly id: string })[];
+
+/** The ids of Keel's losses: `'meanSquaredError' | 'huber' | ...`. */
+export type BuiltinLossId = IdsOf<typeof lossSpecs>;
+
+declare module '@keel/registry' {
+  // derived from the entry list: a built-in id is typed exactly when it is registered
+  interface RegisteredIds extends IdKeys<'loss', BuiltinLossId> {}
+}
 
 /**
  * Keel's losses as a plugin, for `registry.use(lossesPlugin)`. Importing this package registers

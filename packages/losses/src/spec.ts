@@ -1,4 +1,4 @@
-import type { OptionFields } from '@keel/registry';
+import type { IdOf, OptionFields } from '@keel/registry';
 import type { LossFn } from './reduction.js';
 
 /** What a loss's predictions are: raw scores, probabilities (rows of a softmax/sigmoid), or any real numbers. */
@@ -9,6 +9,12 @@ export type LossExpects = 'logits' | 'probabilities' | 'real';
  * real values, or two-class labels (0/1; -1/+1 for margin losses).
  */
 export type LossTargets = 'index' | 'oneHot' | 'real' | 'binary';
+
+/**
+ * A loss id the compiler knows: Keel's (`BuiltinLossId`) and any a plugin declared in
+ * `RegisteredIds`. Every API that takes a loss by id takes this type.
+ */
+export type LossId = IdOf<'loss'>;
 
 /** Options a loss is created with by id, from a config object (JSON-able). */
 export type LossConfig = Readonly<Record<string, unknown>>;
@@ -42,16 +48,5 @@ export interface LossSpec {
 declare module '@keel/registry' {
   interface KindEntries {
     loss: LossSpec;
-  }
-  interface RegisteredIds {
-    'loss:meanSquaredError': true;
-    'loss:meanAbsoluteError': true;
-    'loss:huber': true;
-    'loss:binaryCrossEntropy': true;
-    'loss:binaryCrossEntropyWithLogits': true;
-    'loss:softmaxCrossEntropy': true;
-    'loss:sparseSoftmaxCrossEntropy': true;
-    'loss:hinge': true;
-    'loss:klDivergence': true;
   }
 }

@@ -1,5 +1,11 @@
-import type { OptionFields } from '@keel/registry';
+import type { IdOf, OptionFields } from '@keel/registry';
 import type { GradientTransformation } from './types.js';
+
+/**
+ * An optimizer id the compiler knows: Keel's (`BuiltinOptimizerId`) and any a plugin declared in
+ * `RegisteredIds`. Every API that takes an optimizer by id takes this type.
+ */
+export type OptimizerId = IdOf<'optimizer'>;
 
 /** Options an optimizer is created with by id, from a config object (`{ lr: 1e-3 }`). */
 export type OptimizerConfig = Readonly<Record<string, unknown>>;
@@ -25,14 +31,5 @@ export interface OptimizerSpec {
 declare module '@keel/registry' {
   interface KindEntries {
     optimizer: OptimizerSpec;
-  }
-  interface RegisteredIds {
-    'optimizer:sgd': true;
-    'optimizer:adam': true;
-    'optimizer:adamw': true;
-    'optimizer:rmsprop': true;
-    'optimizer:adagrad': true;
-    'optimizer:adamax': true;
-    'optimizer:lion': true;
   }
 }

@@ -4,6 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { adam, chain, createOptimizer, optimizersPlugin, scaleByLearningRate, VERSION, type GradientTransformation, type OptimizerSpec } from '../src/index.js';
 import { GRADS, START, trajectory } from './helpers.js';
 
+// A plugin's ids type-check once its author declares them (see @keel/registry's README).
+declare module '@keel/registry' {
+  interface RegisteredIds {
+    'optimizer:acme/sign-sgd': true;
+  }
+}
+
 function installed(): Registry {
   const registry = new Registry();
   registry.use(optimizersPlugin);
@@ -33,7 +40,9 @@ describe('optimizersPlugin', () => {
     expect(() => createOptimizer(installed(), 'sgd', { momentum: 0.9, nesterov: 'yes' })).toThrow("optimizer 'sgd': nesterov is 'yes'; expected true or false");
     // values the declaration lets through are still checked by the factory
     expect(() => createOptimizer(installed(), 'sgd', { nesterov: true })).toThrow('sgd: nesterov needs a momentum above 0');
+    // @ts-expect-error -- a typo is a compile error; the run-time error is tested here
     expect(() => createOptimizer(installed(), 'adma')).toThrow(UnknownIdError);
+    // @ts-expect-error -- a typo is a compile error; the run-time error is tested here
     expect(() => createOptimizer(installed(), 'adma')).toThrow("did you mean 'adam'?");
   });
 
@@ -43,7 +52,8 @@ describe('optimizersPlugin', () => {
     );
     // Adam's moments are b1 and b2: a momentum would be ignored, so it is refused
     expect(() => createOptimizer(installed(), 'adam', { momentum: 0.9 })).toThrow("optimizer 'adam': has no option 'momentum'");
-    for (const id of installed().list('optimizer')) {
+    for (const listed of installed().list('optimizer')) {
+      const id = installed().idOf('optimizer', listed);
       const spec = installed().resolve('optimizer', id);
       expect(Object.keys(spec.options ?? {}), id).toContain('lr');
       expect(() => createOptimizer(installed(), id, { lr: 0.01, typo: 1 }), id).toThrow(`optimizer '${id}': has no option 'typo'`);

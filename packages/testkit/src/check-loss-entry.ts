@@ -38,13 +38,13 @@ export function checkLossEntry(id: string, options: EntryCheckOptions = {}): Che
   for (const config of configs) {
     results.push(
       attempt(`creates a loss from ${formatConfig(config)}`, () => {
-        const loss: unknown = createLoss(registry, id, config);
+        const loss: unknown = createLoss(registry, registry.idOf('loss', id), config);
         return typeof loss === 'function' ? 'a loss function' : { check: '', ok: false, message: `create returned ${typeof loss}; expected a function (predictions, targets, options?) => Tensor` };
       }),
     );
   }
   results.push(
-    typoCheck('createLoss rejects an unknown option with a did-you-mean', (c) => callOf('createLoss', id, c), (c) => createLoss(registry, id, c), {
+    typoCheck('createLoss rejects an unknown option with a did-you-mean', (c) => callOf('createLoss', id, c), (c) => createLoss(registry, registry.idOf('loss', id), c), {
       declared: entry.options === undefined ? undefined : Object.keys(entry.options),
       values: configs[0] ?? {},
       fields: entry.options,

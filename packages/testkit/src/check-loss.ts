@@ -57,7 +57,7 @@ export function checkLoss(id: string, options: LossCheckOptions = {}): CheckRepo
   const registry = registryOf(options);
   const config = options.config ?? {};
   const spec = registry.resolve('loss', id);
-  const loss: LossFn = createLoss(registry, id, config);
+  const loss: LossFn = createLoss(registry, registry.idOf('loss', id), config);
   // A configured reduction is the loss's default; the others are still asked for by name.
   const reduction = typeof config.reduction === 'string' ? config.reduction : 'mean';
   const width = options.width ?? 4;

@@ -8,7 +8,7 @@ import { attempt, report, type CheckReport, type CheckResult } from './report.js
 
 /** The update of one step on a fixed parameter and gradient, by an optimizer created with `config`. */
 function firstUpdate(registry: Registry, id: string, config: OptimizerConfig): number[] {
-  const optimizer: GradientTransformation = createOptimizer(registry, id, config);
+  const optimizer: GradientTransformation = createOptimizer(registry, registry.idOf('optimizer', id), config);
   const params: Params = { w: tensor([1, -2, 3]) };
   const { updates } = optimizer.update({ w: tensor([0.5, 0.5, -0.5]) }, optimizer.init(params), params);
   return Array.from(updates.w.values);
@@ -64,7 +64,7 @@ export function checkOptimizerEntry(id: string, options: EntryCheckOptions = {})
   for (const config of configs) {
     results.push(
       attempt(`creates an optimizer from ${formatConfig(config)}`, () => {
-        const optimizer = createOptimizer(registry, id, config) as unknown;
+        const optimizer = createOptimizer(registry, registry.idOf('optimizer', id), config) as unknown;
         const o = optimizer as { init?: unknown; update?: unknown; step?: unknown } | null;
         if (typeof o?.init !== 'function' || typeof o.update !== 'function') {
           return { check: '', ok: false, message: `create returned ${typeof optimizer}; expected a GradientTransformation ({ init, update })` };
@@ -74,7 +74,7 @@ export function checkOptimizerEntry(id: string, options: EntryCheckOptions = {})
     );
   }
   results.push(
-    typoCheck('createOptimizer rejects an unknown option with a did-you-mean', (c) => callOf('createOptimizer', id, c), (c) => createOptimizer(registry, id, c), {
+    typoCheck('createOptimizer rejects an unknown option with a did-you-mean', (c) => callOf('createOptimizer', id, c), (c) => createOptimizer(registry, registry.idOf('optimizer', id), c), {
       declared: entry.options === undefined ? undefined : Object.keys(entry.options),
       values: configs[0] ?? {},
       fields: entry.options,

@@ -62,7 +62,7 @@ export function checkOptimizer(name: string, second?: OptimizerByIdOptions | (()
   const options = second ?? {};
   const registry = registryOf(options);
   const config = options.config ?? {};
-  return runChecks(`optimizer '${name}' ${formatConfig(config)}`, () => createOptimizer(registry, name, config), options);
+  return runChecks(`optimizer '${name}' ${formatConfig(config)}`, () => createOptimizer(registry, registry.idOf('optimizer', name), config), options);
 }
 
 function runChecks(subject: string, create: () => GradientTransformation, options: OptimizerCheckOptions): CheckReport {

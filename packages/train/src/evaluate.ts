@@ -4,7 +4,7 @@ import { defaultRegistry, type Registry } from '@keel/registry';
 import { concat, formatShape, noGrad, slice, Tensor, tidy } from '@keel/tensor';
 import { loaderFor } from './data-loader.js';
 import { describeArgument } from './describe.js';
-import { resolveMetric, type Metric, type MetricContext } from './metrics/index.js';
+import { resolveMetric, type Metric, type MetricContext, type MetricId } from './metrics/index.js';
 import { checkInputs, checkLoss, checkOutputs, checkTargets } from './finite-outputs.js';
 import { checkInputShape } from './input-shape.js';
 import { checkTargetsWithoutLoss } from './metric-targets.js';
@@ -70,7 +70,7 @@ export interface EvaluateOptions {
   /** The loss to average; leave it out to compute metrics only (then say what the model outputs with `predictions`). */
   loss?: LossArg;
   /** Default ['accuracy'] with a loss; required without one. */
-  metrics?: readonly (string | Metric)[];
+  metrics?: readonly (MetricId | Metric)[];
   /**
    * What the model outputs, for metrics given by id when there is no loss to tell (a binary
    * accuracy thresholds logits at 0 and probabilities at 0.5).
@@ -89,7 +89,7 @@ export function evaluate(model: Module, data: Dataset<Example>, options?: Evalua
   checkDataset('evaluate', 'the data', data);
   const batchSize = checkBatchSize('evaluate', options.batchSize, 256);
   const loss = options.loss === undefined ? undefined : resolveLoss(registry, options.loss, 'evaluate');
-  const wanted = options.metrics ?? (loss === undefined ? [] : ['accuracy']);
+  const wanted: readonly (MetricId | Metric)[] = options.metrics ?? (loss === undefined ? [] : ['accuracy']);
   if (loss === undefined && wanted.length === 0) {
     throw new TypeError("evaluate: nothing to compute: pass a loss (e.g. loss: 'sparseSoftmaxCrossEntropy'), metrics (e.g. metrics: ['accuracy']), or both");
   }

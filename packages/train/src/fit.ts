@@ -9,7 +9,7 @@ import { loaderFor } from './data-loader.js';
 import { evaluateWith } from './evaluate.js';
 import { checkInitialParameters, checkOptimizerState, checkParameters, checkStep } from './guard.js';
 import { History } from './history.js';
-import { resolveMetric, type Metric } from './metrics/index.js';
+import { resolveMetric, type Metric, type MetricId } from './metrics/index.js';
 import { checkInputShape } from './input-shape.js';
 import { checkModel } from './model-argument.js';
 import { checkBatchSize, checkDataset, checkEpochs, checkFitOptions, checkLearningRate, type FitOptions } from './options.js';
@@ -49,7 +49,7 @@ function registryOf(model: Module, options: FitOptions): Registry {
   return registry;
 }
 
-function defaultMetrics(expects: string, targets: string | undefined): string[] {
+function defaultMetrics(expects: string, targets: string | undefined): MetricId[] {
   return targets === 'index' || targets === 'oneHot' || targets === 'binary' || expects !== 'real' ? ['accuracy'] : [];
 }
 

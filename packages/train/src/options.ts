@@ -1,16 +1,22 @@
 import type { Dataset, Example } from '@keel/data';
-import type { LossFn } from '@keel/losses';
-import type { GradientTransformation, Schedule } from '@keel/optimizers';
+import type { LossFn, LossId } from '@keel/losses';
+import type { GradientTransformation, OptimizerId, Schedule } from '@keel/optimizers';
 import { checkOptions, optionField, type OptionField, type OptionFields, type Registry } from '@keel/registry';
 import type { CallbackArg } from './callbacks/resolve-callbacks.js';
 import { describeArgument } from './describe.js';
-import type { Metric } from './metrics/metric.js';
+import type { Metric, MetricId } from './metrics/metric.js';
 
-/** A loss by registry id (`'softmaxCrossEntropy'`), with config, or a loss function. */
-export type LossArg = string | { readonly id: string; readonly [option: string]: unknown } | LossFn;
+/**
+ * A loss by registry id (`'softmaxCrossEntropy'`), with config, or a loss function. The id is a
+ * `LossId`: a typo is a compile error; narrow a runtime string with `registry.idOf('loss', id)`.
+ */
+export type LossArg = LossId | { readonly id: LossId; readonly [option: string]: unknown } | LossFn;
 
-/** An optimizer by id (`'adam'`), with config (`{ id: 'sgd', lr: 0.1, momentum: 0.9 }`), or a ready transformation. */
-export type OptimizerArg = string | { readonly id: string; readonly lr?: number | Schedule; readonly [option: string]: unknown } | GradientTransformation;
+/**
+ * An optimizer by id (`'adam'`), with config (`{ id: 'sgd', lr: 0.1, momentum: 0.9 }`), or a ready
+ * transformation. The id is an `OptimizerId`: narrow a runtime string with `registry.idOf('optimizer', id)`.
+ */
+export type OptimizerArg = OptimizerId | { readonly id: OptimizerId; readonly lr?: number | Schedule; readonly [option: string]: unknown } | GradientTransformation;
 
 export interface FitOptions {
   loss: LossArg;
@@ -26,7 +32,7 @@ export interface FitOptions {
   /** Data to evaluate after each epoch (logged as val_loss, val_<metric>). */
   validation?: Dataset<Example>;
   /** Metric ids ('accuracy', 'f1', ...) or Metric objects; default ['accuracy'] for classification losses. */
-  metrics?: readonly (string | Metric)[];
+  metrics?: readonly (MetricId | Metric)[];
   /** Callback objects, or callbacks by id ('progress', { id: 'earlyStopping', patience: 3 }). */
   callbacks?: readonly CallbackArg[];
   /** Where loss/optimizer/metric ids are looked up; default: the model's registry or the default one. */

@@ -1,6 +1,6 @@
 import { installLosses } from '@keel/losses';
 import { installOptimizers } from '@keel/optimizers';
-import { defaultRegistry, definePlugin, type Registry } from '@keel/registry';
+import { defaultRegistry, definePlugin, type IdKeys, type IdsOf, type Registry } from '@keel/registry';
 import { installLayers } from '@keel/layers';
 import type { CallbackEntry } from './callbacks/callback.js';
 import { EARLY_STOPPING_OPTIONS, earlyStopping } from './callbacks/early-stopping.js';
@@ -11,8 +11,9 @@ import { metricEntries } from './metrics/index.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
 // Each entry declares its options (the same fields its factory checks), so a callback given by id
-// is checked before training starts and `keel plugins --describe` can list them.
-const callbackEntries: CallbackEntry[] = [
+// is checked before training starts and `keel plugins --describe` can list them. The ids stay
+// literal types: `BuiltinCallbackId` and the `RegisteredIds` keys are derived from them.
+const callbackEntries = [
   { id: 'earlyStopping', description: 'stop when a monitored quantity stops improving', options: EARLY_STOPPING_OPTIONS, create: (c) => earlyStopping(c) },
   { id: 'terminateOnNaN', description: 'stop quietly at the first non-finite loss', options: {}, create: () => terminateOnNaN() },
   {
@@ -23,7 +24,15 @@ const callbackEntries: CallbackEntry[] = [
   },
   { id: 'reduceLROnPlateau', description: 'lower the learning rate when progress stalls', options: REDUCE_LR_ON_PLATEAU_OPTIONS, create: (c) => reduceLROnPlateau(c) },
   { id: 'progress', description: 'a progress bar (terminal) or progress events', options: PROGRESS_OPTIONS, create: (c) => progress(c) },
-];
+] as const satisfies readonly CallbackEntry[];
+
+/** The ids of Keel's callbacks: `'earlyStopping' | 'progress' | ...`. */
+export type BuiltinCallbackId = IdsOf<typeof callbackEntries>;
+
+declare module '@keel/registry' {
+  // derived from the entry list: a built-in id is typed exactly when it is registered
+  interface RegisteredIds extends IdKeys<'callback', BuiltinCallbackId> {}
+}
 
 /** @keel/train's plugin: metrics and callbacks. */
 export const trainPlugin = definePlugin({ name: PACKAGE_NAME, version: VERSION, provides: { metric: metricEntries, callback: callbackEntries } });

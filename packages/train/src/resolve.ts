@@ -1,5 +1,5 @@
 import { createLoss, type LossFn } from '@keel/losses';
-import { createOptimizer, scheduleLrProblem, type GradientTransformation, type Schedule } from '@keel/optimizers';
+import { createOptimizer, scheduleLrProblem, type GradientTransformation, type OptimizerId, type Schedule } from '@keel/optimizers';
 import { pluginLabel, type Registry } from '@keel/registry';
 import { formatShape, Tensor } from '@keel/tensor';
 import { describeArgument } from './describe.js';
@@ -77,8 +77,8 @@ export function resolveOptimizer(registry: Registry, optimizer: OptimizerArg, cu
   if (typeof optimizer === 'object' && isTransformation(optimizer)) {
     return { transformation: optimizer as GradientTransformation, id: undefined, config: {}, baseSchedule: undefined, label: `the optimizer passed to ${owner}` };
   }
-  const id = typeof optimizer === 'string' ? optimizer : (optimizer as { id: string }).id;
-  const { id: _id, lr, ...rest } = typeof optimizer === 'string' ? { id } : (optimizer as { id: string; lr?: number | Schedule });
+  const id = typeof optimizer === 'string' ? optimizer : (optimizer as { id: OptimizerId }).id;
+  const { id: _id, lr, ...rest } = typeof optimizer === 'string' ? { id } : (optimizer as { id: OptimizerId; lr?: number | Schedule });
   const entry = registry.resolve('optimizer', id);
   const defaultLr = entry.defaultLearningRate ?? 1e-3;
   const given = lr ?? defaultLr;

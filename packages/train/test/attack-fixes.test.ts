@@ -66,7 +66,7 @@ describe('evaluate and predict never return NaN or Infinity silently (attack ite
     const targets = thrown(() => evaluate(model, badTargets, { metrics: ['accuracy'], predictions: 'logits' }));
     expect(targets.message).toBe("evaluate: the targets of example 1 hold NaN: repair or remove that example's label");
     const infiniteLoss = (): Tensor => Tensor.fromValues(Float32Array.of(Infinity), [], 'float32');
-    const loss = thrown(() => evaluate(model, xorData(), { loss: infiniteLoss, metrics: [] as string[], batchSize: 2 }));
+    const loss = thrown(() => evaluate(model, xorData(), { loss: infiniteLoss, metrics: [], batchSize: 2 }));
     expect(loss).toMatchObject({ kind: 'loss', example: 0 });
     expect(loss.message).toMatch(/^evaluate: the loss is Infinity on examples 0–1 although the model's outputs and the targets are finite/);
   });

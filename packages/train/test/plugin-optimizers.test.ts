@@ -28,7 +28,7 @@ async function trainWith(registry: Registry, name: string): Promise<{ error: Err
   const model = xorModel(1, registry).build();
   const kernel = model.parameters().get('dense_1/kernel')!;
   const before = Array.from(kernel.values);
-  const error = await rejected(fit(model, xorData(), { loss: 'binaryCrossEntropyWithLogits', optimizer: `att/${name}`, epochs: 1, batchSize: 4, registry }));
+  const error = await rejected(fit(model, xorData(), { loss: 'binaryCrossEntropyWithLogits', optimizer: registry.idOf('optimizer', `att/${name}`), epochs: 1, batchSize: 4, registry }));
   return { error, before, kernel: Array.from(kernel.values) };
 }
 

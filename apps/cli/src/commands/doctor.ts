@@ -6,7 +6,7 @@ import type { LossArg } from '@keel/train';
 import type { Flags } from '../args.js';
 import type { Command, Context } from '../common.js';
 import { CliError, EXIT, usageError } from '../errors.js';
-import { lossArgument, optimizerSettings } from '../train/config.js';
+import { lossArgument, optimizerArgument } from '../train/config.js';
 import { SETUP_FLAGS } from '../train/flags.js';
 import { freshSetup } from '../train/setup.js';
 
@@ -25,7 +25,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   const rawPixels = flags.boolean('raw-pixels');
   const { config, data, model } = await freshSetup(flags, context, { normalize: !rawPixels });
   if (rawPixels && config.task === 'xor') throw usageError('--raw-pixels is for image sets (mnist or --data); xor has no pixels');
-  const loss: LossArg = reduction === 'sum' ? { ...config.lossOptions, id: config.loss, reduction: 'sum' } : lossArgument(config);
+  const loss: LossArg = reduction === 'sum' ? { ...config.lossOptions, id: context.registry.idOf('loss', config.loss), reduction: 'sum' } : lossArgument(config, context.registry);
   out.line(`${data.description}${rawPixels ? ' — raw 0–255 pixels' : ''}`);
   out.line(`Probing ${steps} steps of ${config.optimizer} (lr ${config.lr}) with ${config.loss}${reduction === 'sum' ? ' (summed over the batch)' : ''}, batch ${config.batchSize}, backend ${context.backend}...`);
   out.line();
@@ -33,7 +33,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
     model,
     data: data.train,
     loss,
-    optimizer: { id: config.optimizer, ...optimizerSettings(config) },
+    optimizer: optimizerArgument(config, context.registry),
     batchSize: config.batchSize,
     steps,
     seed: config.seed,

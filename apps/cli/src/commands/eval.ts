@@ -36,7 +36,7 @@ async function run(flags: Flags, context: Context): Promise<number> {
   const data = await evalData(flags.string('data'), pre, model.inputShape ?? [], dir);
   const started = performance.now();
   const loss = savedLoss(pre, context.registry, dir);
-  const result = evaluate(model, data.dataset, { loss: lossArgument(loss), registry: context.registry, batchSize: flags.integer('batch-size') ?? 256 });
+  const result = evaluate(model, data.dataset, { loss: lossArgument(loss, context.registry), registry: context.registry, batchSize: flags.integer('batch-size') ?? 256 });
   const seconds = (performance.now() - started) / 1000;
   out.line(`${dir}: ${count(data.dataset.length)} examples from ${data.source}`);
   out.line(

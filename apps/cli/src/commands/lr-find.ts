@@ -11,7 +11,7 @@ import { compact, fixed } from '../format.js';
 import { lrFinderSvg } from '../plot-lr.js';
 import { replaceFile } from '../replace-file.js';
 import { withoutSetting } from '../id-spec.js';
-import { lossArgument, optimizerSettings } from '../train/config.js';
+import { lossArgument, optimizerArgument } from '../train/config.js';
 import { SETUP_FLAGS } from '../train/flags.js';
 import { checkPlotPath } from '../train/output-dir.js';
 import { freshSetup } from '../train/setup.js';
@@ -45,9 +45,9 @@ async function run(flags: Flags, context: Context): Promise<number> {
   out.line(data.description);
   out.line(`LR range test: ${steps} steps of ${config.optimizer}, learning rate ${compact(start)} -> ${compact(end)}, ${config.loss}, batch ${config.batchSize}, backend ${context.backend}`);
   const result = await lrFinder(model, data.train, {
-    loss: lossArgument(config),
+    loss: lossArgument(config, context.registry),
     // The sweep sets the learning rate; the optimizer's other settings (momentum) are the run's.
-    optimizer: { id: config.optimizer, ...optimizerSettings(config) },
+    optimizer: optimizerArgument(config, context.registry),
     start,
     end,
     steps,

@@ -1,6 +1,7 @@
 // `keel train`'s settings: task defaults, overridden by flags, or restored from a model being resumed.
 import { resolve } from 'node:path';
 import { nearestId, type Registry } from '@keel/registry';
+import type { OptimizerId } from '@keel/optimizers';
 import type { LossArg } from '@keel/train';
 import type { Flags } from '../args.js';
 import type { Preprocessing, Task } from '../data.js';
@@ -299,9 +300,18 @@ export function optimizerSettings(config: RunSettings): { readonly [option: stri
   return { ...config.optimizerOptions, lr: config.lr, ...(config.momentum === undefined ? {} : { momentum: config.momentum }) };
 }
 
-/** The run's loss as fit and evaluate take it: the id, or `{ id, ...settings }`. */
-export function lossArgument(config: Pick<RunSettings, 'loss' | 'lossOptions'>): LossArg {
-  return config.lossOptions === undefined ? config.loss : { ...config.lossOptions, id: config.loss };
+/**
+ * The run's loss as fit and evaluate take it: the id, or `{ id, ...settings }`. The id is a string
+ * (a flag, a saved run) checked when the run was read: `registry.idOf` checks it again and types it.
+ */
+export function lossArgument(config: Pick<RunSettings, 'loss' | 'lossOptions'>, registry: Registry): LossArg {
+  const id = registry.idOf('loss', config.loss);
+  return config.lossOptions === undefined ? id : { ...config.lossOptions, id };
+}
+
+/** The run's optimizer as fit takes it: `{ id, ...settings }`, its id checked and typed as the loss's is. */
+export function optimizerArgument(config: RunSettings, registry: Registry): { readonly id: OptimizerId; readonly [option: string]: unknown; lr: number; momentum?: number } {
+  return { id: registry.idOf('optimizer', config.optimizer), ...optimizerSettings(config) };
 }
 
 /** The settings to save with the model. */

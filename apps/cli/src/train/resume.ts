@@ -133,7 +133,7 @@ export function resumedOptimizerState(loaded: LoadedModel, run: RunSettings, mod
     fail(`${join(root, 'model.json')}: optimizer.id is '${optimizer.id}', but the run was trained with '${run.optimizer}' (preprocessing.run.optimizer); the file was edited or damaged`);
   }
   if (optimizer.state === undefined) fail(`${join(root, 'model.json')}: optimizer.state is null (no optimizer state was saved); ${hint}`);
-  const reference = createOptimizer(registry, run.optimizer, optimizerSettings(run)).init(Object.fromEntries(model.parameters()));
+  const reference = createOptimizer(registry, registry.idOf('optimizer', run.optimizer), optimizerSettings(run)).init(Object.fromEntries(model.parameters()));
   try {
     checkState(optimizer.state, reference);
   } catch (error) {

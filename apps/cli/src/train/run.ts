@@ -13,7 +13,7 @@ import { onInterrupt, stoppedWord } from '../signals.js';
 import { completeEpochCheckpoint, epochRecorder, stepCounter } from './checkpoint.js';
 import { progressDisplay, yieldToEventLoop } from './progress.js';
 import { reportDone, reportInterrupted, reportStart } from './report.js';
-import { lossArgument, optimizerSettings } from './config.js';
+import { lossArgument, optimizerArgument, optimizerSettings } from './config.js';
 import { explainNumerics } from './numerics.js';
 import { checkModelDirFlag } from '../model-dir-flag.js';
 import { checkPlotPath, claimOutput, sameDirectory, type ClaimedOutput } from './output-dir.js';
@@ -57,9 +57,9 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
     let result: FitResult;
     try {
       result = await fit(model, data.train, {
-        loss: lossArgument(config),
+        loss: lossArgument(config, context.registry),
         // The schedule reads the run's own step count, so a resumed run continues the schedule where it stopped.
-        optimizer: { id: config.optimizer, ...optimizerConfig, lr: () => schedule(steps.step) },
+        optimizer: { ...optimizerArgument(config, context.registry), lr: () => schedule(steps.step) },
         epochs: config.epochs,
         batchSize: config.batchSize,
         seed: config.seed,
@@ -73,7 +73,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       });
     } catch (error) {
       // A NaN/Inf stop names the op and layer that produced it (the failing step re-run op by op).
-      if (error instanceof NumericsError) throw explainNumerics(error, model, lossArgument(config), context.registry, { id: config.optimizer, ...optimizerConfig });
+      if (error instanceof NumericsError) throw explainNumerics(error, model, lossArgument(config, context.registry), context.registry, optimizerArgument(config, context.registry));
       throw error;
     }
     interrupt.finishing(config.out);
@@ -91,7 +91,7 @@ export async function runTraining(flags: Flags, context: Context): Promise<numbe
       return interrupt.exitCode;
     }
 
-    const test = evaluate(model, data.test, { loss: lossArgument(config), registry: context.registry, batchSize: 256 });
+    const test = evaluate(model, data.test, { loss: lossArgument(config, context.registry), registry: context.registry, batchSize: 256 });
     const testAccuracy = test.accuracy ?? null;
     if (config.out !== undefined) {
       await saveModel(model, config.out, {

@@ -1,6 +1,12 @@
 import type { Module } from '@keel/layers';
-import type { OptionFields } from '@keel/registry';
+import type { IdOf, OptionFields } from '@keel/registry';
 import type { History } from '../history.js';
+
+/**
+ * A callback id the compiler knows: Keel's (`BuiltinCallbackId`) and any a plugin declared in
+ * `RegisteredIds`. `fit`'s `callbacks` take these (alone or as `{ id, ...config }`).
+ */
+export type CallbackId = IdOf<'callback'>;
 
 /** Numbers logged per batch or epoch: loss, metrics, val_loss, val_<metric>, lr, seconds. */
 export type Logs = Record<string, number>;
@@ -56,12 +62,5 @@ export interface CallbackEntry {
 declare module '@keel/registry' {
   interface KindEntries {
     callback: CallbackEntry;
-  }
-  interface RegisteredIds {
-    'callback:earlyStopping': true;
-    'callback:terminateOnNaN': true;
-    'callback:learningRateScheduler': true;
-    'callback:reduceLROnPlateau': true;
-    'callback:progress': true;
   }
 }

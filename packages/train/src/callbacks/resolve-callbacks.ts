@@ -1,9 +1,9 @@
 import { checkOptions, type Registry } from '@keel/registry';
 import { describeArgument } from '../describe.js';
-import type { Callback } from './callback.js';
+import type { Callback, CallbackId } from './callback.js';
 
 /** A callback as fit takes it: a Callback object, an id ('progress'), or `{ id, ...config }`. */
-export type CallbackArg = Callback | string | { readonly id: string; readonly [option: string]: unknown };
+export type CallbackArg = Callback | CallbackId | { readonly id: CallbackId; readonly [option: string]: unknown };
 
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
 

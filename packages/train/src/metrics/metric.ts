@@ -1,5 +1,11 @@
-import type { OptionFields } from '@keel/registry';
+import type { IdOf, OptionFields } from '@keel/registry';
 import type { Tensor } from '@keel/tensor';
+
+/**
+ * A metric id the compiler knows: Keel's (`BuiltinMetricId`) and any a plugin declared in
+ * `RegisteredIds`. `fit`'s and `evaluate`'s `metrics` take these.
+ */
+export type MetricId = IdOf<'metric'>;
 
 /** A streaming metric: fed batch by batch, read at the end of an epoch. */
 export interface Metric {
@@ -40,15 +46,5 @@ export interface MetricEntry {
 declare module '@keel/registry' {
   interface KindEntries {
     metric: MetricEntry;
-  }
-  interface RegisteredIds {
-    'metric:accuracy': true;
-    'metric:precision': true;
-    'metric:recall': true;
-    'metric:f1': true;
-    'metric:confusionMatrix': true;
-    'metric:mae': true;
-    'metric:mse': true;
-    'metric:r2': true;
   }
 }
