@@ -1,28 +1,27 @@
-import { defaultRegistry, definePlugin, type Registry } from '@keel/registry';
+import { defaultRegistry, definePlugin, type IdKeys, type Registry } from '@keel/registry';
 import { installTensorPlugin, type BackendEntry } from '@keel/tensor';
 import { nativeBackend } from './backend.js';
 import { nativeKernels } from './kernels/index.js';
 import { setNativeThreads } from './threads.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
-declare module '@keel/registry' {
-  interface RegisteredIds {
-    'backend:native': true;
-  }
-}
-
 export interface NativeBackendOptions {
   /** BLAS and loop threads (default: KEEL_NATIVE_THREADS, else one per core); 1 is deterministic. */
   readonly threads?: number;
 }
 
-const nativeBackendEntry: BackendEntry = {
+const nativeBackendEntry = {
   id: 'native',
   description: "N-API addon over the system's CBLAS (OpenBLAS): sgemm on the tensors' own buffers, C elementwise kernels, reductions, softmax and the fused training-step kernels; float64 runs on js",
   // above 'wasm' (10): picked by bestBackend() wherever the addon loads
   priority: 20,
   create: () => nativeBackend(),
-};
+} as const satisfies BackendEntry;
+
+declare module '@keel/registry' {
+  // derived from the entry: its id is typed exactly when it is registered
+  interface RegisteredIds extends IdKeys<'backend', typeof nativeBackendEntry.id> {}
+}
 
 /** @keel/backend-native's plugin: the 'native' backend and its kernels. Installing it registers nothing else. */
 export const nativeBackendPlugin = definePlugin({

@@ -1,22 +1,21 @@
-import { defaultRegistry, definePlugin, type Registry } from '@keel/registry';
+import { defaultRegistry, definePlugin, type IdKeys, type Registry } from '@keel/registry';
 import { installTensorPlugin, type BackendEntry } from '@keel/tensor';
 import { configureWasmBackend, setWasmThreads, wasmBackend, wasmBackendCreated, type WasmBackendOptions, type WasmThreadInfo } from './backend.js';
 import { wasmKernels } from './kernels.js';
 import { loadKernels } from './module.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
-declare module '@keel/registry' {
-  interface RegisteredIds {
-    'backend:wasm': true;
-  }
-}
-
-const wasmBackendEntry: BackendEntry = {
+const wasmBackendEntry = {
   id: 'wasm',
   description: 'WebAssembly SIMD kernels (AssemblyScript): float32 tensors in linear memory, register-tiled matmul; float64 and other ops run on js',
   priority: 10,
   create: () => wasmBackend(),
-};
+} as const satisfies BackendEntry;
+
+declare module '@keel/registry' {
+  // derived from the entry: its id is typed exactly when it is registered
+  interface RegisteredIds extends IdKeys<'backend', typeof wasmBackendEntry.id> {}
+}
 
 /** @keel/backend-wasm's plugin: the 'wasm' backend and its kernels. Installing it registers nothing else. */
 export const wasmPlugin = definePlugin({

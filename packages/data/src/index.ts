@@ -27,7 +27,7 @@ export { normalizeRange } from './transforms/normalize-range.js';
 export { applyStandardize, fitStandardize, type Standardization } from './transforms/standardize.js';
 export { oneHotLabels } from './transforms/one-hot.js';
 
-export { dataPlugin, type DatasetLoadOptions, type DatasetSpec, type LoadedDataset } from './plugin.js';
+export { dataPlugin, type BuiltinDatasetId, type DatasetLoadOptions, type DatasetSpec, type LoadedDataset } from './plugin.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
 
 export { ArrayDataset, Subset, concat, filter, map, skip, split, take, type Dataset, type Example, type SplitOptions } from './loader/dataset.js';

@@ -1,4 +1,4 @@
-import { definePlugin } from '@keel/registry';
+import { definePlugin, type IdKeys, type IdsOf } from '@keel/registry';
 import type { ClassificationSet } from './idx/classification.js';
 import type { SplitName } from './idx/file-names.js';
 import { idxClassificationFromUrl, type FetchLike } from './idx/from-url.js';
@@ -28,14 +28,8 @@ declare module '@keel/registry' {
   interface KindEntries {
     dataset: DatasetSpec;
   }
-  interface RegisteredIds {
-    'dataset:mnist': true;
-    'dataset:xor': true;
-    'dataset:two-moons': true;
-    'dataset:spirals': true;
-    'dataset:circles': true;
-    'dataset:blobs': true;
-  }
+  // derived from the entry list: a built-in id is typed exactly when it is registered
+  interface RegisteredIds extends IdKeys<'dataset', BuiltinDatasetId> {}
 }
 
 interface MnistLoadOptions {
@@ -62,6 +56,49 @@ async function loadMnist(options: MnistLoadOptions = {}): Promise<Classification
   return mnist({ split });
 }
 
+/** Keel's data sets. The ids stay literal types: `BuiltinDatasetId` and the `RegisteredIds` keys are derived from them. */
+const datasetEntries = [
+  {
+    id: 'mnist',
+    description: 'MNIST handwritten digits: 60,000 train and 10,000 test 28x28 uint8 images, 10 classes (split, baseUrl, fetch)',
+    format: 'images',
+    load: (options?: DatasetLoadOptions) => loadMnist(options),
+  },
+  {
+    id: 'xor',
+    description: 'the four XOR points, 2 classes',
+    format: 'points',
+    load: () => settle(xor),
+  },
+  {
+    id: 'two-moons',
+    description: 'two interleaving half circles, 2 classes (n, noise, seed)',
+    format: 'points',
+    load: (options?: DatasetLoadOptions) => settle(() => twoMoons(options as PointOptions)),
+  },
+  {
+    id: 'spirals',
+    description: 'interleaved spiral arms, one class per arm (n, classes, noise, seed)',
+    format: 'points',
+    load: (options?: DatasetLoadOptions) => settle(() => spirals(options as SpiralOptions)),
+  },
+  {
+    id: 'circles',
+    description: 'a circle inside another, 2 classes (n, noise, factor, seed)',
+    format: 'points',
+    load: (options?: DatasetLoadOptions) => settle(() => circles(options as CircleOptions)),
+  },
+  {
+    id: 'blobs',
+    description: 'Gaussian blobs, one class per centre (n, centers, std, seed)',
+    format: 'points',
+    load: (options?: DatasetLoadOptions) => settle(() => blobs(options as BlobOptions)),
+  },
+] as const satisfies readonly (DatasetSpec & { readonly id: string })[];
+
+/** The ids of Keel's data sets: `'mnist' | 'xor' | ...`. */
+export type BuiltinDatasetId = IdsOf<typeof datasetEntries>;
+
 /**
  * Keel's data sets, for `registry.use(dataPlugin)`. Importing this module registers nothing:
  * apps install the plugin themselves.
@@ -70,44 +107,5 @@ export const dataPlugin = definePlugin({
   name: PACKAGE_NAME,
   version: VERSION,
   description: 'MNIST and seeded synthetic 2-D data sets',
-  provides: {
-    dataset: [
-      {
-        id: 'mnist',
-        description: 'MNIST handwritten digits: 60,000 train and 10,000 test 28x28 uint8 images, 10 classes (split, baseUrl, fetch)',
-        format: 'images',
-        load: (options?: DatasetLoadOptions) => loadMnist(options as MnistLoadOptions),
-      },
-      {
-        id: 'xor',
-        description: 'the four XOR points, 2 classes',
-        format: 'points',
-        load: () => settle(xor),
-      },
-      {
-        id: 'two-moons',
-        description: 'two interleaving half circles, 2 classes (n, noise, seed)',
-        format: 'points',
-        load: (options?: DatasetLoadOptions) => settle(() => twoMoons(options as PointOptions)),
-      },
-      {
-        id: 'spirals',
-        description: 'interleaved spiral arms, one class per arm (n, classes, noise, seed)',
-        format: 'points',
-        load: (options?: DatasetLoadOptions) => settle(() => spirals(options as SpiralOptions)),
-      },
-      {
-        id: 'circles',
-        description: 'a circle inside another, 2 classes (n, noise, factor, seed)',
-        format: 'points',
-        load: (options?: DatasetLoadOptions) => settle(() => circles(options as CircleOptions)),
-      },
-      {
-        id: 'blobs',
-        description: 'Gaussian blobs, one class per centre (n, centers, std, seed)',
-        format: 'points',
-        load: (options?: DatasetLoadOptions) => settle(() => blobs(options as BlobOptions)),
-      },
-    ],
-  },
+  provides: { dataset: datasetEntries },
 });

@@ -1,15 +1,16 @@
-import { definePlugin, type Registry, defaultRegistry } from '@keel/registry';
+import { definePlugin, type IdKeys, type IdsOf, type Registry, defaultRegistry } from '@keel/registry';
 import { installTrain, type CallbackEntry } from '@keel/train';
 import { doctor, type Doctor } from './doctor.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
-const callbacks: CallbackEntry[] = [
+// The id stays a literal type: the `RegisteredIds` key below is derived from it.
+const callbacks = [
   {
     id: 'doctor',
     description: 'the training doctor: watches gradients, updates, dead/saturated units and the loss, and explains NaNs',
     create: (config): Doctor => doctor(config),
   },
-];
+] as const satisfies readonly CallbackEntry[];
 
 /** @keel/diagnostics' plugin: the 'doctor' callback, so configs and the CLI can ask for it by id. */
 export const diagnosticsPlugin = definePlugin({ name: PACKAGE_NAME, version: VERSION, provides: { callback: callbacks } });
@@ -22,7 +23,5 @@ export function installDiagnostics(registry: Registry = defaultRegistry): Regist
 }
 
 declare module '@keel/registry' {
-  interface RegisteredIds {
-    'callback:doctor': true;
-  }
+  interface RegisteredIds extends IdKeys<'callback', IdsOf<typeof callbacks>> {}
 }

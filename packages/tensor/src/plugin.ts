@@ -1,15 +1,20 @@
-import { definePlugin, type Registry } from '@keel/registry';
+import { definePlugin, type IdKeys, type Registry } from '@keel/registry';
 import type { BackendEntry } from './backend/backend.js';
 import { jsBackend } from './backend/js-backend.js';
 import { jsKernels } from './kernels/js/index.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
-const jsBackendEntry: BackendEntry = {
+const jsBackendEntry = {
   id: 'js',
   description: 'the reference backend: plain JavaScript over typed arrays, always available',
   priority: 0,
   create: () => jsBackend,
-};
+} as const satisfies BackendEntry;
+
+declare module '@keel/registry' {
+  // derived from the entry: its id is typed exactly when it is registered
+  interface RegisteredIds extends IdKeys<'backend', typeof jsBackendEntry.id> {}
+}
 
 /** @keel/tensor's plugin: the 'js' backend and its kernels. */
 export const tensorPlugin = definePlugin({

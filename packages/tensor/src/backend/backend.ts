@@ -43,7 +43,4 @@ declare module '@keel/registry' {
     kernel: KernelEntry;
     backend: BackendEntry;
   }
-  interface RegisteredIds {
-    'backend:js': true;
-  }
 }
