@@ -19,8 +19,9 @@ function poolLimitBytes(): number {
  * tensors are read in place and 'js' kernels' results are taken over without a copy.
  *
  * Kernel outputs come from an `ArrayPool`. Storage is owned by the garbage collector, as on 'js',
- * unless an allocation scope (`tidy`, `fit`'s per-step scope) disposes it: then its array goes
- * back to the pool for the next output of that length, and the tensor's values are gone.
+ * unless @keel/tensor's ownership rule frees it (the last tensor over it released, its values never
+ * handed out by `.values`): then `dispose` gives its array back to the pool for the next output of
+ * that length.
  */
 export class NativeBackend implements Backend {
   readonly name = 'native';
@@ -40,7 +41,7 @@ export class NativeBackend implements Backend {
     return storageValues(handle as NativeStorage);
   }
 
-  /** Frees a storage early: its array goes back to the pool. Disposing twice is harmless. */
+  /** Frees a storage no tensor and no user can reach any more: its array goes back to the pool. */
   dispose(handle: unknown): void {
     const storage = handle as NativeStorage;
     const { values } = storage;
@@ -61,7 +62,7 @@ export class NativeBackend implements Backend {
 
   /** A tensor of another backend's making (a 'js' kernel's result) on this one, sharing its array. */
   adopt(t: Tensor): Tensor {
-    return t.backend === this ? t : Tensor.fromValues(t.values, t.shape, t.dtype, this);
+    return t.backend === this ? t : Tensor.fromValues(t.borrowValues(), t.shape, t.dtype, this);
   }
 }
 

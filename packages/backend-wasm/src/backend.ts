@@ -37,6 +37,8 @@ function boxOf(handle: unknown): Box {
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
+  /** Reads copy out of linear memory (or hand back the host copy, which is never written): nothing is pinned. */
+  readonly readsCopy = true;
   readonly kernels: KernelExports;
   readonly heap: Heap;
   /** Scratch for the matmul packing buffers (of the calling thread; each worker has its own). */
@@ -134,7 +136,7 @@ export class WasmBackend implements Backend {
       return box.ptr;
     }
     // a tensor of another backend: copied in for this call only
-    const box = new Box(t.size, 'float32', t.values);
+    const box = new Box(t.size, 'float32', t.borrowValues());
     this.heap.upload(box);
     this.temporaries.push(box);
     return box.ptr;

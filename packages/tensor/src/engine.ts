@@ -1,5 +1,5 @@
 import { defaultRegistry, kernelKey, type Registry } from '@keel/registry';
-import type { AllocationScope } from './allocation-scope.js';
+import { openScopes, type AllocationScope } from './allocation-scope.js';
 import type { Attrs, Backend, KernelFn } from './backend/backend.js';
 import { jsBackend } from './backend/js-backend.js';
 import { TensorError } from './errors.js';
@@ -36,7 +36,9 @@ export class Engine {
   phase: 'forward' | 'backward' = 'forward';
   readonly hooks: OpHook[] = [];
   /** Open allocation scopes, innermost last (see `tidy`). */
-  readonly allocationScopes: AllocationScope[] = [];
+  get allocationScopes(): readonly AllocationScope[] {
+    return openScopes;
+  }
   private readonly scopes: string[] = [];
   private scopeName = '';
   private kernels = new Map<string, ResolvedKernel>();
@@ -62,19 +64,6 @@ export class Engine {
   popScope(): void {
     this.scopes.pop();
     this.scopeName = this.scopes.join('/');
-  }
-
-  /** Records a new tensor's storage with the innermost scope, unless it is paused or the GC owns the storage anyway. */
-  trackAllocation(handle: unknown, backend: Backend): void {
-    const scopes = this.allocationScopes;
-    if (scopes.length === 0 || backend.dispose === undefined) return;
-    const innermost = scopes[scopes.length - 1];
-    if (!innermost.paused) innermost.track(handle, backend);
-  }
-
-  /** Storage that moved into a tensor that outlives every open scope (`assign`): no scope may free it. */
-  escapeAllocation(handle: unknown): void {
-    for (const scope of this.allocationScopes) scope.escape(handle);
   }
 
   /** Runs a kernel of the current backend (or the 'js' one if the backend lacks it). */

@@ -100,6 +100,8 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
   const paramRecord: Params = Object.fromEntries(params);
   if (options.optimizerState !== undefined) checkResumedState(options.optimizerState, optimizer.id, optimizer.transformation.init(paramRecord));
   let optState = (options.optimizerState as OptState | undefined) ?? optimizer.transformation.init(paramRecord);
+  // State fit made (not the caller's): each step's scope releases what the next state no longer holds.
+  let ownState = options.optimizerState === undefined;
   state.optimizer = { id: optimizer.id, config: optimizer.config, state: optState };
   const callbacks = options.callbacks ?? [];
   const guard = options.guard !== false;
@@ -124,8 +126,10 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
     for (const batch of loader.epoch(epoch)) {
       state.learningRate = nextLearningRate(batchIndex);
       // The step's intermediates are freed when it is over (not when the GC gets to them), so a
-      // backend with its own memory reuses the same blocks every step. Kept: the optimizer state.
+      // backend with its own memory reuses the same blocks every step. Kept: the new optimizer
+      // state; released with the step: the previous state, once it is fit's own.
       const scope = openAllocationScope();
+      if (ownState) scope.adopt(optState, paramRecord);
       try {
         for (const p of params.values()) p.zeroGrad();
         const output = model.apply(batch.x);
@@ -161,6 +165,7 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
         throw error;
       }
       scope.close(optState);
+      ownState = true;
       // the gradients were freed with the step; the batch is the loader's, made for this step only
       for (const p of params.values()) p.zeroGrad();
       batch.x.dispose();

@@ -1,6 +1,5 @@
 import { tensorPlugin, type Attrs, type KernelFn, type Tensor } from '@keel/tensor';
 import { nativeBackend, type NativeBackend } from '../backend.js';
-import { storageValues, type NativeStorage } from '../storage.js';
 
 const jsKernels = new Map<string, KernelFn>(tensorPlugin.provides.kernel.map((entry) => [entry.id, entry.run]));
 
@@ -28,11 +27,5 @@ export function kernel(op: string, body: NativeBody): KernelFn {
   };
 }
 
-/**
- * The values of a float32 tensor: its own storage on 'native' and 'js', a copy from other backends.
- * A 'native' tensor's array is read from its storage directly, not through `.values`, which would
- * mark it as handed out and keep `Tensor.replace` from reusing it.
- */
-export const f32 = (t: Tensor): Float32Array => {
-  return (t.backend === nativeBackend() ? storageValues(t.handle as NativeStorage) : t.values) as Float32Array;
-};
+/** The values of a float32 tensor, borrowed for the kernel call: its own storage on 'native' and 'js', a copy from other backends. */
+export const f32 = (t: Tensor): Float32Array => t.borrowValues() as Float32Array;

@@ -13,8 +13,17 @@ export interface Backend {
   upload(values: TypedArray, dtype: DType): unknown;
   /** The values behind a handle. May return the storage itself: callers must not mutate it. */
   download(handle: unknown, dtype: DType, size: number): TypedArray;
-  /** Frees a handle's storage early; backends whose storage the GC owns may omit it. */
+  /**
+   * Frees a handle's storage early, and may reuse its memory at once: called exactly once, when
+   * no tensor holds the storage and no user holds its values (src/storage.ts states the rule).
+   * Backends whose storage the GC owns omit it.
+   */
   dispose?(handle: unknown): void;
+  /**
+   * True when `download` returns a copy, never the storage's own memory (memory that moves, like
+   * wasm's, or a GPU's): then handing values out pins nothing. Otherwise `.values` pins the storage.
+   */
+  readonly readsCopy?: boolean;
 }
 
 /** Attributes of a kernel call: axes, flags, sizes. Plain data only. */

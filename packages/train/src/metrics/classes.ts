@@ -7,8 +7,8 @@ import type { Tensor } from '@keel/tensor';
  */
 export function classesOf(predictions: Tensor, targets: Tensor, threshold: number): { predicted: Int32Array; actual: Int32Array; classes: number } {
   const n = predictions.shape[0] ?? 1;
-  const p = predictions.values;
-  const t = targets.values;
+  const p = predictions.borrowValues();
+  const t = targets.borrowValues();
   const width = predictions.size / n;
   const predicted = new Int32Array(n);
   const actual = new Int32Array(n);

@@ -74,8 +74,8 @@ export function binaryKernel(op: string, fn: Binary): KernelFn {
   return ([a, b]) => {
     const shape = broadcastShapes(op, a.shape, b.shape);
     const dtype = promote(a.dtype, b.dtype);
-    const av = a.values;
-    const bv = b.values;
+    const av = a.borrowValues();
+    const bv = b.borrowValues();
     const out = allocate(dtype, sizeOf(shape));
     const direct = sameShapeLoops[op];
     if (a.size === out.length && b.size === out.length && direct !== undefined) {
@@ -115,9 +115,9 @@ function rowBroadcast(av: TypedArray, bv: TypedArray, out: TypedArray, n: number
 export const whereKernel: KernelFn = ([cond, a, b]) => {
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
   const dtype = promote(a.dtype, b.dtype);
-  const cv = cond.values;
-  const av = a.values;
-  const bv = b.values;
+  const cv = cond.borrowValues();
+  const av = a.borrowValues();
+  const bv = b.borrowValues();
   const out = allocate(dtype, sizeOf(shape));
   const cStrides = broadcastStrides(cond.shape, shape);
   const aStrides = broadcastStrides(a.shape, shape);

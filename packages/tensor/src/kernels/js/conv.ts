@@ -20,7 +20,7 @@ export interface WindowGeometry {
 export const im2colKernel: KernelFn = ([x], attrs) => {
   const g = attrs as unknown as WindowGeometry;
   const [batch, height, width, channels] = x.shape;
-  const input = x.values;
+  const input = x.borrowValues();
   const patch = g.kernelH * g.kernelW * channels;
   const rows = batch * g.outH * g.outW;
   const out = allocate(x.dtype, rows * patch);
@@ -48,7 +48,7 @@ export const im2colKernel: KernelFn = ([x], attrs) => {
 export const col2imKernel: KernelFn = ([cols], attrs) => {
   const g = attrs as unknown as WindowGeometry;
   const [batch, height, width, channels] = attrs.inputShape as number[];
-  const values = cols.values;
+  const values = cols.borrowValues();
   const patch = g.kernelH * g.kernelW * channels;
   const out = allocate(cols.dtype, batch * height * width * channels);
   let row = 0;
@@ -103,7 +103,7 @@ function pooledShape(shape: readonly number[], g: WindowGeometry): number[] {
 
 export const maxPoolKernel: KernelFn = ([x], attrs) => {
   const g = attrs as unknown as WindowGeometry;
-  const input = x.values;
+  const input = x.borrowValues();
   const shape = pooledShape(x.shape, g);
   const out = allocate(x.dtype, shape[0] * shape[1] * shape[2] * shape[3]);
   forEachWindow(x.shape, g, (o, taps, count) => {
@@ -117,8 +117,8 @@ export const maxPoolKernel: KernelFn = ([x], attrs) => {
 /** Routes each output gradient to the first maximal tap of its window. */
 export const maxPoolGradKernel: KernelFn = ([x, dy], attrs) => {
   const g = attrs as unknown as WindowGeometry;
-  const input = x.values;
-  const grad = dy.values;
+  const input = x.borrowValues();
+  const grad = dy.borrowValues();
   const out = allocate(dy.dtype, x.size);
   forEachWindow(x.shape, g, (o, taps, count) => {
     let bestTap = taps[0];
@@ -131,7 +131,7 @@ export const maxPoolGradKernel: KernelFn = ([x, dy], attrs) => {
 /** Average over in-image taps (padding is not counted). */
 export const avgPoolKernel: KernelFn = ([x], attrs) => {
   const g = attrs as unknown as WindowGeometry;
-  const input = x.values;
+  const input = x.borrowValues();
   const shape = pooledShape(x.shape, g);
   const out = allocate(x.dtype, shape[0] * shape[1] * shape[2] * shape[3]);
   forEachWindow(x.shape, g, (o, taps, count) => {
@@ -145,7 +145,7 @@ export const avgPoolKernel: KernelFn = ([x], attrs) => {
 export const avgPoolGradKernel: KernelFn = ([dy], attrs) => {
   const g = attrs as unknown as WindowGeometry;
   const inputShape = attrs.inputShape as number[];
-  const grad = dy.values;
+  const grad = dy.borrowValues();
   const out = allocate(dy.dtype, inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3]);
   forEachWindow(inputShape, g, (o, taps, count) => {
     for (let t = 0; t < count; t++) out[taps[t]] += grad[o] / count;

@@ -17,11 +17,11 @@ export const biasActivationKernel: KernelFn = (inputs, attrs) => {
   const [z, bias] = inputs;
   const activation = attrs.activation as FusedActivation;
   const dtype = bias === undefined ? z.dtype : promote(z.dtype, bias.dtype);
-  const zv = z.values;
+  const zv = z.borrowValues();
   const out = allocate(dtype, zv.length);
   if (bias === undefined) out.set(zv);
   else {
-    const bv = bias.values;
+    const bv = bias.borrowValues();
     const units = bv.length;
     for (let i = 0; i < zv.length; i += units) {
       for (let j = 0; j < units; j++) out[i + j] = zv[i + j] + bv[j];
@@ -46,8 +46,8 @@ export const biasActivationKernel: KernelFn = (inputs, attrs) => {
 export const activationGradKernel: KernelFn = ([y, dy], attrs) => {
   const activation = attrs.activation as FusedActivation;
   const dtype = promote(y.dtype, dy.dtype);
-  const yv = y.values;
-  const dv = dy.values;
+  const yv = y.borrowValues();
+  const dv = dy.borrowValues();
   const out = allocate(dtype, yv.length);
   if (activation === 'relu') {
     for (let i = 0; i < out.length; i++) {
@@ -80,8 +80,8 @@ function rowLogSumExp(x: ArrayLike<number>, start: number, classes: number): num
  */
 export const sparseSoftmaxCrossEntropyKernel: KernelFn = ([logits, labels]) => {
   const [rows, classes] = logits.shape;
-  const x = logits.values;
-  const l = labels.values;
+  const x = logits.borrowValues();
+  const l = labels.borrowValues();
   const out = allocate(logits.dtype, rows);
   for (let r = 0; r < rows; r++) {
     const label = l[r];
@@ -94,9 +94,9 @@ export const sparseSoftmaxCrossEntropyKernel: KernelFn = ([logits, labels]) => {
 /** dlogits = dy · (softmax(x) − onehot(label)), per row. */
 export const sparseSoftmaxCrossEntropyGradKernel: KernelFn = ([logits, labels, dy]) => {
   const [rows, classes] = logits.shape;
-  const x = logits.values;
-  const l = labels.values;
-  const d = dy.values;
+  const x = logits.borrowValues();
+  const l = labels.borrowValues();
+  const d = dy.borrowValues();
   const out = allocate(logits.dtype, rows * classes);
   for (let r = 0; r < rows; r++) {
     const start = r * classes;
@@ -109,8 +109,8 @@ export const sparseSoftmaxCrossEntropyGradKernel: KernelFn = ([logits, labels, d
 /** Per-row −Σ t·log softmax(x) = logΣexp(x)·Σt − Σ t·x, for logits and targets [rows, classes]. */
 export const softmaxCrossEntropyKernel: KernelFn = ([logits, targets]) => {
   const [rows, classes] = logits.shape;
-  const x = logits.values;
-  const t = targets.values;
+  const x = logits.borrowValues();
+  const t = targets.borrowValues();
   const dtype = promote(logits.dtype, targets.dtype);
   const out = allocate(dtype, rows);
   for (let r = 0; r < rows; r++) {
@@ -130,9 +130,9 @@ export const softmaxCrossEntropyKernel: KernelFn = ([logits, targets]) => {
 /** dlogits = dy · (softmax(x)·Σt − t), per row: softmax − t for targets that sum to 1. */
 export const softmaxCrossEntropyGradKernel: KernelFn = ([logits, targets, dy]) => {
   const [rows, classes] = logits.shape;
-  const x = logits.values;
-  const t = targets.values;
-  const d = dy.values;
+  const x = logits.borrowValues();
+  const t = targets.borrowValues();
+  const d = dy.borrowValues();
   const out = allocate(logits.dtype, rows * classes);
   for (let r = 0; r < rows; r++) {
     const start = r * classes;
@@ -146,7 +146,7 @@ export const softmaxCrossEntropyGradKernel: KernelFn = ([logits, targets, dy]) =
 
 /** A scalar: 1 when every value is finite, else 0 (the numerics guard's check, without a read-back of the values). */
 export const allFiniteKernel: KernelFn = ([x]) => {
-  const v = x.values;
+  const v = x.borrowValues();
   let finite = 1;
   for (let i = 0; i < v.length; i++) {
     // x − x is 0 for finite x and NaN for ±Infinity and NaN
@@ -165,8 +165,8 @@ export const allFiniteKernel: KernelFn = ([x]) => {
 export const axpbyKernel: KernelFn = ([x, y], attrs) => {
   const a = attrs.a as number;
   const b = attrs.b as number;
-  const xv = x.values;
-  const yv = y.values;
+  const xv = x.borrowValues();
+  const yv = y.borrowValues();
   const out = allocate(x.dtype, xv.length);
   const round = x.dtype === 'float32' ? Math.fround : (v: number) => v;
   // + 0: a zero comes out +0, as from the unfused ops (whose scaling is x·a + 0)

@@ -32,7 +32,7 @@ export function permuteValues(values: TypedArray, shape: Shape, perm: readonly n
 
 export const transposeKernel: KernelFn = ([x], attrs) => {
   const perm = attrs.perm as number[];
-  const values = permuteValues(x.values, x.shape, perm, x.dtype);
+  const values = permuteValues(x.borrowValues(), x.shape, perm, x.dtype);
   return jsTensor(values, perm.map((axis) => x.shape[axis]), x.dtype);
 };
 
@@ -40,7 +40,7 @@ export const transposeKernel: KernelFn = ([x], attrs) => {
 export const broadcastToKernel: KernelFn = ([x], attrs) => {
   const shape = attrs.shape as number[];
   const strides = broadcastStrides(x.shape, shape);
-  const input = x.values;
+  const input = x.borrowValues();
   const out = allocate(x.dtype, sizeOf(shape));
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);
@@ -62,7 +62,7 @@ export const broadcastToKernel: KernelFn = ([x], attrs) => {
 export const sliceKernel: KernelFn = ([x], attrs) => {
   const begin = attrs.begin as number[];
   const size = attrs.size as number[];
-  const input = x.values;
+  const input = x.borrowValues();
   const inStrides = stridesOf(x.shape);
   const out = allocate(x.dtype, sizeOf(size));
   const rank = size.length;
@@ -87,7 +87,7 @@ export const sliceGradKernel: KernelFn = ([dy], attrs) => {
   const shape = attrs.shape as number[];
   const out = allocate(dy.dtype, sizeOf(shape));
   const strides = stridesOf(shape);
-  const values = dy.values;
+  const values = dy.borrowValues();
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);
   for (let o = 0; o < values.length; o++) {
@@ -114,7 +114,7 @@ export const concatKernel: KernelFn = (inputs, attrs) => {
   let offset = 0;
   for (const t of inputs) {
     const row = sizeOf(t.shape.slice(axis));
-    const values = t.values;
+    const values = t.borrowValues();
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < row; j++) out[o * outRow + offset + j] = values[o * row + j];
     }
@@ -131,7 +131,7 @@ export const padKernel: KernelFn = ([x], attrs) => {
   const out = allocate(x.dtype, sizeOf(shape));
   if (value !== 0) out.fill(value);
   const outStrides = stridesOf(shape);
-  const input = x.values;
+  const input = x.borrowValues();
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);
   for (let i = 0; i < input.length; i++) {
@@ -149,12 +149,12 @@ export const padKernel: KernelFn = ([x], attrs) => {
 /** Picks slices along `axis` by integer indices (given as a float tensor of whole numbers). */
 export const gatherKernel: KernelFn = ([x, indices], attrs) => {
   const axis = attrs.axis as number;
-  const idx = indices.values;
+  const idx = indices.borrowValues();
   const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
   const outer = sizeOf(x.shape.slice(0, axis));
   const inner = sizeOf(x.shape.slice(axis + 1));
   const dim = x.shape[axis];
-  const input = x.values;
+  const input = x.borrowValues();
   const out = allocate(x.dtype, sizeOf(shape));
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < idx.length; k++) {
@@ -170,11 +170,11 @@ export const gatherKernel: KernelFn = ([x, indices], attrs) => {
 export const gatherGradKernel: KernelFn = ([dy, indices], attrs) => {
   const axis = attrs.axis as number;
   const shape = attrs.shape as number[];
-  const idx = indices.values;
+  const idx = indices.borrowValues();
   const outer = sizeOf(shape.slice(0, axis));
   const inner = sizeOf(shape.slice(axis + 1));
   const dim = shape[axis];
-  const grad = dy.values;
+  const grad = dy.borrowValues();
   const out = allocate(dy.dtype, sizeOf(shape));
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < idx.length; k++) {
@@ -188,7 +188,7 @@ export const gatherGradKernel: KernelFn = ([dy, indices], attrs) => {
 
 export const oneHotKernel: KernelFn = ([indices], attrs) => {
   const depth = attrs.depth as number;
-  const idx = indices.values;
+  const idx = indices.borrowValues();
   const out = allocate(indices.dtype, idx.length * depth);
   for (let i = 0; i < idx.length; i++) out[i * depth + idx[i]] = 1;
   return jsTensor(out, [...indices.shape, depth], indices.dtype);
@@ -197,6 +197,6 @@ export const oneHotKernel: KernelFn = ([indices], attrs) => {
 export const castKernel: KernelFn = ([x], attrs) => {
   const dtype = attrs.dtype as DType;
   const out = allocate(dtype, x.size);
-  out.set(x.values);
+  out.set(x.borrowValues());
   return jsTensor(out, x.shape, dtype);
 };

@@ -19,8 +19,8 @@ export const matmulKernel: KernelFn = ([a, b], attrs) => {
   const { batch, a: aIndex, b: bIndex } = matmulBatches(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const dtype = promote(a.dtype, b.dtype);
   const out = allocate(dtype, aIndex.length * m * n);
-  const av = a.values;
-  const bv = b.values;
+  const av = a.borrowValues();
+  const bv = b.borrowValues();
   // Strides of one matrix: (row, column) of the logical A and B after transposition.
   const [aRow, aCol] = transposeA ? [1, m] : [k, 1];
   const [bRow, bCol] = transposeB ? [1, k] : [n, 1];

@@ -31,7 +31,7 @@ export function reduceKernel(kind: Reducer): KernelFn {
   return ([x], attrs) => {
     const axes = attrs.axes as number[];
     const keepDims = attrs.keepDims as boolean;
-    const { values, outer, reduced, inner } = blocks(x.values, x.shape, axes, x.dtype);
+    const { values, outer, reduced, inner } = blocks(x.borrowValues(), x.shape, axes, x.dtype);
     const out = allocate(x.dtype, outer * inner);
     // Sums and products accumulate in float64: a float32 running sum stops counting at 2^24.
     const acc = x.dtype === 'float32' && (kind === 'sum' || kind === 'prod') ? new Float64Array(out.length) : out;
@@ -73,7 +73,7 @@ export function argReduceKernel(kind: 'max' | 'min'): KernelFn {
   return ([x], attrs) => {
     const axis = attrs.axis as number;
     const keepDims = attrs.keepDims as boolean;
-    const { values, outer, reduced, inner } = blocks(x.values, x.shape, [axis], x.dtype);
+    const { values, outer, reduced, inner } = blocks(x.borrowValues(), x.shape, [axis], x.dtype);
     const out = allocate(x.dtype, outer * inner);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {

@@ -9,7 +9,7 @@ import { allocate, jsTensor } from './util.js';
 export function softmaxKernel(log: boolean): KernelFn {
   return ([x], attrs) => {
     const axis = attrs.axis as number;
-    const input = x.values;
+    const input = x.borrowValues();
     const out = allocate(x.dtype, input.length);
     const dim = x.shape[axis];
     const inner = sizeOf(x.shape.slice(axis + 1));

@@ -77,7 +77,7 @@ export const unaryFunctions: Readonly<Record<string, (x: number) => number>> = {
 
 export function unaryKernel(fn: (x: number) => number): KernelFn {
   return ([x]) => {
-    const input = x.values;
+    const input = x.borrowValues();
     const out = allocate(x.dtype, input.length);
     for (let i = 0; i < input.length; i++) out[i] = fn(input[i]);
     return jsTensor(out, x.shape, x.dtype);
@@ -132,14 +132,14 @@ export function unaryKernelFor(op: string, fn: (x: number) => number): KernelFn 
   if (loop === undefined) return unaryKernel(fn);
   return ([x]) => {
     const out = allocate(x.dtype, x.size);
-    loop(x.values, out);
+    loop(x.borrowValues(), out);
     return jsTensor(out, x.shape, x.dtype);
   };
 }
 
 /** relu is hot in training; a dedicated loop avoids the indirect call. */
 export const reluKernel: KernelFn = ([x]) => {
-  const input = x.values;
+  const input = x.borrowValues();
   const out = allocate(x.dtype, input.length);
   for (let i = 0; i < input.length; i++) {
     const v = input[i];
@@ -152,7 +152,7 @@ export const reluKernel: KernelFn = ([x]) => {
 export const affineKernel: KernelFn = ([x], attrs) => {
   const scale = attrs.scale as number;
   const offset = attrs.offset as number;
-  const input = x.values;
+  const input = x.borrowValues();
   const out = allocate(x.dtype, input.length);
   for (let i = 0; i < input.length; i++) out[i] = input[i] * scale + offset;
   return jsTensor(out, x.shape, x.dtype);
@@ -161,7 +161,7 @@ export const affineKernel: KernelFn = ([x], attrs) => {
 export const clipKernel: KernelFn = ([x], attrs) => {
   const low = attrs.low as number;
   const high = attrs.high as number;
-  const input = x.values;
+  const input = x.borrowValues();
   const out = allocate(x.dtype, input.length);
   for (let i = 0; i < input.length; i++) {
     const v = input[i];
@@ -174,7 +174,7 @@ export const clipKernel: KernelFn = ([x], attrs) => {
 export const insideRangeKernel: KernelFn = ([x], attrs) => {
   const low = attrs.low as number;
   const high = attrs.high as number;
-  const input = x.values;
+  const input = x.borrowValues();
   const out = allocate(x.dtype, input.length);
   for (let i = 0; i < input.length; i++) out[i] = input[i] >= low && input[i] <= high ? 1 : 0;
   return jsTensor(out, x.shape, x.dtype);
