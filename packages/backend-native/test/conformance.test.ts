@@ -1,6 +1,6 @@
 import { conformanceCases, engine, getBackend, runConformance, setBackend } from '@keel/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nativeOps, sharedOps } from '../src/index.js';
+import { nativeOps } from '../src/index.js';
 import { addonCalls, install, skipReason, titled } from './helpers.js';
 
 beforeAll(() => install());
@@ -28,7 +28,7 @@ describe.skipIf(skipReason !== undefined)(titled("runConformance('native')"), ()
     }
   });
 
-  it("runs every op of the 'js' backend under its own name: in C, or the 'js' code sharing its arrays", () => {
+  it("runs the ops it has in C, and the rest ('concat', 'pad', 'sliceGrad') on the 'js' fallback, which shares its arrays", () => {
     setBackend('native');
     try {
       for (const op of ['matmul', 'add', 'mul', 'maximum', 'relu', 'step', 'affine', 'sum', 'softmax', 'logSoftmax', 'exp', 'tanh', 'oneHot', 'broadcastTo', 'where', 'argmax', 'gather', 'im2col', 'maxPool',
@@ -37,8 +37,8 @@ describe.skipIf(skipReason !== undefined)(titled("runConformance('native')"), ()
         expect(engine.kernel(op).backend, op).toBe('native');
       }
       for (const op of ['concat', 'pad', 'sliceGrad']) {
-        expect(sharedOps, op).toContain(op);
-        expect(engine.kernel(op).backend, op).toBe('native');
+        expect(nativeOps, op).not.toContain(op);
+        expect(engine.kernel(op).backend, op).toBe('js');
       }
       expect(nativeOps.length).toBeGreaterThan(50);
     } finally {

@@ -39,39 +39,39 @@ function runJob(backend: WasmBackend, chunks: number, words: readonly number[], 
 
 export function unary(backend: WasmBackend, op: number, x: number, out: number, n: number): void {
   const chunks = chunksFor(backend, n, Math.ceil(n / 16));
-  if (chunks === 1) backend.kernels.unary(op, x, out, n);
+  if (chunks === 1) backend.wasm.unary(op, x, out, n);
   else runJob(backend, chunks, [UNARY, op, x, out, n]);
 }
 
 export function affine(backend: WasmBackend, x: number, out: number, n: number, scale: number, offset: number): void {
   const chunks = chunksFor(backend, n, Math.ceil(n / 16));
-  if (chunks === 1) backend.kernels.affine(x, out, n, scale, offset);
+  if (chunks === 1) backend.wasm.affine(x, out, n, scale, offset);
   else runJob(backend, chunks, [AFFINE, x, out, n], [scale, offset]);
 }
 
 export function binary(backend: WasmBackend, op: number, a: number, aLayout: number, b: number, bLayout: number, out: number, outer: number, inner: number): void {
   const chunks = chunksFor(backend, outer * inner, outer > 1 ? outer : Math.ceil(inner / 16));
-  if (chunks === 1) backend.kernels.binary(op, a, aLayout, b, bLayout, out, outer, inner);
+  if (chunks === 1) backend.wasm.binary(op, a, aLayout, b, bLayout, out, outer, inner);
   else runJob(backend, chunks, [BINARY, op, a, aLayout, b, bLayout, out, outer, inner]);
 }
 
 /** act(z + bias) over rows × units (bias 0: none), split into whole rows, or ranges of one long row. */
 export function biasActivation(backend: WasmBackend, act: number, z: number, bias: number, out: number, rows: number, units: number): void {
   const chunks = chunksFor(backend, rows * units, rows > 1 ? rows : Math.ceil(units / 16));
-  if (chunks === 1) backend.kernels.biasActivation(act, z, bias, out, rows, units);
+  if (chunks === 1) backend.wasm.biasActivation(act, z, bias, out, rows, units);
   else runJob(backend, chunks, [BIAS_ACTIVATION, act, z, bias, out, rows, units]);
 }
 
 export function activationGrad(backend: WasmBackend, act: number, y: number, dy: number, out: number, n: number): void {
   const chunks = chunksFor(backend, n, Math.ceil(n / 16));
-  if (chunks === 1) backend.kernels.activationGrad(act, y, dy, out, n);
+  if (chunks === 1) backend.wasm.activationGrad(act, y, dy, out, n);
   else runJob(backend, chunks, [ACTIVATION_GRAD, act, y, dy, out, n]);
 }
 
 /** a·x + b·y over n floats (an optimizer's update), split into ranges of elements like add. */
 export function axpby(backend: WasmBackend, x: number, y: number, out: number, n: number, a: number, b: number): void {
   const chunks = chunksFor(backend, n, Math.ceil(n / 16));
-  if (chunks === 1) backend.kernels.axpby(x, y, out, n, a, b);
+  if (chunks === 1) backend.wasm.axpby(x, y, out, n, a, b);
   else runJob(backend, chunks, [AXPBY, x, y, out, n], [a, b]);
 }
 
@@ -89,7 +89,7 @@ export function window(backend: WasmBackend, which: number, pointers: readonly [
     return;
   }
   const [p0, p1, p2] = pointers;
-  const k = backend.kernels;
+  const k = backend.wasm;
   if (which === Window.im2col) k.im2col(p0, p1, ...geometry);
   else if (which === Window.col2im) k.col2im(p0, p1, ...geometry);
   else if (which === Window.maxPool || which === Window.avgPool) k.pool(which - Window.maxPool, p0, p1, ...geometry);

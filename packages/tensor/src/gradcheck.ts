@@ -1,6 +1,6 @@
 import { valueAndGrad } from './autograd/functional.js';
 import { noGrad } from './autograd/mode.js';
-import { mul } from './ops/binary.js';
+import { mul } from './ops/elementwise.js';
 import { normal } from './ops/creation.js';
 import { cast } from './ops/layout.js';
 import { sum } from './ops/reduce.js';

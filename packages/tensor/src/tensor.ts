@@ -1,14 +1,25 @@
 import { OWNED, recordingScope, type AllocationScope } from './allocation-scope.js';
-import { backward } from './autograd/backward.js';
 import type { GradNode } from './autograd/node.js';
 import type { Backend } from './backend/backend.js';
 import type { DType, TypedArray } from './dtype.js';
-import { engine } from './engine.js';
+import { currentBackend } from './backend/current.js';
 import { ShapeError, TensorError } from './errors.js';
 import { formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 import { Storage } from './storage.js';
 
 let nextId = 0;
+
+/** A backward pass from a root tensor (autograd/backward.ts installs it when it loads). */
+export type BackwardPass = (root: Tensor, grad: Tensor | undefined, options: { retainGraph?: boolean }) => void;
+
+// Tensor sits below autograd (autograd builds on tensors), so the pass is handed in rather than
+// imported: every op that records a graph loads autograd/backward.ts first.
+let backwardPass: BackwardPass | undefined;
+
+/** Called once by autograd/backward.ts. */
+export function installBackwardPass(pass: BackwardPass): void {
+  backwardPass = pass;
+}
 
 /** Why a tensor holds no storage: released (dispose, its scope closed) or moved into another tensor (replace). */
 function goneMessage(movedInto: string | undefined): string {
@@ -66,7 +77,7 @@ export class Tensor {
   }
 
   /** Wraps values (taking ownership of the array) on a backend, the current one by default. */
-  static fromValues(values: TypedArray, shape: Shape, dtype: DType, backend: Backend = engine.backend): Tensor {
+  static fromValues(values: TypedArray, shape: Shape, dtype: DType, backend: Backend = currentBackend()): Tensor {
     if (values.length !== sizeOf(shape)) {
       throw new ShapeError('tensor', `${values.length} values do not fill shape ${formatShape(shape)} (${sizeOf(shape)} needed)`);
     }
@@ -148,7 +159,8 @@ export class Tensor {
 
   /** Backpropagates from this tensor (a scalar, or give `grad` of the same shape). */
   backward(grad?: Tensor, options: { retainGraph?: boolean } = {}): void {
-    backward(this, grad, options);
+    if (backwardPass === undefined) throw new TensorError('backward', "autograd is not loaded: import the ops from '@keel/tensor'");
+    backwardPass(this, grad, options);
   }
 
   /** Marks this tensor as a leaf that receives gradients. */

@@ -2,7 +2,7 @@
 // scope, `replace` or pool comes later — on the 'js' backend and on a backend that reuses memory.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
-  engine, matmul, mul, noGrad, openAllocationScope, setBackend, tensor, tidy, type Tensor, type Backend, type DType, type TypedArray,
+  defineBackend, engine, jsBackend, matmul, mul, noGrad, openAllocationScope, setBackend, tensor, tidy, type Tensor, type Backend, type DType, type TypedArray,
 } from '../src/index.js';
 
 /**
@@ -12,26 +12,27 @@ import {
 function recyclingBackend(): Backend & { readonly reused: () => number } {
   const free = new Map<number, TypedArray[]>();
   let reused = 0;
-  return {
+  return defineBackend<TypedArray, Backend<TypedArray> & { readonly reused: () => number }>({
     name: 'recycling',
-    upload(values: TypedArray): unknown {
+    kernels: {},
+    fallback: jsBackend,
+    upload(values: TypedArray): TypedArray {
       const waiting = free.get(values.length)?.pop();
       if (waiting === undefined) return values.slice();
       reused++;
       waiting.set(values);
       return waiting;
     },
-    download(handle: unknown, _dtype: DType, _size: number): TypedArray {
-      return handle as TypedArray;
+    download(array: TypedArray, _dtype: DType, _size: number): TypedArray {
+      return array;
     },
-    dispose(handle: unknown): void {
-      const array = handle as TypedArray;
+    dispose(array: TypedArray): void {
       let list = free.get(array.length);
       if (list === undefined) free.set(array.length, (list = []));
       list.push(array);
     },
     reused: () => reused,
-  };
+  });
 }
 
 afterEach(() => setBackend('js'));

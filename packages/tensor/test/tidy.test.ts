@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   add, engine, matmul, mean, mul, noGrad, openAllocationScope, reshape, setBackend, sigmoid, square, sub, tanh, tensor, tidy,
-  Tensor, zeros, keep, type Backend, type DType, type TypedArray,
+  Tensor, zeros, keep, defineBackend, jsBackend, type Backend, type DType, type TypedArray,
 } from '../src/index.js';
 
 /** Storage that knows when it was freed: reading it afterwards throws, as the wasm backend's does. */
@@ -12,25 +12,25 @@ class Cell {
 }
 
 const live = new Set<Cell>();
-const freeing: Backend = {
+const freeing: Backend = defineBackend<Cell>({
   name: 'freeing',
-  upload(values: TypedArray): unknown {
+  kernels: {},
+  fallback: jsBackend,
+  upload(values: TypedArray): Cell {
     const cell = new Cell(values);
     live.add(cell);
     return cell;
   },
-  download(handle: unknown, _dtype: DType, _size: number): TypedArray {
-    const cell = handle as Cell;
+  download(cell: Cell, _dtype: DType, _size: number): TypedArray {
     if (cell.freed) throw new Error('read after free');
     return cell.values;
   },
-  dispose(handle: unknown): void {
-    const cell = handle as Cell;
+  dispose(cell: Cell): void {
     if (cell.freed) throw new Error('freed twice');
     cell.freed = true;
     live.delete(cell);
   },
-};
+});
 
 // Every op falls back to the 'js' kernels; their results move onto this backend (allocations).
 beforeAll(() => engine.setBackend(freeing));
