@@ -5,4 +5,5 @@ export { checkOptimizer, type OptimizerCheckOptions } from './check-optimizer.js
 export { formatReport, type CheckReport, type CheckResult } from './report.js';
 export { maxRelativeDifference, numericGradient } from './numeric.js';
 export { checkMatmulAgainstJs, compareValues, MATMUL_CHECK_SIZES, onBackend, sgdTrajectory, type MatmulCheck } from './check-backend.js';
+export { camelCase, cEnumCodes, constantCodes, opCodeDrift } from './op-codes.js';
 export { VERSION } from './version.js';
