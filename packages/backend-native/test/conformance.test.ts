@@ -1,18 +1,17 @@
-import { conformanceCases, engine, getBackend, runConformance, setBackend } from '@keel/tensor';
+import { engine, setBackend } from '@keel/tensor';
+import { runConformance } from '@keel/testkit';
+import { testBackend } from '@keel/testkit/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nativeOps } from '../src/index.js';
 import { addonCalls, install, skipReason, titled } from './helpers.js';
 
+// the public backend harness: the contract (ownership rule, definition, await t.data()) and every
+// conformance case, values within float32 tolerance of 'js', gradients vs 'js' and finite differences
+testBackend('native', { install, ...(skipReason === undefined ? {} : { skip: skipReason }) });
+
 beforeAll(() => install());
 
 describe.skipIf(skipReason !== undefined)(titled("runConformance('native')"), () => {
-  it('passes every case: values within float32 tolerance of js, gradients vs js and finite differences', () => {
-    const results = runConformance('native');
-    expect(results.length).toBe(conformanceCases.length);
-    expect(results.filter((r) => !r.ok).map((r) => r.message)).toEqual([]);
-    expect(getBackend()).toBe('js');
-  });
-
   it('includes the fused hot-path cases (dense, cross-entropies, allFinite), which run the C kernels', () => {
     const fused = ['dense relu', 'dense sigmoid', 'dense tanh [2,3,4]', 'dense linear, no bias', 'sparseSoftmaxCrossEntropy', 'sparseSoftmaxCrossEntropy extremes', 'softmaxCrossEntropy soft targets [2,3,4]', 'allFinite'];
     const { result, calls } = addonCalls(() => runConformance('native').filter((r) => fused.includes(r.case)));

@@ -7,6 +7,7 @@ import type { AnyKernel, Attrs, AttrsOf, StorageRecord } from './kernel.js';
 import type { OpName } from './op-signatures.js';
 import { installTensorPlugin } from './plugin.js';
 import { sizeOf } from './shape.js';
+import { hostValues } from './storage.js';
 import { Tensor } from './tensor.js';
 
 /** What an op hook sees: used by the diagnostics' trace mode and by numerics guards. */
@@ -139,7 +140,7 @@ export class Engine {
       if (input !== undefined && input.backend === target && input.dtype === output.dtype) return Tensor.view(input, output.shape);
       return new Tensor(output.data, output.shape, output.dtype, target);
     }
-    let values = backend.download(output.data, output.dtype, sizeOf(output.shape));
+    let values = hostValues(backend, output.data, output.dtype, sizeOf(output.shape));
     if (aliased < 0 && backend.dispose !== undefined) {
       // the fallback's own storage for the result is freed once its values are out
       if (backend.readsCopy !== true) values = values.slice();

@@ -10,7 +10,6 @@ export { grad, valueAndGrad, type ValueAndGrad } from './autograd/functional.js'
 export { defineOp, type BackwardArgs, type OpDefinition } from './autograd/define-op.js';
 export type { GradNode } from './autograd/node.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckWorst } from './gradcheck.js';
-export { conformanceCases, runConformance, type ConformanceCase, type ConformanceOptions, type ConformanceResult } from './conformance.js';
 export { tidy, openAllocationScope } from './tidy.js';
 export { AllocationScope, keep } from './allocation-scope.js';
 export { Storage } from './storage.js';

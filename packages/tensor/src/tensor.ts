@@ -122,7 +122,7 @@ export class Tensor {
   get values(): TypedArray {
     const storage = this.live('values');
     storage.pin();
-    return storage.backend.download(storage.handle, this.dtype, this.size);
+    return storage.read(this.dtype, this.size);
   }
 
   /**
@@ -131,13 +131,22 @@ export class Tensor {
    * and checks that read once; everything else uses `.values` or `data()`.
    */
   borrowValues(): TypedArray {
-    const storage = this.live('values');
-    return storage.backend.download(storage.handle, this.dtype, this.size);
+    return this.live('values').read(this.dtype, this.size);
   }
 
-  /** A copy of the values. */
-  data(): TypedArray {
+  /** A copy of the values, synchronously (where the backend reads synchronously: every built-in one does). */
+  dataSync(): TypedArray {
     return this.borrowValues().slice();
+  }
+
+  /**
+   * A copy of the values, when they are ready: the read a backend with device memory (a GPU)
+   * implements asynchronously (`Backend.downloadAsync`); elsewhere it is `dataSync()`. The tensor's
+   * storage is held until the read completes, so disposing meanwhile cannot hand its memory on.
+   */
+  data(): Promise<TypedArray> {
+    const storage = this.live('data');
+    return storage.readAsync(this.dtype, this.size);
   }
 
   /** The single value of a one-element tensor. */

@@ -2,7 +2,7 @@
 // scope, `replace` or pool comes later — on the 'js' backend and on a backend that reuses memory.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
-  defineBackend, engine, jsBackend, matmul, mul, noGrad, openAllocationScope, setBackend, tensor, tidy, type Tensor, type Backend, type DType, type TypedArray,
+  defineBackend, engine, jsBackend, matmul, mul, noGrad, openAllocationScope, setBackend, tensor, tidy, Tensor, type Backend, type DType, type TypedArray,
 } from '../src/index.js';
 
 /**
@@ -88,5 +88,46 @@ describe('values read inside a scope', () => {
     }
     for (const { values, expected } of reads) expect(Array.from(values)).toEqual(expected);
     expect(Array.from(param.values)).toEqual([32, 64, 96, 128]);
+  });
+});
+
+describe('await t.data(): the one host read a device-memory backend implements asynchronously', () => {
+  /** A backend whose values the host can only read by waiting (as a GPU's): no synchronous download. */
+  function deviceBackend() {
+    const freed: Float32Array[] = [];
+    let pending: (() => void) | undefined;
+    const backend = defineBackend<Float32Array>({
+      name: 'device',
+      kernels: {},
+      fallback: jsBackend,
+      upload: (values) => Float32Array.from(values),
+      downloadAsync: (data) =>
+        new Promise((resolve) => {
+          pending = () => resolve(data.slice());
+        }),
+      dispose: (data) => void freed.push(data),
+      readsCopy: true,
+    });
+    return { backend, freed, arrive: () => pending?.() };
+  }
+
+  it('reads a copy asynchronously, holding the storage until it arrives; synchronous reads say to await', async () => {
+    const { backend, freed, arrive } = deviceBackend();
+    const t = Tensor.fromValues(Float32Array.from([1, 2, 3]), [3], 'float32', backend);
+    expect(() => t.values).toThrow("backend 'device' reads values asynchronously only: use await t.data()");
+    expect(() => t.toArray()).toThrow(/use await t.data\(\)/);
+    const reading = t.data();
+    t.dispose();
+    expect(freed, 'the pending read still holds the storage').toEqual([]);
+    arrive();
+    expect(Array.from(await reading)).toEqual([1, 2, 3]);
+    expect(freed).toHaveLength(1);
+  });
+
+  it("is the synchronous read's copy on backends that read synchronously", async () => {
+    const t = tensor([4, 5]);
+    const copy = await t.data();
+    expect(Array.from(copy)).toEqual([4, 5]);
+    expect(copy).not.toBe(t.values);
   });
 });

@@ -4,6 +4,9 @@ export { checkLoss, type KnownLossValue, type LossCheckOptions } from './check-l
 export { checkOptimizer, type OptimizerCheckOptions } from './check-optimizer.js';
 export { formatReport, type CheckReport, type CheckResult } from './report.js';
 export { maxRelativeDifference, numericGradient } from './numeric.js';
-export { checkMatmulAgainstJs, compareValues, MATMUL_CHECK_SIZES, onBackend, sgdTrajectory, type MatmulCheck } from './check-backend.js';
+export {
+  backendContract, checkBackend, checkMatmulAgainstJs, compareValues, MATMUL_CHECK_SIZES, onBackend, selectedCases, sgdTrajectory, type BackendCheckOptions, type MatmulCheck,
+} from './check-backend.js';
+export { conformanceCases, runConformance, runConformanceCase, type ConformanceCase, type ConformanceOptions, type ConformanceResult } from './conformance.js';
 export { camelCase, cEnumCodes, constantCodes, opCodeDrift } from './op-codes.js';
 export { VERSION } from './version.js';

@@ -26,11 +26,15 @@ export interface Backend<D = unknown> {
   readonly dtypes?: readonly DType[];
   /** Takes values (the backend may keep the array itself) and returns its data for them. */
   upload(values: TypedArray, dtype: DType): D;
-  /** The values of `data`, synchronously. May return the storage itself: callers must not mutate it. */
-  download(data: D, dtype: DType, size: number): TypedArray;
   /**
-   * The values of `data` for a reader that can wait: a backend whose memory the host cannot read
-   * synchronously (a GPU) implements this; `Tensor.data()` uses it when it exists.
+   * The values of `data`, synchronously (`.values`, `dataSync()`, kernels of the fallback). May
+   * return the storage itself: callers must not mutate it. A backend whose memory the host cannot
+   * read on the spot (a GPU) may leave it out and implement `downloadAsync` only.
+   */
+  download?(data: D, dtype: DType, size: number): TypedArray;
+  /**
+   * The values of `data` for a reader that can wait (`await t.data()`): what a backend with device
+   * memory implements. Without it, `data()` uses `download`. A backend has at least one of the two.
    */
   downloadAsync?(data: D, dtype: DType, size: number): Promise<TypedArray>;
   /**
@@ -55,8 +59,9 @@ export function defineBackend<D, B extends Backend<D> = Backend<D>>(definition: 
   const { name, kernels, fallback } = definition;
   const where = `defineBackend('${String(name)}')`;
   if (typeof name !== 'string' || name === '') throw new TypeError(`defineBackend: name must be a non-empty string, got ${String(name)}`);
-  for (const method of ['upload', 'download'] as const) {
-    if (typeof definition[method] !== 'function') throw new TypeError(`${where}: ${method}(…) is missing`);
+  if (typeof definition.upload !== 'function') throw new TypeError(`${where}: upload(values, dtype) is missing`);
+  if (typeof definition.download !== 'function' && typeof definition.downloadAsync !== 'function') {
+    throw new TypeError(`${where}: neither download(data, dtype, size) nor downloadAsync(data, dtype, size) is given: values could never be read`);
   }
   if (typeof kernels !== 'object' || kernels === null) throw new TypeError(`${where}: kernels must be an object of kernels by op`);
   for (const [op, kernel] of Object.entries(kernels)) {
