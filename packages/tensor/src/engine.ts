@@ -7,7 +7,7 @@ import type { AnyKernel, Attrs, AttrsOf, StorageRecord } from './kernel.js';
 import type { OpName } from './op-signatures.js';
 import { installTensorPlugin } from './plugin.js';
 import { sizeOf } from './shape.js';
-import { hostValues } from './storage.js';
+import { hostValues, Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
 /** What an op hook sees: used by the diagnostics' trace mode and by numerics guards. */
@@ -109,22 +109,22 @@ export class Engine {
       const kernel = this.kernelOn(backend, op);
       if (kernel === undefined || !takesDtypes(backend, inputs)) continue;
       const records: StorageRecord[] = [];
-      const temporaries: unknown[] = [];
+      const temporaries: Storage[] = [];
       let output: StorageRecord | undefined;
       try {
         for (const t of inputs) {
           if (t.backend === backend) {
             records.push({ data: t.handle, shape: t.shape, dtype: t.dtype });
           } else {
-            // another backend's tensor: its values uploaded for this call only
-            const data = backend.upload(t.borrowValues(), t.dtype);
-            temporaries.push(data);
-            records.push({ data, shape: t.shape, dtype: t.dtype });
+            // another backend's tensor: its values uploaded for this call only (storage no tensor holds)
+            const temporary = new Storage(backend, backend.upload(t.borrowValues(), t.dtype));
+            temporaries.push(temporary);
+            records.push({ data: temporary.handle, shape: t.shape, dtype: t.dtype });
           }
         }
         output = kernel(records, attrs);
       } finally {
-        for (const data of temporaries) if (data !== output?.data) backend.dispose?.(data);
+        for (const temporary of temporaries) if (temporary.handle !== output?.data) temporary.release();
       }
       if (output !== undefined) return this.wrap(output, backend, target, inputs, records);
     }
@@ -142,9 +142,9 @@ export class Engine {
     }
     let values = hostValues(backend, output.data, output.dtype, sizeOf(output.shape));
     if (aliased < 0 && backend.dispose !== undefined) {
-      // the fallback's own storage for the result is freed once its values are out
+      // the fallback's own storage for the result, which no tensor holds, is freed once its values are out
       if (backend.readsCopy !== true) values = values.slice();
-      backend.dispose(output.data);
+      new Storage(backend, output.data).release();
     }
     return new Tensor(target.upload(values, output.dtype), output.shape, output.dtype, target);
   }
