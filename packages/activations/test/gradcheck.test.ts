@@ -6,7 +6,7 @@ import type { Activation } from '../src/index.js';
 import { activation, label, specs } from './helpers.js';
 
 function awayFromKinks(act: Activation, shape: number[], seed: number, std = 2): Tensor {
-  const values = normal(shape, 0, std, { seed, dtype: 'float64' }).data();
+  const values = normal(shape, 0, std, { seed, dtype: 'float64' }).dataSync();
   for (let i = 0; i < values.length; i++) {
     for (const kink of act.kinks) if (Math.abs(values[i] - kink) < 0.05) values[i] = kink + 0.1;
   }

@@ -1,8 +1,9 @@
-import { Tensor, type Backend, type DType, type Shape, type TypedArray } from '@keel/tensor';
+import { defineBackend, jsBackend, type Backend, type DType, type KernelTable, type Shape, type StorageRecord, type TypedArray } from '@keel/tensor';
 import { addonOnce, type NativeAddon } from './addon.js';
 import { ArrayPool } from './array-pool.js';
 import { unavailableReason } from './availability.js';
-import { NativeStorage, storageValues } from './storage.js';
+import { nativeBodies } from './kernels/index.js';
+import { bindKernels } from './kernels/kernel.js';
 import { getNativeThreads } from './threads.js';
 
 /** The pool keeps at most this many MB of waiting arrays (`KEEL_NATIVE_POOL_MB`, default 512; 0 turns reuse off). */
@@ -14,54 +15,54 @@ function poolLimitBytes(): number {
 }
 
 /**
- * The 'native' backend. A tensor's storage is a typed array whose buffer is native memory the C
- * kernels read and write in place (N-API hands them its address: no copies in or out); 'js'
- * tensors are read in place and 'js' kernels' results are taken over without a copy.
+ * The 'native' backend. A tensor's data is a typed array whose buffer is native memory the C
+ * kernels read and write in place (N-API hands them its address: no copies in or out). Float32
+ * inputs run in C (`dtypes`); everything else falls back to 'js' by @keel/tensor's one rule, and
+ * since both keep plain typed arrays, the 'js' kernels read 'native' data in place and their
+ * results are taken over without a copy.
  *
  * Kernel outputs come from an `ArrayPool`. Storage is owned by the garbage collector, as on 'js',
- * unless an allocation scope (`tidy`, `fit`'s per-step scope) disposes it: then its array goes
- * back to the pool for the next output of that length, and the tensor's values are gone.
+ * unless @keel/tensor's ownership rule frees it (the last tensor over it released, its values never
+ * handed out by `.values`): then `dispose` gives its array back to the pool for the next output of
+ * that length.
  */
-export class NativeBackend implements Backend {
+export class NativeBackend implements Backend<TypedArray> {
   readonly name = 'native';
+  readonly kernels: KernelTable<TypedArray>;
+  readonly fallback = jsBackend;
+  readonly dtypes = ['float32'] as const;
   readonly pool = new ArrayPool(poolLimitBytes());
 
-  constructor(readonly addon: NativeAddon) {}
+  constructor(readonly addon: NativeAddon) {
+    this.kernels = bindKernels(this, nativeBodies);
+  }
 
   /**
    * Keeps the array itself — unless the pool made it (a value read from another tensor): then a
    * copy, so one pooled array never backs two storages that are disposed separately.
    */
-  upload(values: TypedArray, _dtype: DType): unknown {
-    return new NativeStorage(this.pool.owns(values) ? values.slice() : values);
+  upload(values: TypedArray, _dtype: DType): TypedArray {
+    return this.pool.owns(values) ? values.slice() : values;
   }
 
-  download(handle: unknown, _dtype: DType, _size: number): TypedArray {
-    return storageValues(handle as NativeStorage);
+  download(data: TypedArray, _dtype: DType, _size: number): TypedArray {
+    return data;
   }
 
-  /** Frees a storage early: its array goes back to the pool. Disposing twice is harmless. */
-  dispose(handle: unknown): void {
-    const storage = handle as NativeStorage;
-    const { values } = storage;
-    storage.values = null;
-    if (values instanceof Float32Array) this.pool.give(values);
+  /** Frees a storage no tensor and no user can reach any more: its array goes back to the pool. */
+  dispose(data: TypedArray): void {
+    if (data instanceof Float32Array) this.pool.give(data);
   }
 
   /**
-   * A new float32 tensor of `shape` on this backend and its storage, for a kernel that writes
-   * every element: the array is not zeroed first (it comes from the pool or Buffer.allocUnsafe).
+   * A new float32 output of `shape` on this backend and its array, for a kernel that writes every
+   * element: the array is not zeroed first (it comes from the pool or Buffer.allocUnsafe).
    */
-  output(shape: Shape): { tensor: Tensor; values: Float32Array } {
+  output(shape: Shape): { record: StorageRecord<TypedArray>; values: Float32Array } {
     let size = 1;
     for (const dim of shape) size *= dim;
     const values = this.pool.take(size);
-    return { tensor: new Tensor(new NativeStorage(values), shape, 'float32', this), values };
-  }
-
-  /** A tensor of another backend's making (a 'js' kernel's result) on this one, sharing its array. */
-  adopt(t: Tensor): Tensor {
-    return t.backend === this ? t : Tensor.fromValues(t.values, t.shape, t.dtype, this);
+    return { record: { data: values, shape, dtype: 'float32' }, values };
   }
 }
 
@@ -75,7 +76,7 @@ export function nativeBackend(): NativeBackend {
     addon.setThreads(getNativeThreads());
     // every op allocates its result: let freed arrays be reused warm instead of refaulted (native/memory.c)
     if (process.env.KEEL_NATIVE_MALLOC !== 'default') addon.tuneMalloc();
-    shared = new NativeBackend(addon);
+    shared = defineBackend<TypedArray, NativeBackend>(new NativeBackend(addon));
   }
   return shared;
 }

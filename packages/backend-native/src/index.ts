@@ -2,7 +2,7 @@ export { nativeBackendPlugin, installNativeBackend, type NativeBackendOptions } 
 export { nativeAvailability, type NativeAvailability } from './availability.js';
 export { setNativeThreads, getNativeThreads } from './threads.js';
 export { NativeBackend, nativeBackend } from './backend.js';
-export { nativeKernels, nativeOps, sharedOps } from './kernels/index.js';
+export { nativeOps } from './kernels/index.js';
 export { nativeInfo, type NativeInfo } from './info.js';
 export { benchmarkMatmul, type MatmulBenchmark, type MatmulBenchmarkOptions } from './bench.js';
 export { PACKAGE_NAME, VERSION } from './version.js';

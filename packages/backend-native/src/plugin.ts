@@ -1,7 +1,6 @@
 import { defaultRegistry, definePlugin, type IdKeys, type Registry } from '@keel/registry';
 import { installTensorPlugin, type BackendEntry } from '@keel/tensor';
 import { nativeBackend } from './backend.js';
-import { nativeKernels } from './kernels/index.js';
 import { setNativeThreads } from './threads.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
@@ -23,11 +22,11 @@ declare module '@keel/registry' {
   interface RegisteredIds extends IdKeys<'backend', typeof nativeBackendEntry.id> {}
 }
 
-/** @keel/backend-native's plugin: the 'native' backend and its kernels. Installing it registers nothing else. */
+/** @keel/backend-native's plugin: the 'native' backend (its kernels come with it: `NativeBackend.kernels`). Installing it registers nothing else. */
 export const nativeBackendPlugin = definePlugin({
   name: PACKAGE_NAME,
   version: VERSION,
-  provides: { backend: [nativeBackendEntry], kernel: nativeKernels },
+  provides: { backend: [nativeBackendEntry] },
 });
 
 /**

@@ -197,7 +197,7 @@ describe.skipIf(skipReason !== undefined)(titled('reductions, softmax and layout
     // whole numbers 0..2: many ties, where the max gradient must go to the first maximal tap
     const tied = (shape: number[]): Tensor => T.floor(T.uniform(shape, 0, 3, { seed: 17 }));
     const withNaN = (): Tensor => {
-      const values = tied([1, 4, 4, 3]).data();
+      const values = tied([1, 4, 4, 3]).dataSync();
       values[5] = Number.NaN;
       return T.tensor(Array.from(values), [1, 4, 4, 3], { allowNonFinite: true });
     };

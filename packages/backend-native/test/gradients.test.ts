@@ -13,7 +13,7 @@ type Loss = (...params: Tensor[]) => Tensor;
  * variant) against central differences of the same function in float64 on 'js'.
  */
 function check(f: Loss, shapes: number[][], seed: number, tolerance = 2e-3): void {
-  const start = shapes.map((shape, i) => T.uniform(shape, -1, 1, { seed: seed + i, dtype: 'float64' }).data() as Float64Array);
+  const start = shapes.map((shape, i) => T.uniform(shape, -1, 1, { seed: seed + i, dtype: 'float64' }).dataSync() as Float64Array);
   setBackend('native');
   const params = start.map((values, i) => Tensor.fromValues(Float32Array.from(values), shapes[i], 'float32'));
   const { grads } = valueAndGrad(f)(...params);

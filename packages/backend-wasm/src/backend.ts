@@ -1,4 +1,6 @@
-import { Tensor, TensorError, type Backend, type DType, type Shape, type TypedArray } from '@keel/tensor';
+import { defineBackend, jsBackend, TensorError, type Backend, type DType, type KernelTable, type Shape, type TypedArray } from '@keel/tensor';
+import { wasmBodies } from './kernels.js';
+import { bindKernels, type WasmRecord } from './kernel.js';
 import { Box, Heap, WasmHandle, type HeapOptions, type MemoryStats } from './memory.js';
 import { kernelsSync, type KernelExports, type LoadedKernels } from './module.js';
 import { gemm } from './parallel-gemm.js';
@@ -33,11 +35,18 @@ function boxOf(handle: unknown): Box {
 
 /**
  * The 'wasm' backend: float32 tensors live in the kernels' linear memory (see Heap for the memory
- * model); float64 tensors stay in JavaScript arrays and their ops run on the 'js' kernels.
+ * model); float64 tensors stay in JavaScript arrays and their ops run on the 'js' fallback.
  */
-export class WasmBackend implements Backend {
+export class WasmBackend implements Backend<WasmHandle> {
   readonly name = 'wasm';
-  readonly kernels: KernelExports;
+  /** Its kernels (src/kernels.ts); every other op, float64 inputs and layouts they leave out run on 'js'. */
+  readonly kernels: KernelTable<WasmHandle>;
+  readonly fallback = jsBackend;
+  readonly dtypes = ['float32'] as const;
+  /** Reads copy out of linear memory (or hand back the host copy, which is never written): nothing is pinned. */
+  readonly readsCopy = true;
+  /** The WebAssembly module's exports: the kernels' entry points. */
+  readonly wasm: KernelExports;
   readonly heap: Heap;
   /** Scratch for the matmul packing buffers (of the calling thread; each worker has its own). */
   readonly gemmWork: number;
@@ -46,13 +55,12 @@ export class WasmBackend implements Backend {
   private readonly noThreadsReason: string | undefined;
   /** Threads asked for where there is no pool (reported, not used). */
   private threadsAskedFor: number;
-  /** Inputs from other backends, copied in for one kernel call and freed after it. */
-  private temporaries: Box[] = [];
 
   constructor(loaded: LoadedKernels, options: WasmBackendOptions = {}) {
-    this.kernels = loaded.exports;
-    this.heap = new Heap(loaded.memory, this.kernels.heapBase(), options);
-    const scratchBytes = this.kernels.gemmWorkFloats() * 4;
+    this.wasm = loaded.exports;
+    this.kernels = bindKernels(this, wasmBodies);
+    this.heap = new Heap(loaded.memory, this.wasm.heapBase(), options);
+    const scratchBytes = this.wasm.gemmWorkFloats() * 4;
     this.gemmWork = this.heap.reserve(scratchBytes);
     const threads = checkThreads(options.threads ?? defaultThreads());
     this.threadsAskedFor = threads;
@@ -85,22 +93,22 @@ export class WasmBackend implements Backend {
 
   /** C = A·B (see parallel-gemm.ts), on as many threads as pays. */
   gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
-    gemm(this.kernels, this.pool, this.gemmWork, a, aRow, aCol, b, bRow, bCol, c, m, n, k);
+    gemm(this.wasm, this.pool, this.gemmWork, a, aRow, aCol, b, bRow, bCol, c, m, n, k);
   }
 
   /** Keeps the array itself (no copy): it moves into linear memory when a kernel first reads it. */
-  upload(values: TypedArray, dtype: DType): unknown {
+  upload(values: TypedArray, dtype: DType): WasmHandle {
     return new WasmHandle(new Box(values.length, dtype, values));
   }
 
-  download(handle: unknown, _dtype: DType, _size: number): TypedArray {
+  download(handle: WasmHandle, _dtype: DType, _size: number): TypedArray {
     const box = boxOf(handle);
     if (box.disposed) throw new TensorError('values', 'this tensor was disposed; its values are gone');
     return this.heap.read(box);
   }
 
-  dispose(handle: unknown): void {
-    this.heap.dispose(handle as WasmHandle);
+  dispose(handle: WasmHandle): void {
+    this.heap.dispose(handle);
   }
 
   stats(): MemoryStats {
@@ -114,39 +122,29 @@ export class WasmBackend implements Backend {
     this.heap.epoch++;
   }
 
-  /** Ends a kernel call: frees the temporaries it made. */
-  end(): void {
-    for (const box of this.temporaries) this.heap.release(box);
-    this.temporaries = [];
-  }
-
-  /** The byte offset of a float32 tensor's values in linear memory, bringing them in if needed. */
-  input(t: Tensor): number {
-    if (t.backend === this) {
-      const handle = t.handle as WasmHandle;
-      const box = handle.box;
-      if (box.disposed) throw new TensorError('wasm', `a tensor of shape [${t.shape.join(', ')}] was used after dispose()`);
-      if (box.rid === 0) {
-        this.heap.upload(box);
-        this.heap.track(handle);
-      }
-      box.pin = this.heap.epoch;
-      return box.ptr;
+  /**
+   * The byte offset of a float32 input's values in linear memory, bringing them in if needed (a
+   * tensor of another backend arrives as a fresh upload, which the engine frees after the call).
+   */
+  input(r: WasmRecord): number {
+    const handle = r.data;
+    const box = handle.box;
+    if (box.disposed) throw new TensorError('wasm', `a tensor of shape [${r.shape.join(', ')}] was used after dispose()`);
+    if (box.rid === 0) {
+      this.heap.upload(box);
+      this.heap.track(handle);
     }
-    // a tensor of another backend: copied in for this call only
-    const box = new Box(t.size, 'float32', t.values);
-    this.heap.upload(box);
-    this.temporaries.push(box);
+    box.pin = this.heap.epoch;
     return box.ptr;
   }
 
-  /** A new float32 tensor of `shape` in linear memory, and the byte offset of its values. */
-  output(shape: Shape): { tensor: Tensor; ptr: number } {
+  /** A new float32 output of `shape` in linear memory, the byte offset of its values, and their count. */
+  output(shape: Shape): { record: WasmRecord; ptr: number; size: number } {
     const size = shape.reduce((p, d) => p * d, 1);
     const box = this.heap.allocate(size);
     const handle = new WasmHandle(box);
     this.heap.track(handle);
-    return { tensor: new Tensor(handle, shape, 'float32', this), ptr: box.ptr };
+    return { record: { data: handle, shape, dtype: 'float32' }, ptr: box.ptr, size };
   }
 }
 
@@ -184,7 +182,7 @@ export function disposeWasmThreads(): void {
 
 /** The process-wide 'wasm' backend, created on first use; throws saying why it cannot run here. */
 export function wasmBackend(): WasmBackend {
-  shared ??= new WasmBackend(kernelsSync(), pendingOptions);
+  shared ??= defineBackend<WasmHandle, WasmBackend>(new WasmBackend(kernelsSync(), pendingOptions));
   return shared;
 }
 

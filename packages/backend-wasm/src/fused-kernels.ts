@@ -3,76 +3,76 @@
 // allFinite, and axpby (an optimizer's update). Inputs come contiguous from @keel/tensor's ops
 // (leading axes already flattened); a layout or activation these kernels do not know runs on the
 // 'js' reference, like float64 inputs.
-import type { Attrs, KernelFn, Tensor } from '@keel/tensor';
-import { kernel } from './kernel.js';
+import type { FusedActivation } from '@keel/tensor';
+import { count, kernel, type WasmBodies, type WasmBody, type WasmRecord } from './kernel.js';
 import { Activation } from './ops.js';
 import { activationGrad, axpby, biasActivation } from './parallel-map.js';
 
 /** The code of attrs.activation, or undefined for one the kernels do not know. */
-function activationOf(attrs: Attrs): number | undefined {
-  const name = attrs.activation;
+function activationOf(attrs: { readonly activation: FusedActivation }): number | undefined {
+  const name: string = attrs.activation;
   return typeof name === 'string' && Object.hasOwn(Activation, name) ? Activation[name as keyof typeof Activation] : undefined;
 }
 
 /** act(z + bias) with bias [units] over z [..., units], or act(z). Large ones split across threads like add. */
 const biasActivationKernel = kernel('biasActivation', (backend, [z, bias], attrs) => {
   const act = activationOf(attrs);
-  const units = z.rank > 0 ? z.shape[z.rank - 1] : 1;
-  if (act === undefined || (bias !== undefined && (bias.rank !== 1 || bias.size !== units))) return undefined;
+  const units = z.shape.length > 0 ? z.shape[z.shape.length - 1] : 1;
+  if (act === undefined || (bias !== undefined && (bias.shape.length !== 1 || count(bias) !== units))) return undefined;
   const pz = backend.input(z);
   const pb = bias === undefined ? 0 : backend.input(bias);
-  const { tensor, ptr } = backend.output(z.shape);
-  if (tensor.size === 0) return tensor;
+  const { record, ptr, size } = backend.output(z.shape);
+  if (size === 0) return record;
   // without a bias the rows are one run (and 0 means none: linear memory's first bytes hold no tensor)
-  if (bias === undefined) biasActivation(backend, act, pz, 0, ptr, 1, z.size);
-  else biasActivation(backend, act, pz, pb, ptr, z.size / units, units);
-  return tensor;
+  if (bias === undefined) biasActivation(backend, act, pz, 0, ptr, 1, count(z));
+  else biasActivation(backend, act, pz, pb, ptr, count(z) / units, units);
+  return record;
 });
 
 /** dy·act′ from the activation's output y. */
 const activationGradKernel = kernel('activationGrad', (backend, [y, dy], attrs) => {
   const act = activationOf(attrs);
-  if (act === undefined || y.size !== dy.size) return undefined;
+  if (act === undefined || count(y) !== count(dy)) return undefined;
   const py = backend.input(y);
   const pdy = backend.input(dy);
-  const { tensor, ptr } = backend.output(y.shape);
-  if (tensor.size > 0) activationGrad(backend, act, py, pdy, ptr, y.size);
-  return tensor;
+  const { record, ptr, size } = backend.output(y.shape);
+  if (size > 0) activationGrad(backend, act, py, pdy, ptr, count(y));
+  return record;
 });
 
 /** Whether logits are [rows, classes] and the labels (sparse: one per row) or targets (one per logit) fit them. */
-function fits(sparse: boolean, logits: Tensor, second: Tensor): boolean {
-  return logits.rank === 2 && second.size === (sparse ? logits.shape[0] : logits.size);
+function fits(sparse: boolean, logits: WasmRecord, second: WasmRecord): boolean {
+  return logits.shape.length === 2 && count(second) === (sparse ? logits.shape[0] : count(logits));
 }
 
 /** The per-row losses (sparse: labels [rows]; dense: targets [rows, classes]) → [rows]. */
-function crossEntropyKernel(sparse: boolean): KernelFn {
+function crossEntropyKernel(sparse: boolean): WasmBody<'sparseSoftmaxCrossEntropy' | 'softmaxCrossEntropy'> {
   return kernel(sparse ? 'sparseSoftmaxCrossEntropy' : 'softmaxCrossEntropy', (backend, [logits, second]) => {
     if (!fits(sparse, logits, second)) return undefined;
     const [rows, classes] = logits.shape;
     const px = backend.input(logits);
     const ps = backend.input(second);
-    const { tensor, ptr } = backend.output([rows]);
-    if (rows === 0) return tensor;
-    if (sparse) backend.kernels.sparseSoftmaxCrossEntropy(px, ps, ptr, rows, classes);
-    else backend.kernels.softmaxCrossEntropy(px, ps, ptr, rows, classes);
-    return tensor;
+    const { record, ptr } = backend.output([rows]);
+    if (rows === 0) return record;
+    if (sparse) backend.wasm.sparseSoftmaxCrossEntropy(px, ps, ptr, rows, classes);
+    else backend.wasm.softmaxCrossEntropy(px, ps, ptr, rows, classes);
+    return record;
   });
 }
 
 /** Their gradients with respect to the logits, scaled by dy [rows] → [rows, classes]. */
-function crossEntropyGradKernel(sparse: boolean): KernelFn {
+function crossEntropyGradKernel(sparse: boolean): WasmBody<'sparseSoftmaxCrossEntropyGrad' | 'softmaxCrossEntropyGrad'> {
   return kernel(sparse ? 'sparseSoftmaxCrossEntropyGrad' : 'softmaxCrossEntropyGrad', (backend, [logits, second, dy]) => {
-    if (!fits(sparse, logits, second) || dy.size !== logits.shape[0]) return undefined;
+    if (!fits(sparse, logits, second) || count(dy) !== logits.shape[0]) return undefined;
     const [rows, classes] = logits.shape;
     const px = backend.input(logits);
     const ps = backend.input(second);
     const pdy = backend.input(dy);
-    const { tensor, ptr } = backend.output(logits.shape);
-    if (tensor.size === 0) return tensor;
-    if (sparse) backend.kernels.sparseSoftmaxCrossEntropyGrad(px, ps, pdy, ptr, rows, classes);
-    else backend.kernels.softmaxCrossEntropyGrad(px, ps, pdy, ptr, rows, classes);
-    return tensor;
+    const { record, ptr, size } = backend.output(logits.shape);
+    if (size === 0) return record;
+    if (sparse) backend.wasm.sparseSoftmaxCrossEntropyGrad(px, ps, pdy, ptr, rows, classes);
+    else backend.wasm.softmaxCrossEntropyGrad(px, ps, pdy, ptr, rows, classes);
+    return record;
   });
 }
 
@@ -82,9 +82,9 @@ function crossEntropyGradKernel(sparse: boolean): KernelFn {
  */
 const allFiniteKernel = kernel('allFinite', (backend, [x]) => {
   const px = backend.input(x);
-  const { tensor, ptr } = backend.output([]);
-  backend.kernels.allFinite(px, ptr, x.size);
-  return tensor;
+  const { record, ptr } = backend.output([]);
+  backend.wasm.allFinite(px, ptr, count(x));
+  return record;
 });
 
 /**
@@ -92,15 +92,15 @@ const allFiniteKernel = kernel('allFinite', (backend, [x]) => {
  * ones split across threads like add; the bits are the reference's on any number of threads.
  */
 const axpbyKernel = kernel('axpby', (backend, [x, y], attrs) => {
-  if (x.size !== y.size) return undefined;
+  if (count(x) !== count(y)) return undefined;
   const px = backend.input(x);
   const py = backend.input(y);
-  const { tensor, ptr } = backend.output(x.shape);
-  if (tensor.size > 0) axpby(backend, px, py, ptr, x.size, attrs.a as number, attrs.b as number);
-  return tensor;
+  const { record, ptr, size } = backend.output(x.shape);
+  if (size > 0) axpby(backend, px, py, ptr, count(x), attrs.a, attrs.b);
+  return record;
 });
 
-export const fusedKernels: Record<string, KernelFn> = {
+export const fusedKernels: WasmBodies = {
   biasActivation: biasActivationKernel,
   activationGrad: activationGradKernel,
   sparseSoftmaxCrossEntropy: crossEntropyKernel(true),

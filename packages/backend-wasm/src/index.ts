@@ -2,7 +2,7 @@ export { wasmPlugin, installWasmBackend, wasmReady, wasmThreads } from './plugin
 export { WasmBackend, wasmBackend, configureWasmBackend, setWasmThreads, disposeWasmThreads, type WasmBackendOptions, type WasmThreadInfo } from './backend.js';
 export { threadsUnavailableReason as wasmThreadsUnavailableReason } from './thread-support.js';
 export type { MemoryStats } from './memory.js';
-export { wasmKernels } from './kernels.js';
+export { wasmOps } from './kernels.js';
 export { unavailableReason as wasmUnavailableReason, type LoadedKernels } from './module.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
 

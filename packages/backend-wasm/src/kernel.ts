@@ -1,37 +1,34 @@
-import { tensorPlugin, type Attrs, type KernelFn, type Tensor } from '@keel/tensor';
-import { wasmBackend, type WasmBackend } from './backend.js';
+import type { AttrsOf, InputsOf, Kernel, KernelTable, OpName, StorageRecord } from '@keel/tensor';
+import type { WasmBackend } from './backend.js';
+import type { WasmHandle } from './memory.js';
 
-// How a 'wasm' kernel runs: float32 inputs in WebAssembly, anything else on the 'js' reference.
+// How a 'wasm' kernel runs: float32 inputs (the backend's `dtypes`) in WebAssembly; anything else,
+// and any case a body leaves out, on the 'js' fallback by @keel/tensor's one rule.
 
-const jsKernels = new Map<string, KernelFn>(tensorPlugin.provides.kernel.map((entry) => [entry.id, entry.run]));
+/** A tensor as a 'wasm' kernel sees it: the handle of its block, its shape and dtype. */
+export type WasmRecord = StorageRecord<WasmHandle>;
 
-/** Runs the 'js' reference kernel and moves its result to the 'wasm' backend (float64, unusual layouts). */
-export function reference(op: string, inputs: readonly Tensor[], attrs: Attrs): Tensor {
-  const run = jsKernels.get(op);
-  if (run === undefined) throw new Error(`wasm backend: no 'js' kernel '${op}' to fall back on`);
-  return run(inputs, attrs).to(wasmBackend());
+/** A kernel's body, given the backend; undefined for a layout it does not handle (the fallback runs it). */
+export type WasmBody<Op extends OpName> = (backend: WasmBackend, inputs: InputsOf<Op, WasmRecord>, attrs: AttrsOf<Op>) => WasmRecord | undefined;
+
+export type WasmBodies = { readonly [Op in OpName]?: WasmBody<Op> };
+
+/** The body of `op`'s kernel (the op names it, for its types). */
+export function kernel<Op extends OpName>(_op: Op, body: WasmBody<Op>): WasmBody<Op> {
+  return body;
 }
 
-const allFloat32 = (inputs: readonly Tensor[]): boolean => inputs.every((t) => t.dtype === 'float32');
+/** The number of values of a record. */
+export const count = (r: WasmRecord): number => r.data.box.size;
 
-/** Runs `body` as one kernel call: inputs pinned while it runs, temporaries freed after. */
-export function call(body: (backend: WasmBackend) => Tensor): Tensor {
-  const backend = wasmBackend();
-  backend.begin();
-  try {
-    return body(backend);
-  } finally {
-    backend.end();
+/** The kernels of `backend`: each body run as one kernel call (the blocks it reads pinned while it runs). */
+export function bindKernels(backend: WasmBackend, bodies: WasmBodies): KernelTable<WasmHandle> {
+  const bound: Record<string, Kernel<OpName, WasmHandle>> = {};
+  for (const [op, body] of Object.entries(bodies) as [OpName, WasmBody<OpName>][]) {
+    bound[op] = (inputs, attrs) => {
+      backend.begin();
+      return body(backend, inputs, attrs);
+    };
   }
-}
-
-/**
- * A kernel that runs in WebAssembly for float32 inputs and on the 'js' reference otherwise (or
- * when `body` returns undefined: a layout it does not handle).
- */
-export function kernel(op: string, body: (backend: WasmBackend, inputs: readonly Tensor[], attrs: Attrs) => Tensor | undefined): KernelFn {
-  return (inputs, attrs) => {
-    if (!allFloat32(inputs)) return reference(op, inputs, attrs);
-    return call((backend) => body(backend, inputs, attrs) ?? reference(op, inputs, attrs));
-  };
+  return bound;
 }

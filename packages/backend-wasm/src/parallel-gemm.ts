@@ -4,10 +4,8 @@
 // again. Every element of C is computed by exactly one thread, in the order the single-threaded
 // kernel uses (that order depends on k only), so threaded results are bit for bit the same.
 import type { KernelExports } from './module.js';
+import { Job } from './ops.js';
 import type { ThreadPool } from './thread-pool.js';
-
-// the job kind, as assembly/parallel.ts reads it
-const GEMM = 1;
 
 /**
  * Multiply-adds below which a product stays on one thread: waking a worker and waiting for it
@@ -41,7 +39,7 @@ export function gemm(
     return;
   }
   const job = pool.jobWords;
-  job[0] = GEMM;
+  job[0] = Job.gemm;
   job[1] = a;
   job[2] = aRow;
   job[3] = aCol;

@@ -3,15 +3,7 @@
 // whole images. Each output element is computed exactly as on one thread, so the bits are the same.
 import type { WasmBackend } from './backend.js';
 import type { Geometry } from './module.js';
-
-// job kinds, as assembly/parallel.ts reads them
-const UNARY = 2;
-const AFFINE = 3;
-const BINARY = 4;
-const WINDOW = 5;
-const BIAS_ACTIVATION = 6;
-const ACTIVATION_GRAD = 7;
-const AXPBY = 8;
+import { Job, Window } from './ops.js';
 
 /** Output floats below which a kernel stays on one thread (~20 µs of work). */
 export const MIN_SPLIT_FLOATS = 1 << 16;
@@ -39,44 +31,43 @@ function runJob(backend: WasmBackend, chunks: number, words: readonly number[], 
 
 export function unary(backend: WasmBackend, op: number, x: number, out: number, n: number): void {
   const chunks = chunksFor(backend, n, Math.ceil(n / 16));
-  if (chunks === 1) backend.kernels.unary(op, x, out, n);
-  else runJob(backend, chunks, [UNARY, op, x, out, n]);
+  if (chunks === 1) backend.wasm.unary(op, x, out, n);
+  else runJob(backend, chunks, [Job.unary, op, x, out, n]);
 }
 
 export function affine(backend: WasmBackend, x: number, out: number, n: number, scale: number, offset: number): void {
   const chunks = chunksFor(backend, n, Math.ceil(n / 16));
-  if (chunks === 1) backend.kernels.affine(x, out, n, scale, offset);
-  else runJob(backend, chunks, [AFFINE, x, out, n], [scale, offset]);
+  if (chunks === 1) backend.wasm.affine(x, out, n, scale, offset);
+  else runJob(backend, chunks, [Job.affine, x, out, n], [scale, offset]);
 }
 
 export function binary(backend: WasmBackend, op: number, a: number, aLayout: number, b: number, bLayout: number, out: number, outer: number, inner: number): void {
   const chunks = chunksFor(backend, outer * inner, outer > 1 ? outer : Math.ceil(inner / 16));
-  if (chunks === 1) backend.kernels.binary(op, a, aLayout, b, bLayout, out, outer, inner);
-  else runJob(backend, chunks, [BINARY, op, a, aLayout, b, bLayout, out, outer, inner]);
+  if (chunks === 1) backend.wasm.binary(op, a, aLayout, b, bLayout, out, outer, inner);
+  else runJob(backend, chunks, [Job.binary, op, a, aLayout, b, bLayout, out, outer, inner]);
 }
 
 /** act(z + bias) over rows × units (bias 0: none), split into whole rows, or ranges of one long row. */
 export function biasActivation(backend: WasmBackend, act: number, z: number, bias: number, out: number, rows: number, units: number): void {
   const chunks = chunksFor(backend, rows * units, rows > 1 ? rows : Math.ceil(units / 16));
-  if (chunks === 1) backend.kernels.biasActivation(act, z, bias, out, rows, units);
-  else runJob(backend, chunks, [BIAS_ACTIVATION, act, z, bias, out, rows, units]);
+  if (chunks === 1) backend.wasm.biasActivation(act, z, bias, out, rows, units);
+  else runJob(backend, chunks, [Job.biasActivation, act, z, bias, out, rows, units]);
 }
 
 export function activationGrad(backend: WasmBackend, act: number, y: number, dy: number, out: number, n: number): void {
   const chunks = chunksFor(backend, n, Math.ceil(n / 16));
-  if (chunks === 1) backend.kernels.activationGrad(act, y, dy, out, n);
-  else runJob(backend, chunks, [ACTIVATION_GRAD, act, y, dy, out, n]);
+  if (chunks === 1) backend.wasm.activationGrad(act, y, dy, out, n);
+  else runJob(backend, chunks, [Job.activationGrad, act, y, dy, out, n]);
 }
 
 /** a·x + b·y over n floats (an optimizer's update), split into ranges of elements like add. */
 export function axpby(backend: WasmBackend, x: number, y: number, out: number, n: number, a: number, b: number): void {
   const chunks = chunksFor(backend, n, Math.ceil(n / 16));
-  if (chunks === 1) backend.kernels.axpby(x, y, out, n, a, b);
-  else runJob(backend, chunks, [AXPBY, x, y, out, n], [a, b]);
+  if (chunks === 1) backend.wasm.axpby(x, y, out, n, a, b);
+  else runJob(backend, chunks, [Job.axpby, x, y, out, n], [a, b]);
 }
 
-/** The window kernels of assembly/parallel.ts (word 1 of a WINDOW job). */
-export const Window = { im2col: 0, col2im: 1, maxPool: 2, avgPool: 3, maxPoolGrad: 4, avgPoolGrad: 5 } as const;
+export { Window };
 
 /**
  * A window kernel over `geometry` with up to three pointers (its inputs, then its output; 0 for
@@ -85,11 +76,11 @@ export const Window = { im2col: 0, col2im: 1, maxPool: 2, avgPool: 3, maxPoolGra
 export function window(backend: WasmBackend, which: number, pointers: readonly [number, number, number], geometry: Geometry, floats: number): void {
   const chunks = chunksFor(backend, floats, geometry[0]);
   if (chunks > 1) {
-    runJob(backend, chunks, [WINDOW, which, ...pointers, ...geometry]);
+    runJob(backend, chunks, [Job.window, which, ...pointers, ...geometry]);
     return;
   }
   const [p0, p1, p2] = pointers;
-  const k = backend.kernels;
+  const k = backend.wasm;
   if (which === Window.im2col) k.im2col(p0, p1, ...geometry);
   else if (which === Window.col2im) k.col2im(p0, p1, ...geometry);
   else if (which === Window.maxPool || which === Window.avgPool) k.pool(which - Window.maxPool, p0, p1, ...geometry);

@@ -1,7 +1,6 @@
 import { defaultRegistry, definePlugin, type IdKeys, type Registry } from '@keel/registry';
 import { installTensorPlugin, type BackendEntry } from '@keel/tensor';
 import { configureWasmBackend, setWasmThreads, wasmBackend, wasmBackendCreated, type WasmBackendOptions, type WasmThreadInfo } from './backend.js';
-import { wasmKernels } from './kernels.js';
 import { loadKernels } from './module.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
@@ -17,11 +16,11 @@ declare module '@keel/registry' {
   interface RegisteredIds extends IdKeys<'backend', typeof wasmBackendEntry.id> {}
 }
 
-/** @keel/backend-wasm's plugin: the 'wasm' backend and its kernels. Installing it registers nothing else. */
+/** @keel/backend-wasm's plugin: the 'wasm' backend (its kernels come with it: `WasmBackend.kernels`). Installing it registers nothing else. */
 export const wasmPlugin = definePlugin({
   name: PACKAGE_NAME,
   version: VERSION,
-  provides: { backend: [wasmBackendEntry], kernel: wasmKernels },
+  provides: { backend: [wasmBackendEntry] },
 });
 
 /**

@@ -1,20 +1,19 @@
 import { defaultRegistry } from '@keel/registry';
-import { conformanceCases, engine, getBackend, runConformance, setBackend } from '@keel/tensor';
+import { engine, setBackend } from '@keel/tensor';
+import { runConformance } from '@keel/testkit';
+import { testBackend } from '@keel/testkit/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installWasmBackend, wasmKernels } from '../src/index.js';
+import { installWasmBackend, wasmOps } from '../src/index.js';
 
-beforeAll(() => {
-  installWasmBackend(defaultRegistry);
-});
+const install = (): void => void installWasmBackend(defaultRegistry);
+
+// the public backend harness: the contract (ownership rule, definition, await t.data()) and every
+// conformance case, values within float32 tolerance of 'js', gradients vs 'js' and finite differences
+testBackend('wasm', { install });
+
+beforeAll(install);
 
 describe("runConformance('wasm')", () => {
-  it('passes every case: values within float32 tolerance of js, gradients vs js and finite differences', () => {
-    const results = runConformance('wasm');
-    expect(results.length).toBe(conformanceCases.length);
-    expect(results.filter((r) => !r.ok).map((r) => r.message)).toEqual([]);
-    expect(getBackend()).toBe('js');
-  });
-
   it('passes with other seeds too', () => {
     for (const seed of [2, 3, 17]) {
       const failed = runConformance('wasm', { seed }).filter((r) => !r.ok);
@@ -38,7 +37,7 @@ describe("runConformance('wasm')", () => {
       for (const op of ['gather', 'prod', 'argmax', 'where']) {
         expect(engine.kernel(op).backend, op).toBe('js');
       }
-      expect(wasmKernels.length).toBeGreaterThan(40);
+      expect(wasmOps.length).toBeGreaterThan(40);
     } finally {
       setBackend('js');
     }

@@ -1,6 +1,6 @@
 import type { Registry } from '@keel/registry';
 import { checkReference } from './fields.js';
-import { engine, formatShape, ShapeError, withScope, type DType, type Random, type Tensor } from '@keel/tensor';
+import { formatShape, keep, ShapeError, withScope, type DType, type Random, type Tensor } from '@keel/tensor';
 
 /** JSON-compatible values a layer's config may hold. */
 export type ConfigValue = string | number | boolean | null | readonly ConfigValue[] | { readonly [key: string]: ConfigValue };
@@ -137,12 +137,12 @@ export abstract class Layer {
   /**
    * Registers a trainable parameter under a local name (full name: `layer/local`). Parameters and
    * buffers outlive any allocation scope they are made in (a model built lazily inside `tidy` or
-   * a training step): their storage escapes it.
+   * a training step): `keep` takes them out of it.
    */
   protected addParam(localName: string, value: Tensor): Tensor {
     value.name = `${this.label}/${localName}`;
     value.requiresGrad = true;
-    engine.escapeAllocation(value.handle);
+    keep(value);
     this.ownParams.set(localName, value);
     return value;
   }
@@ -155,7 +155,7 @@ export abstract class Layer {
 
   protected addBuffer(localName: string, value: Tensor): Tensor {
     value.name = `${this.label}/${localName}`;
-    engine.escapeAllocation(value.handle);
+    keep(value);
     this.ownBuffers.set(localName, value);
     return value;
   }

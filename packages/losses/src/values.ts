@@ -4,7 +4,7 @@ import type { Tensor } from '@keel/tensor';
 
 /** The first element failing `test`, with its flat position. */
 export function findValue(t: Tensor, test: (value: number) => boolean): { value: number; index: number } | undefined {
-  const values = t.values;
+  const values = t.borrowValues();
   for (let i = 0; i < values.length; i++) if (test(values[i])) return { value: values[i], index: i };
   return undefined;
 }
@@ -12,7 +12,7 @@ export function findValue(t: Tensor, test: (value: number) => boolean): { value:
 export function valueRange(t: Tensor): { min: number; max: number } {
   let min = Infinity;
   let max = -Infinity;
-  for (const v of t.values) {
+  for (const v of t.borrowValues()) {
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -23,7 +23,7 @@ export function valueRange(t: Tensor): { min: number; max: number } {
 export function everyRow(t: Tensor, test: (row: ArrayLike<number>) => boolean): boolean {
   if (t.rank === 0) return false;
   const width = t.shape[t.rank - 1];
-  const values = t.values;
+  const values = t.borrowValues();
   if (width === 0) return false;
   for (let start = 0; start < values.length; start += width) {
     if (!test(values.subarray(start, start + width))) return false;

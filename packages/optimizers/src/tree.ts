@@ -32,7 +32,7 @@ export function zerosLikeParams(params: Params): Record<string, Tensor> {
 /** Whether every value of every tensor is finite (no NaN, no ±Infinity). */
 export function allFinite(tensors: Params): boolean {
   for (const name of Object.keys(tensors)) {
-    for (const v of tensors[name].values) if (!Number.isFinite(v)) return false;
+    for (const v of tensors[name].borrowValues()) if (!Number.isFinite(v)) return false;
   }
   return true;
 }

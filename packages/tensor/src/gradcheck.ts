@@ -1,6 +1,6 @@
 import { valueAndGrad } from './autograd/functional.js';
 import { noGrad } from './autograd/mode.js';
-import { mul } from './ops/binary.js';
+import { mul } from './ops/elementwise.js';
 import { normal } from './ops/creation.js';
 import { cast } from './ops/layout.js';
 import { sum } from './ops/reduce.js';
@@ -51,7 +51,7 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly T
   let worst: GradcheckWorst | undefined;
   let worstExcess = -Infinity;
   for (let k = 0; k < xs.length; k++) {
-    const base = xs[k].data() as Float64Array;
+    const base = xs[k].dataSync() as Float64Array;
     const analytic = cast(grads[k], 'float64').values;
     for (let i = 0; i < base.length; i++) {
       const evaluate = (delta: number): number => {

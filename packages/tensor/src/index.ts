@@ -10,11 +10,17 @@ export { grad, valueAndGrad, type ValueAndGrad } from './autograd/functional.js'
 export { defineOp, type BackwardArgs, type OpDefinition } from './autograd/define-op.js';
 export type { GradNode } from './autograd/node.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckWorst } from './gradcheck.js';
-export { conformanceCases, runConformance, type ConformanceCase, type ConformanceOptions, type ConformanceResult } from './conformance.js';
 export { tidy, openAllocationScope } from './tidy.js';
-export { AllocationScope } from './allocation-scope.js';
-export { engine, type Engine, type OpEvent, type OpHook } from './engine.js';
-export type { Attrs, Backend, BackendEntry, KernelEntry, KernelFn } from './backend/backend.js';
+export { AllocationScope, keep } from './allocation-scope.js';
+export { Storage } from './storage.js';
+export { engine, type Engine, type OpEvent, type OpHook, type ResolvedKernel } from './engine.js';
+export { defineBackend, kernelEntries, type Backend, type BackendEntry, type KernelEntry } from './backend/backend.js';
+export type { AnyKernel, Attrs, AttrsOf, HostRecord, InputsOf, Kernel, KernelTable, StorageRecord } from './kernel.js';
+export {
+  BINARY_OPS, FUSED_ACTIVATIONS, OP_NAMES, OP_SIGNATURES, REDUCE_OPS, UNARY_OPS, WINDOW_OPS, isOpName,
+  type AttrType, type BinaryOp, type OpName, type OpSignature, type ReduceOp, type UnaryOp, type WindowOp,
+} from './op-signatures.js';
+export { jsKernels, type CompleteKernelTable } from './kernels/js/index.js';
 export { jsBackend } from './backend/js-backend.js';
 export { setBackend, getBackend, listBackends, bestBackend, backendUnavailableReason, useRegistry } from './backends.js';
 export { tensorPlugin, installTensorPlugin } from './plugin.js';

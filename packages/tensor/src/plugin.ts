@@ -1,7 +1,6 @@
 import { definePlugin, type IdKeys, type Registry } from '@keel/registry';
-import type { BackendEntry } from './backend/backend.js';
+import { kernelEntries, type BackendEntry } from './backend/backend.js';
 import { jsBackend } from './backend/js-backend.js';
-import { jsKernels } from './kernels/js/index.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
 const jsBackendEntry = {
@@ -20,7 +19,7 @@ declare module '@keel/registry' {
 export const tensorPlugin = definePlugin({
   name: PACKAGE_NAME,
   version: VERSION,
-  provides: { backend: [jsBackendEntry], kernel: jsKernels },
+  provides: { backend: [jsBackendEntry], kernel: kernelEntries(jsBackend) },
 });
 
 /** Declares the 'backend' kind and installs the 'js' backend into a registry (idempotent). */

@@ -1,21 +1,21 @@
-import { AllocationScope } from './allocation-scope.js';
-import { engine } from './engine.js';
+import { AllocationScope, openScopes } from './allocation-scope.js';
 
 /**
  * Opens an allocation scope: tensors allocated from now on are freed by `scope.close(keep)`.
  * For work that awaits in between, `pause()` the scope across the await (`paused = true/false`).
  */
 export function openAllocationScope(): AllocationScope {
-  const scope = new AllocationScope(engine.allocationScopes);
-  engine.allocationScopes.push(scope);
+  const scope = new AllocationScope();
+  openScopes.push(scope);
   return scope;
 }
 
 /**
- * Runs `fn` and frees every tensor it allocated except those in its result (a tensor, or arrays /
- * objects / Maps of them) and storage it assigned into longer-lived tensors — like TensorFlow.js's
- * `tf.tidy`. On a backend with its own memory (wasm) a loop of steps then reuses the same blocks
- * instead of waiting for the garbage collector; on 'js' and 'native' it costs nothing.
+ * Runs `fn` and releases every tensor it allocated except those in its result (a tensor, or arrays /
+ * objects / Maps of them) — like TensorFlow.js's `tf.tidy`. Storage assigned into longer-lived
+ * tensors, shared by views or whose values were handed out stays (src/storage.ts states the rule).
+ * On a backend with its own memory (wasm, native's pool) a loop of steps then reuses the same
+ * blocks instead of waiting for the garbage collector; on 'js' it costs nothing.
  *
  * If `fn` throws, nothing is freed (an error handler may still read the tensors). `fn` must be
  * synchronous: use `openAllocationScope` and pause it across awaits.

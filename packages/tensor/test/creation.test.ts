@@ -56,11 +56,14 @@ describe('tensor()', () => {
     expect(tensor([1]).requiresGrad).toBe(false);
   });
 
-  it('data() is a copy, values is the storage', () => {
+  it('dataSync() and await data() are copies, values is the storage', async () => {
     const t = tensor([1, 2]);
-    const copy = t.data();
+    const copy = t.dataSync();
     copy[0] = 9;
-    expect(t.values[0]).toBe(1);
+    const later = await t.data();
+    later[1] = 9;
+    expect(Array.from(t.values)).toEqual([1, 2]);
+    expect(t.values).toBe(t.values);
   });
 
   it('toString shows name, shape, dtype and small values', () => {

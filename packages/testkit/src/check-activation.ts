@@ -17,7 +17,7 @@ export interface ActivationCheckOptions {
 /** Random float64 points, nudged away from the activation's kinks so derivatives exist. */
 function pointsAwayFromKinks(activation: Activation, shape: number[], seed: number): Tensor {
   const x = normal(shape, 0, 2, { seed, dtype: 'float64' });
-  const values = x.data();
+  const values = x.dataSync();
   for (let i = 0; i < values.length; i++) {
     for (const kink of activation.kinks) if (Math.abs(values[i] - kink) < 0.05) values[i] = kink + 0.1;
   }
@@ -59,7 +59,7 @@ export function checkActivation(id: string, options: ActivationCheckOptions & En
   results.push(
     attempt('inputs are never mutated', () => {
       const x = normal([3, 5], 0, 3, { seed: seed + 1 }).requireGrad();
-      const before = x.data();
+      const before = x.dataSync();
       sum(activation.apply(x)).backward();
       const { error, index } = maxRelativeDifference(x.values, before);
       return error === 0 ? 'the input is unchanged' : { check: 'no mutation', ok: false, message: `input element ${index} changed from ${before[index]} to ${x.values[index]}` };

@@ -74,7 +74,7 @@ export function checkLayer(createLayer: () => Layer, options: LayerCheckOptions)
   results.push(
     attempt('inputs are never mutated', () => {
       const input = x.detach().requireGrad();
-      const before = input.data();
+      const before = input.dataSync();
       projected(input).backward();
       const { error, index } = maxRelativeDifference(input.values, before);
       return error === 0 ? 'the input is unchanged' : { check: 'no mutation', ok: false, message: `input element ${index} changed` };
@@ -134,8 +134,8 @@ export function checkLayer(createLayer: () => Layer, options: LayerCheckOptions)
 
   results.push(
     attempt('seeded determinism', () => {
-      const a = [...modelOf(createLayer, options, registry, seed).parameters().values()].map((p) => p.data());
-      const b = [...modelOf(createLayer, options, registry, seed).parameters().values()].map((p) => p.data());
+      const a = [...modelOf(createLayer, options, registry, seed).parameters().values()].map((p) => p.dataSync());
+      const b = [...modelOf(createLayer, options, registry, seed).parameters().values()].map((p) => p.dataSync());
       const same = a.every((values, k) => maxRelativeDifference(values, b[k]).error === 0);
       return same ? 'the same seed gives the same parameters' : { check: 'determinism', ok: false, message: 'two builds with one seed differ' };
     }),

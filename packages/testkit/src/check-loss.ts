@@ -39,7 +39,7 @@ function predictionsFor(expects: string, batch: number, width: number, seed: num
   const raw = normal([batch, width], 0, 1.5, { seed, dtype: 'float64' });
   if (expects !== 'probabilities') return raw;
   // rows of a softmax, strictly inside (0, 1)
-  const values = raw.data();
+  const values = raw.dataSync();
   for (let r = 0; r < batch; r++) {
     let total = 0;
     for (let c = 0; c < width; c++) total += (values[r * width + c] = Math.exp(values[r * width + c]));

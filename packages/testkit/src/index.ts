@@ -10,5 +10,9 @@ export { formatConfig } from './format-config.js';
 export { registryWith, type EntrySource } from './registry-with.js';
 export { formatReport, type CheckReport, type CheckResult } from './report.js';
 export { maxRelativeDifference, numericGradient } from './numeric.js';
-export { checkMatmulAgainstJs, compareValues, MATMUL_CHECK_SIZES, onBackend, sgdTrajectory, type MatmulCheck } from './check-backend.js';
+export {
+  backendContract, checkBackend, checkMatmulAgainstJs, compareValues, MATMUL_CHECK_SIZES, onBackend, selectedCases, sgdTrajectory, type BackendCheckOptions, type MatmulCheck,
+} from './check-backend.js';
+export { conformanceCases, runConformance, runConformanceCase, type ConformanceCase, type ConformanceOptions, type ConformanceResult } from './conformance.js';
+export { camelCase, cEnumCodes, constantCodes, opCodeDrift } from './op-codes.js';
 export { VERSION } from './version.js';

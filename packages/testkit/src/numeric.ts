@@ -24,7 +24,7 @@ export function allFinite(values: ArrayLike<number>): number {
  * perturbing its values in place (and restoring them).
  */
 export function numericGradient(target: Tensor, indices: readonly number[], loss: () => number, eps = 1e-6): number[] {
-  const original = target.data();
+  const original = target.dataSync();
   const at = (i: number, delta: number): number => {
     const shifted = original.slice();
     shifted[i] += delta;

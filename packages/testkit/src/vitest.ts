@@ -3,9 +3,11 @@ import type { Layer, LayerConfig } from '@keel/layers';
 import type { LossConfig } from '@keel/losses';
 import type { GradientTransformation, OptimizerConfig } from '@keel/optimizers';
 import type { Plugin, Registry } from '@keel/registry';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { callSite, checkFailure } from './call-site.js';
 import { checkActivationEntry } from './check-activation-entry.js';
+import { backendContract, selectedCases, type BackendCheckOptions } from './check-backend.js';
+import { runConformanceCase } from './conformance.js';
 import { checkActivation, type ActivationCheckOptions } from './check-activation.js';
 import { checkLayer, type LayerCheckOptions } from './check-layer.js';
 import { checkLossEntry } from './check-loss-entry.js';
@@ -250,4 +252,38 @@ export function testLayer(first: Source | (() => Layer), second: string | LayerC
       return checkLayer(() => registry.resolve('layer', id).create(config), { ...checks, registry });
     }, site);
   }
+}
+
+/** Options of `testBackend`: the checks', plus how to install the backend and when to skip it. */
+export interface BackendTestOptions extends BackendCheckOptions {
+  /** Installs the backend into the engine's registry before the tests run (e.g. `() => installWasmBackend()`). */
+  readonly install?: () => void;
+  /** Why the backend cannot run here (its tests are then skipped, saying so), or undefined. */
+  readonly skip?: string;
+}
+
+/**
+ * Registers vitest tests for a tensor backend — the public harness a third-party backend runs, and
+ * the one 'js', 'wasm' and 'native' run: the backend contract (valid definition, the ownership
+ * rule's guarantees, `await t.data()`), then one test per conformance case, each against the 'js'
+ * reference and finite differences. Call it at the top level of a test file:
+ * `testBackend('mygpu', { install: () => installMyGpu(defaultRegistry) })`.
+ */
+export function testBackend(name: string, options: BackendTestOptions = {}): void {
+  const title = options.skip === undefined ? `backend '${name}'` : `backend '${name}' — skipped: ${options.skip}`;
+  describe.skipIf(options.skip !== undefined)(title, () => {
+    if (options.install !== undefined) beforeAll(options.install);
+    for (const { check, run } of backendContract) {
+      it(check, async () => {
+        await run(name);
+      });
+    }
+    if (options.conformance === false) return;
+    for (const c of selectedCases(options)) {
+      it(`conformance: ${c.name}`, () => {
+        const result = runConformanceCase(c, name, options);
+        expect(result.ok, result.message).toBe(true);
+      });
+    }
+  });
 }

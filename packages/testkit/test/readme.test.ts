@@ -6,32 +6,42 @@ import { createActivation, varianceGain, type ActivationEntry } from '@keel/acti
 import { Dense, layersPlugin } from '@keel/layers';
 import { meanPerExample, reduce, withDefaults, type LossOptions, type LossSpec, type Reduction } from '@keel/losses';
 import { adam, chain, clipByGlobalNorm, scaleByLearningRate, scaleByMomentum, type OptimizerConfig, type OptimizerSpec, type Schedule } from '@keel/optimizers';
-import { declareOption, definePlugin, optionField } from '@keel/registry';
-import { abs, add, affine, div, mul, noGrad, sin, softplus, square, sub, sum, tensor, type Tensor } from '@keel/tensor';
+import { declareOption, defaultRegistry, definePlugin, optionField } from '@keel/registry';
+import { abs, add, affine, div, installTensorPlugin, mul, noGrad, sin, softplus, square, sub, sum, tensor, type Tensor } from '@keel/tensor';
 import { describe, expect, it } from 'vitest';
 import * as testkit from '../src/index.js';
 import {
+  backendContract,
+  camelCase,
+  cEnumCodes,
   checkActivation,
   checkActivationEntry,
   checkLayer,
   checkLoss,
+  checkBackend,
   checkLossEntry,
   checkMatmulAgainstJs,
   checkOptimizer,
   checkOptimizerEntry,
   compareValues,
+  conformanceCases,
+  constantCodes,
   formatConfig,
   formatReport,
   MATMUL_CHECK_SIZES,
   maxRelativeDifference,
   numericGradient,
   onBackend,
+  opCodeDrift,
   registryWith,
+  runConformance,
+  runConformanceCase,
+  selectedCases,
   sgdTrajectory,
   VERSION,
 } from '../src/index.js';
 import * as vitestHelpers from '../src/vitest.js';
-import { testActivation, testLayer, testLoss, testOptimizer } from '../src/vitest.js';
+import { testActivation, testBackend, testLayer, testLoss, testOptimizer } from '../src/vitest.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -179,7 +189,34 @@ describe('README: checks as functions', () => {
   });
 });
 
+// Checks for a backend
+testBackend('js', { install: () => installTensorPlugin(defaultRegistry), only: /^matmul/ });
+
 describe('README: checks for a backend', () => {
+  it('checkBackend, backendContract, selectedCases', async () => {
+    const backendReport = await checkBackend('js', { only: /^matmul/ });
+    const contractChecks = backendContract.map((c) => c.check);
+    const matmulCases = selectedCases({ only: /^matmul/ }).map((c) => c.name); // ['matmul 5x7x3', ...]
+    expect(backendReport.ok, formatReport(backendReport)).toBe(true);
+    expect(backendReport.results.length).toBe(contractChecks.length + matmulCases.length);
+    expect(matmulCases[0]).toBe('matmul 5x7x3');
+  });
+
+  it('runConformance, runConformanceCase, conformanceCases', () => {
+    const failures = runConformance('js', { only: /^matmul/, gradients: false }).filter((r) => !r.ok); // []
+    const firstCase = runConformanceCase(conformanceCases[0], 'js');
+    expect(failures).toEqual([]);
+    expect(firstCase.ok, firstCase.message).toBe(true);
+  });
+
+  it('opCodeDrift, cEnumCodes, constantCodes, camelCase', () => {
+    const cCodes = cEnumCodes('enum { NEG, ABS, UNARY_COUNT };', 'NEG'); // { neg: 0, abs: 1 }
+    const asCodes = constantCodes('const NEG = 0;\nconst ABS = 1;', 'NEG'); // { neg: 0, abs: 1 }
+    const drift = opCodeDrift('unary', asCodes, cCodes, ['neg', 'abs']); // []
+    const opName = camelCase('MAX_POOL_GRAD'); // 'maxPoolGrad'
+    expect([cCodes, asCodes, drift, opName]).toEqual([{ neg: 0, abs: 1 }, { neg: 0, abs: 1 }, [], 'maxPoolGrad']);
+  });
+
   it('checkMatmulAgainstJs, onBackend, sgdTrajectory, compareValues', () => {
     const backend = 'js'; // your backend's name, as registered: 'webgpu'
     for (const [m, k, n] of MATMUL_CHECK_SIZES) {

@@ -39,7 +39,7 @@ function layersOf(model: Module): readonly LayerLike[] | undefined {
 
 /** The example (row along the first axis) holding the first non-finite value of `t`, and that value. */
 function firstBadExample(t: Tensor): { row: number; value: number } | undefined {
-  const found = nonFiniteIn(t.values);
+  const found = nonFiniteIn(t.borrowValues());
   if (found === undefined) return undefined;
   const perExample = t.shape.length === 0 ? 1 : t.size / Math.max(t.shape[0], 1);
   return { row: Math.floor(found.index / Math.max(perExample, 1)), value: found.value };
@@ -61,14 +61,14 @@ function layerCause(layer: LayerLike, input: Tensor): string {
   const label = `layer '${layer.name ?? '?'}'${layer.type === undefined ? '' : ` (${layer.type})`}`;
   let largest: { name: string; value: number } | undefined;
   for (const [name, p] of layer.parameters()) {
-    const bad = nonFiniteIn(p.values);
+    const bad = nonFiniteIn(p.borrowValues());
     if (bad !== undefined) {
       return `${label}: its parameter ${name} holds ${bad.value} at index ${bad.index}; the model's weights are broken: load an earlier checkpoint or retrain`;
     }
-    for (const v of p.values) if (largest === undefined || Math.abs(v) > Math.abs(largest.value)) largest = { name, value: v };
+    for (const v of p.borrowValues()) if (largest === undefined || Math.abs(v) > Math.abs(largest.value)) largest = { name, value: v };
   }
   let largestInput = 0;
-  for (const v of input.values) largestInput = Math.max(largestInput, Math.abs(v));
+  for (const v of input.borrowValues()) largestInput = Math.max(largestInput, Math.abs(v));
   const weight = largest === undefined ? '' : `its largest weight is ${largest.name} = ${largest.value.toPrecision(3)}, `;
   return (
     `${label} made it from finite inputs and finite weights (${weight}its largest input ${largestInput.toPrecision(3)}): ` +

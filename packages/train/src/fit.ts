@@ -108,6 +108,8 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
   let optState = (options.optimizerState as OptState | undefined) ?? optimizer.transformation.init(paramRecord);
   // a state that cannot be saved (a function, a bigint) is named now, not at the first save an epoch later
   if (options.optimizerState === undefined) checkStateSavable(optState, optimizer.label, 'init()');
+  // State fit made (not the caller's): each step's scope releases what the next state no longer holds.
+  let ownState = options.optimizerState === undefined;
   state.optimizer = { id: optimizer.id, config: optimizer.config, state: optState };
   const guard = options.guard !== false;
   if (guard) {
@@ -141,8 +143,10 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
       }
       state.learningRate = nextLearningRate(batchIndex);
       // The step's intermediates are freed when it is over (not when the GC gets to them), so a
-      // backend with its own memory reuses the same blocks every step. Kept: the optimizer state.
+      // backend with its own memory reuses the same blocks every step. Kept: the new optimizer
+      // state; released with the step: the previous state, once it is fit's own.
       const scope = openAllocationScope();
+      if (ownState) scope.adopt(optState, paramRecord);
       try {
         for (const p of params.values()) p.zeroGrad();
         const output = model.apply(batch.x);
@@ -179,6 +183,7 @@ export async function fit(model: Module, data: Dataset<Example>, options: FitOpt
         throw error;
       }
       scope.close(optState);
+      ownState = true;
       // the gradients were freed with the step; the batch is the loader's, made for this step only
       for (const p of params.values()) p.zeroGrad();
       batch.x.dispose();

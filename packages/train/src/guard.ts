@@ -164,7 +164,7 @@ export function checkStep(
   batch: number,
   failing: { readonly batch?: FailingBatch; readonly learningRate?: number } = {},
 ): void {
-  const value = loss.values[0];
+  const value = loss.borrowValues()[0];
   const where = stepLabel(step, epoch, batch);
   const context: NumericsDetails = { batch, ...(failing.batch === undefined ? {} : { failingBatch: failing.batch }), ...(failing.learningRate === undefined ? {} : { learningRate: failing.learningRate }) };
   if (!Number.isFinite(value)) {
@@ -172,7 +172,7 @@ export function checkStep(
   }
   for (const [name, grad] of grads) {
     if (grad === null || allFinite(grad)) continue;
-    const found = nonFiniteIn(grad.values);
+    const found = nonFiniteIn(grad.borrowValues());
     if (found === undefined) continue;
     throw new NumericsError(
       `${where}: the gradient of ${name} (layer ${layerOf(name)}) has ${describe(found)}, while the loss was ${value}. ${stepAdvice(failing.batch)}`,
@@ -191,7 +191,7 @@ export function checkStep(
 export function checkParameters(params: ReadonlyMap<string, Tensor>, step: number, epoch: number, batch: number, learningRate: number): void {
   for (const [name, p] of params) {
     if (allFinite(p)) continue;
-    const found = nonFiniteIn(p.values);
+    const found = nonFiniteIn(p.borrowValues());
     if (found === undefined) continue;
     throw new NumericsError(
       `${stepLabel(step, epoch, batch)}: the optimizer update made ${name} (layer ${layerOf(name)}) non-finite: ${describe(found)} ` +
@@ -229,7 +229,7 @@ function* stateTensors(value: unknown, path: string): Generator<[string, Tensor 
 export function checkOptimizerState(state: unknown, when: string, step: number, epoch: number, batch?: number): void {
   for (const [name, t] of stateTensors(state, 'state')) {
     if (t instanceof Tensor && allFinite(t)) continue;
-    const found = nonFiniteIn(t instanceof Tensor ? t.values : t);
+    const found = nonFiniteIn(t instanceof Tensor ? t.borrowValues() : t);
     if (found === undefined) continue;
     const resumed = batch === undefined;
     throw new NumericsError(
@@ -249,7 +249,7 @@ export function checkOptimizerState(state: unknown, when: string, step: number, 
 export function checkInitialParameters(params: ReadonlyMap<string, Tensor>, step: number, epoch: number): void {
   for (const [name, p] of params) {
     if (allFinite(p)) continue;
-    const found = nonFiniteIn(p.values);
+    const found = nonFiniteIn(p.borrowValues());
     if (found === undefined) continue;
     throw new NumericsError(
       `before step ${step}: the parameter ${name} (layer ${layerOf(name)}) already has ${describe(found)}; ` +

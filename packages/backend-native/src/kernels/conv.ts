@@ -1,6 +1,6 @@
-import type { KernelFn, Shape } from '@keel/tensor';
+import type { Shape } from '@keel/tensor';
 import { WindowOp } from './codes.js';
-import { f32, kernel } from './kernel.js';
+import { f32, kernel, type NativeBody } from './kernel.js';
 
 /** The window geometry the conv and pooling ops pass as attrs (see @keel/tensor's windowGeometry). */
 interface Window {
@@ -22,40 +22,40 @@ function geometry(image: Shape, g: Window): Int32Array {
 const none = new Float32Array(0);
 
 export const im2colKernel = kernel('im2col', (backend, [x], attrs) => {
-  const g = attrs as unknown as Window;
+  const g = attrs;
   const [batch, , , channels] = x.shape;
-  const { tensor, values } = backend.output([batch * g.outH * g.outW, g.kernelH * g.kernelW * channels]);
+  const { record, values } = backend.output([batch * g.outH * g.outW, g.kernelH * g.kernelW * channels]);
   backend.addon.windowOp(WindowOp.im2col, f32(x), none, values, geometry(x.shape, g));
-  return tensor;
+  return record;
 });
 
 export const col2imKernel = kernel('col2im', (backend, [cols], attrs) => {
-  const image = attrs.inputShape as number[];
-  const { tensor, values } = backend.output(image);
-  backend.addon.windowOp(WindowOp.col2im, f32(cols), none, values, geometry(image, attrs as unknown as Window));
-  return tensor;
+  const image = attrs.inputShape;
+  const { record, values } = backend.output(image);
+  backend.addon.windowOp(WindowOp.col2im, f32(cols), none, values, geometry(image, attrs));
+  return record;
 });
 
-export function poolKernel(kind: 'maxPool' | 'avgPool'): KernelFn {
+export function poolKernel(kind: 'maxPool' | 'avgPool'): NativeBody<'maxPool' | 'avgPool'> {
   return kernel(kind, (backend, [x], attrs) => {
-    const g = attrs as unknown as Window;
-    const { tensor, values } = backend.output([x.shape[0], g.outH, g.outW, x.shape[3]]);
+    const g = attrs;
+    const { record, values } = backend.output([x.shape[0], g.outH, g.outW, x.shape[3]]);
     backend.addon.windowOp(WindowOp[kind], f32(x), none, values, geometry(x.shape, g));
-    return tensor;
+    return record;
   });
 }
 
 /** Each output gradient to the first maximal tap of its window. */
 export const maxPoolGradKernel = kernel('maxPoolGrad', (backend, [x, dy], attrs) => {
-  const { tensor, values } = backend.output(x.shape);
-  backend.addon.windowOp(WindowOp.maxPoolGrad, f32(dy), f32(x), values, geometry(x.shape, attrs as unknown as Window));
-  return tensor;
+  const { record, values } = backend.output(x.shape);
+  backend.addon.windowOp(WindowOp.maxPoolGrad, f32(dy), f32(x), values, geometry(x.shape, attrs));
+  return record;
 });
 
 /** Each output gradient shared equally by its window's in-image taps. */
 export const avgPoolGradKernel = kernel('avgPoolGrad', (backend, [dy], attrs) => {
-  const image = attrs.inputShape as number[];
-  const { tensor, values } = backend.output(image);
-  backend.addon.windowOp(WindowOp.avgPoolGrad, f32(dy), none, values, geometry(image, attrs as unknown as Window));
-  return tensor;
+  const image = attrs.inputShape;
+  const { record, values } = backend.output(image);
+  backend.addon.windowOp(WindowOp.avgPoolGrad, f32(dy), none, values, geometry(image, attrs));
+  return record;
 });

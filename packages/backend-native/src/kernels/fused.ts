@@ -1,8 +1,7 @@
 // The fused kernels of a training step's hot path (the 'js' references are in @keel/tensor's
 // kernels/js/fused.ts): one C pass each where the unfused step runs several ops.
-import type { KernelFn, Tensor } from '@keel/tensor';
 import { Activation } from './codes.js';
-import { f32, kernel } from './kernel.js';
+import { f32, kernel, type NativeBody, type NativeRecord } from './kernel.js';
 
 /** The C code of a fused activation; undefined (left to the reference) for any other. */
 const activationCode = (activation: unknown): number | undefined =>
@@ -12,43 +11,43 @@ const activationCode = (activation: unknown): number | undefined =>
 export const biasActivationKernel = kernel('biasActivation', (backend, [z, bias], attrs) => {
   const code = activationCode(attrs.activation);
   if (code === undefined) return undefined;
-  const { tensor, values } = backend.output(z.shape);
+  const { record, values } = backend.output(z.shape);
   backend.addon.biasActivation(code, f32(z), bias === undefined ? null : f32(bias), values);
-  return tensor;
+  return record;
 });
 
 /** dy · act'(z) from the activation's output y. */
 export const activationGradKernel = kernel('activationGrad', (backend, [y, dy], attrs) => {
   const code = activationCode(attrs.activation);
   if (code === undefined) return undefined;
-  const { tensor, values } = backend.output(y.shape);
+  const { record, values } = backend.output(y.shape);
   backend.addon.activationGrad(code, f32(y), f32(dy), values);
-  return tensor;
+  return record;
 });
 
 /** Logits as [rows, classes]; the op layer flattens leading axes, anything else goes to the reference. */
-const matrix = (logits: Tensor): { rows: number; classes: number } | undefined =>
-  logits.rank === 2 ? { rows: logits.shape[0], classes: logits.shape[1] } : undefined;
+const matrix = (logits: NativeRecord): { rows: number; classes: number } | undefined =>
+  logits.shape.length === 2 ? { rows: logits.shape[0], classes: logits.shape[1] } : undefined;
 
 /** The per-row loss, against integer labels [rows] (sparse) or targets [rows, classes]. */
-function crossEntropyKernel(sparse: boolean): KernelFn {
+function crossEntropyKernel(sparse: boolean): NativeBody<'sparseSoftmaxCrossEntropy' | 'softmaxCrossEntropy'> {
   return kernel(sparse ? 'sparseSoftmaxCrossEntropy' : 'softmaxCrossEntropy', (backend, [logits, labels]) => {
     const size = matrix(logits);
     if (size === undefined) return undefined;
-    const { tensor, values } = backend.output([size.rows]);
+    const { record, values } = backend.output([size.rows]);
     backend.addon.crossEntropy(sparse, f32(logits), f32(labels), values, size.rows, size.classes);
-    return tensor;
+    return record;
   });
 }
 
 /** The loss's gradient dlogits [rows, classes] for the upstream dy [rows]. */
-function crossEntropyGradKernel(sparse: boolean): KernelFn {
+function crossEntropyGradKernel(sparse: boolean): NativeBody<'sparseSoftmaxCrossEntropyGrad' | 'softmaxCrossEntropyGrad'> {
   return kernel(sparse ? 'sparseSoftmaxCrossEntropyGrad' : 'softmaxCrossEntropyGrad', (backend, [logits, labels, dy]) => {
     const size = matrix(logits);
     if (size === undefined) return undefined;
-    const { tensor, values } = backend.output(logits.shape);
+    const { record, values } = backend.output(logits.shape);
     backend.addon.crossEntropyGrad(sparse, f32(logits), f32(labels), f32(dy), values, size.rows, size.classes);
-    return tensor;
+    return record;
   });
 }
 
@@ -59,14 +58,14 @@ export const softmaxCrossEntropyGradKernel = crossEntropyGradKernel(false);
 
 /** A float32 scalar: 1 when every value is finite, else 0 (one value comes back, not the tensor). */
 export const allFiniteKernel = kernel('allFinite', (backend, [x]) => {
-  const { tensor, values } = backend.output([]);
+  const { record, values } = backend.output([]);
   values[0] = backend.addon.allFinite(f32(x)) ? 1 : 0;
-  return tensor;
+  return record;
 });
 
 /** a·x + b·y over two arrays of one length: an optimizer's update in one pass. */
 export const axpbyKernel = kernel('axpby', (backend, [x, y], attrs) => {
-  const { tensor, values } = backend.output(x.shape);
-  backend.addon.axpby(f32(x), f32(y), values, attrs.a as number, attrs.b as number);
-  return tensor;
+  const { record, values } = backend.output(x.shape);
+  backend.addon.axpby(f32(x), f32(y), values, attrs.a, attrs.b);
+  return record;
 });

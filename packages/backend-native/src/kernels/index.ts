@@ -1,23 +1,29 @@
-import type { KernelEntry, KernelFn } from '@keel/tensor';
-import { Binary, Unary } from './codes.js';
+import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from '@keel/tensor';
 import { avgPoolGradKernel, col2imKernel, im2colKernel, maxPoolGradKernel, poolKernel } from './conv.js';
 import { affineKernel, binaryKernel, clipKernel, unaryKernel, whereKernel } from './elementwise.js';
 import {
   activationGradKernel, allFiniteKernel, axpbyKernel, biasActivationKernel, softmaxCrossEntropyGradKernel, softmaxCrossEntropyKernel,
   sparseSoftmaxCrossEntropyGradKernel, sparseSoftmaxCrossEntropyKernel,
 } from './fused.js';
-import { reference, referenceOps } from './kernel.js';
+import type { NativeBodies, NativeBody } from './kernel.js';
 import { broadcastToKernel, castKernel, gatherGradKernel, gatherKernel, oneHotKernel, sliceKernel, transposeKernel } from './layout.js';
 import { matmulKernel } from './matmul.js';
 import { argReduceKernel, reduceKernel, softmaxKernel } from './reduce.js';
 
-/** Kernels written in C (float32; float64 inputs go to the 'js' reference). */
-const native: Record<string, KernelFn> = {
-  ...Object.fromEntries((Object.keys(Unary) as (keyof typeof Unary)[]).filter((op) => op !== 'copy').map((op) => [op, unaryKernel(op)])),
+const byOp = <Op extends string, K>(ops: readonly Op[], make: (op: Op) => K): Record<Op, K> =>
+  Object.fromEntries(ops.map((op) => [op, make(op)])) as Record<Op, K>;
+
+/**
+ * The kernels written in C, by op (float32; the engine sends float64 inputs, and the ops listed
+ * nowhere here — concat, pad, sliceGrad — to the 'js' fallback, which reads and writes the same
+ * typed arrays: no copies either way).
+ */
+export const nativeBodies: NativeBodies = {
+  ...byOp<UnaryOp, NativeBody<UnaryOp>>(UNARY_OPS, unaryKernel),
   affine: affineKernel,
   clip: clipKernel(false),
   insideRange: clipKernel(true),
-  ...Object.fromEntries((Object.keys(Binary) as (keyof typeof Binary)[]).map((op) => [op, binaryKernel(op)])),
+  ...byOp<BinaryOp, NativeBody<BinaryOp>>(BINARY_OPS, binaryKernel),
   where: whereKernel,
   sum: reduceKernel('sum'),
   prod: reduceKernel('prod'),
@@ -52,16 +58,4 @@ const native: Record<string, KernelFn> = {
 };
 
 /** Ops that run in C. */
-export const nativeOps: readonly string[] = Object.keys(native);
-
-/**
- * Every other op of the 'js' backend (concat, pad, sliceGrad) runs its
- * 'js' kernel under the 'native' name: the storage is the same kind of typed array, so the
- * result is taken over without the copy the engine's generic fallback would make.
- */
-export const sharedOps: readonly string[] = referenceOps().filter((op) => !(op in native));
-
-const shared: Record<string, KernelFn> = Object.fromEntries(sharedOps.map((op) => [op, (inputs, attrs) => reference(op, inputs, attrs)]));
-
-/** Every kernel of the 'native' backend, as registry entries. */
-export const nativeKernels: readonly KernelEntry[] = Object.entries({ ...native, ...shared }).map(([id, run]) => ({ id, backend: 'native', run }));
+export const nativeOps: readonly string[] = Object.keys(nativeBodies);

@@ -1,38 +1,32 @@
-import { tensorPlugin, type Attrs, type KernelFn, type Tensor } from '@keel/tensor';
-import { nativeBackend, type NativeBackend } from '../backend.js';
-import { storageValues, type NativeStorage } from '../storage.js';
+import type { AttrsOf, InputsOf, Kernel, KernelTable, OpName, StorageRecord, TypedArray } from '@keel/tensor';
+import type { NativeBackend } from '../backend.js';
 
-const jsKernels = new Map<string, KernelFn>(tensorPlugin.provides.kernel.map((entry) => [entry.id, entry.run]));
-
-/**
- * Runs the 'js' reference kernel of `op`. Both backends store plain typed arrays, so its result
- * becomes a 'native' tensor without a copy.
- */
-export function reference(op: string, inputs: readonly Tensor[], attrs: Attrs): Tensor {
-  const run = jsKernels.get(op);
-  if (run === undefined) throw new Error(`native backend: no 'js' kernel '${op}' to fall back on`);
-  return nativeBackend().adopt(run(inputs, attrs));
-}
-
-/** The op names of the 'js' reference kernels. */
-export const referenceOps = (): string[] => [...jsKernels.keys()];
-
-/** A kernel's float32 body; it returns undefined for a case it leaves to the reference. */
-export type NativeBody = (backend: NativeBackend, inputs: readonly Tensor[], attrs: Attrs) => Tensor | undefined;
-
-/** A kernel that runs in C for float32 inputs and on the 'js' reference otherwise (float64). */
-export function kernel(op: string, body: NativeBody): KernelFn {
-  return (inputs, attrs) => {
-    for (const t of inputs) if (t.dtype !== 'float32') return reference(op, inputs, attrs);
-    return body(nativeBackend(), inputs, attrs) ?? reference(op, inputs, attrs);
-  };
-}
+/** A tensor as a 'native' kernel sees it: its array (float32: the backend's `dtypes`), shape and dtype. */
+export type NativeRecord = StorageRecord<TypedArray>;
 
 /**
- * The values of a float32 tensor: its own storage on 'native' and 'js', a copy from other backends.
- * A 'native' tensor's array is read from its storage directly, not through `.values`, which would
- * mark it as handed out and keep `Tensor.replace` from reusing it.
+ * A kernel's body: its C call on float32 inputs (the engine sends any other dtype to the 'js'
+ * fallback), given the backend it runs on. It returns undefined for a case it leaves to the
+ * fallback (a rank or size beyond the C walk's limits).
  */
-export const f32 = (t: Tensor): Float32Array => {
-  return (t.backend === nativeBackend() ? storageValues(t.handle as NativeStorage) : t.values) as Float32Array;
-};
+export type NativeBody<Op extends OpName> = (backend: NativeBackend, inputs: InputsOf<Op, NativeRecord>, attrs: AttrsOf<Op>) => NativeRecord | undefined;
+
+/** The bodies by op. */
+export type NativeBodies = { readonly [Op in OpName]?: NativeBody<Op> };
+
+/** The body of `op`'s kernel (the op names it, for its types). */
+export function kernel<Op extends OpName>(_op: Op, body: NativeBody<Op>): NativeBody<Op> {
+  return body;
+}
+
+/** The kernels of `backend`: each body bound to it. */
+export function bindKernels(backend: NativeBackend, bodies: NativeBodies): KernelTable<TypedArray> {
+  const bound: Record<string, Kernel<OpName, TypedArray>> = {};
+  for (const [op, body] of Object.entries(bodies) as [OpName, NativeBody<OpName>][]) {
+    bound[op] = (inputs, attrs) => body(backend, inputs, attrs);
+  }
+  return bound;
+}
+
+/** The values of a float32 input, borrowed for the call. */
+export const f32 = (r: NativeRecord): Float32Array => r.data as Float32Array;

@@ -1,8 +1,8 @@
 import { engine } from '../engine.js';
 import { InternalError, ShapeError, TensorError } from '../errors.js';
 import { formatShape, shapesEqual } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { add, onesLike } from '../ops/index.js';
+import { allocate } from '../dtype.js';
+import { installBackwardPass, Tensor } from '../tensor.js';
 
 /** Inputs before the tensors computed from them (post-order DFS), limited to tensors that need gradients. */
 function topologicalOrder(root: Tensor): Tensor[] {
@@ -30,6 +30,12 @@ function topologicalOrder(root: Tensor): Tensor[] {
  * differentiating through them again would silently treat them as leaves, so it is an error.
  */
 const released = new WeakMap<Tensor, string>();
+
+/** The seed of a scalar root's backward pass: one, on the root's backend. */
+function ones(root: Tensor): Tensor {
+  const values = allocate(root.dtype, root.size).fill(1);
+  return Tensor.fromValues(values, root.shape, root.dtype, root.backend);
+}
 
 /** Reverse-mode differentiation from `root`; leaves that require gradients accumulate `.grad`. */
 export function backward(root: Tensor, seed: Tensor | undefined, options: { retainGraph?: boolean }): void {
@@ -62,7 +68,7 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
   engine.gradEnabled = false;
   engine.phase = 'backward';
   try {
-    grads.set(root, seed ?? onesLike(root));
+    grads.set(root, seed ?? ones(root));
     for (let i = order.length - 1; i >= 0; i--) {
       const tensor = order[i];
       const dy = grads.get(tensor);
@@ -70,7 +76,7 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
       grads.delete(tensor);
       const node = tensor.node;
       if (node === null) {
-        tensor.grad = tensor.grad === null ? dy : add(tensor.grad, dy);
+        tensor.grad = tensor.grad === null ? dy : engine.run('add', [tensor.grad, dy]);
         continue;
       }
       const outerScope = engine.swapScope(node.scope);
@@ -92,7 +98,7 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
         // A float32 input used with float64 values still gets a float32 gradient (and vice versa).
         const typed = grad.dtype === input.dtype ? grad : engine.run('cast', [grad], { dtype: input.dtype });
         const previous = grads.get(input);
-        grads.set(input, previous === undefined ? typed : add(previous, typed));
+        grads.set(input, previous === undefined ? typed : engine.run('add', [previous, typed]));
       }
       if (options.retainGraph !== true) {
         released.set(tensor, node.op);
@@ -104,3 +110,5 @@ export function backward(root: Tensor, seed: Tensor | undefined, options: { reta
     engine.phase = previousPhase;
   }
 }
+
+installBackwardPass(backward);

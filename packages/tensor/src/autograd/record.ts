@@ -1,4 +1,6 @@
 import { engine } from '../engine.js';
+// Whatever records a graph makes `Tensor.backward()` work: loading this loads the pass.
+import './backward.js';
 import type { Tensor } from '../tensor.js';
 import type { GradNode } from './node.js';
 

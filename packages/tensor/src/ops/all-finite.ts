@@ -6,5 +6,5 @@ import type { Tensor } from '../tensor.js';
  * values): the numerics guard runs it on every gradient of every step.
  */
 export function allFinite(x: Tensor): boolean {
-  return engine.run('allFinite', [x]).values[0] === 1;
+  return engine.run('allFinite', [x]).item() === 1;
 }

@@ -4,7 +4,7 @@ import { ShapeError, TensorError } from '../errors.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { toTensor, type TensorLike } from './convert.js';
-import { affine } from './unary.js';
+import { affine } from './elementwise.js';
 
 /**
  * a·x + b·y for two tensors of one shape, in one pass: an optimizer's update (p − lr·u, a momentum

@@ -3,7 +3,7 @@ import { engine } from '../engine.js';
 import { ShapeError } from '../errors.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { mul } from './binary.js';
+import { mul } from './elementwise.js';
 import { toTensor, type TensorLike } from './convert.js';
 import { reshapeView } from './reduce-to.js';
 import { logSoftmax } from './softmax.js';

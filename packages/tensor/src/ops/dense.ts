@@ -1,16 +1,13 @@
 import { record } from '../autograd/record.js';
 import { engine } from '../engine.js';
 import { ShapeError } from '../errors.js';
-import type { FusedActivation } from '../kernels/js/fused.js';
+import { FUSED_ACTIVATIONS, type FusedActivation } from '../op-signatures.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { toTensor, type TensorLike } from './convert.js';
 import { reshapeView } from './reduce-to.js';
 
-export type { FusedActivation } from '../kernels/js/fused.js';
-
-/** The activations `dense` fuses into its bias pass. */
-export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
+export { FUSED_ACTIVATIONS, type FusedActivation };
 
 export function isFusedActivation(id: string): id is FusedActivation {
   return (FUSED_ACTIVATIONS as readonly string[]).includes(id);

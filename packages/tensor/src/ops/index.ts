@@ -1,4 +1,4 @@
-export * from './binary.js';
+export * from './elementwise.js';
 export * from './conv.js';
 export * from './convert.js';
 export * from './creation.js';
@@ -7,7 +7,6 @@ export * from './matmul.js';
 export * from './reduce.js';
 export { sumTo } from './reduce-to.js';
 export * from './softmax.js';
-export * from './unary.js';
 export * from './dense.js';
 export * from './bias-activation.js';
 export * from './cross-entropy.js';

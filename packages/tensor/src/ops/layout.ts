@@ -152,7 +152,7 @@ export function oneHot(indices: TensorLike, depth: number): Tensor {
 }
 
 function checkIndices(op: string, idx: Tensor, limit: number, what: string): void {
-  const values = idx.values;
+  const values = idx.borrowValues();
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isInteger(v) || v < 0 || v >= limit) {

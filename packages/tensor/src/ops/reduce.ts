@@ -2,11 +2,11 @@ import { record } from '../autograd/record.js';
 import { engine } from '../engine.js';
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, div, equal, mul, sub, where } from './binary.js';
+import { add, div, equal, mul, sub, where } from './elementwise.js';
 import { toTensor, type TensorLike } from './convert.js';
 import { broadcastTo } from './layout.js';
 import { reshapeView } from './reduce-to.js';
-import { affine, exp, isFinite, log, square } from './unary.js';
+import { affine, exp, isFinite, log, square } from './elementwise.js';
 import { noGrad } from '../autograd/mode.js';
 
 export type Axes = number | readonly number[];

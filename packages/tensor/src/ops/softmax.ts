@@ -2,10 +2,10 @@ import { record } from '../autograd/record.js';
 import { engine } from '../engine.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { mul, sub } from './binary.js';
+import { mul, sub } from './elementwise.js';
 import { toTensor, type TensorLike } from './convert.js';
 import { sum } from './reduce.js';
-import { exp } from './unary.js';
+import { exp } from './elementwise.js';
 
 /** softmax along `axis` (default last), max-subtracted: softmax([1000, 0]) is [1, 0]. */
 export function softmax(value: TensorLike, axis = -1): Tensor {

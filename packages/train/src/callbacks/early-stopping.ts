@@ -71,7 +71,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
         bestEpoch = epoch;
         wait = 0;
         if (resolved.restoreBestWeights) {
-          snapshot = new Map([...state.model.parameters().values(), ...state.model.buffers().values()].map((t) => [t, t.data()]));
+          snapshot = new Map([...state.model.parameters().values(), ...state.model.buffers().values()].map((t) => [t, t.dataSync()]));
         }
       } else if (++wait >= patience) {
         stoppedEpoch = epoch;

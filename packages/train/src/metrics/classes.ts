@@ -12,8 +12,8 @@ import { checkTensors } from './inputs.js';
 export function classesOf(name: string, predictions: Tensor, targets: Tensor, threshold: number): { predicted: Int32Array; actual: Int32Array; classes: number } {
   checkTensors(name, predictions, targets);
   const n = predictions.shape[0] ?? 1;
-  const p = predictions.values;
-  const t = targets.values;
+  const p = predictions.borrowValues();
+  const t = targets.borrowValues();
   const width = n === 0 ? 1 : predictions.size / n;
   const targetRows = targets.rank === 0 ? 1 : targets.shape[0];
   if (targetRows !== n) {

@@ -21,8 +21,8 @@ function meanError(name: string, error: (p: number, t: number) => number): Metri
     },
     update(predictions, targets) {
       checkSizes(name, predictions, targets);
-      const p = predictions.values;
-      const t = targets.values;
+      const p = predictions.borrowValues();
+      const t = targets.borrowValues();
       for (let i = 0; i < p.length; i++) total += error(p[i], t[i]);
       count += p.length;
     },
@@ -53,8 +53,8 @@ export function r2(): Metric {
     },
     update(predictions, targets) {
       checkSizes('r2', predictions, targets);
-      const p = predictions.values;
-      const t = targets.values;
+      const p = predictions.borrowValues();
+      const t = targets.borrowValues();
       for (let i = 0; i < p.length; i++) {
         n++;
         sum += t[i];

@@ -1,11 +1,11 @@
-import type { KernelFn } from '../../backend/backend.js';
 import { promote, type TypedArray } from '../../dtype.js';
 import { broadcastShapes, sizeOf, type Shape } from '../../shape.js';
-import { allocate, broadcastStrides, jsTensor } from './util.js';
+import type { BinaryOp } from '../../op-signatures.js';
+import { allocate, broadcastStrides, host, type JsKernel } from './util.js';
 
 type Binary = (a: number, b: number) => number;
 
-export const binaryFunctions: Readonly<Record<string, Binary>> = {
+export const binaryFunctions: Readonly<Record<BinaryOp, Binary>> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
@@ -70,32 +70,32 @@ function forEachBroadcast(aShape: Shape, bShape: Shape, outShape: Shape, visit: 
 }
 
 /** An elementwise kernel with NumPy broadcasting, with direct loops for the common layouts. */
-export function binaryKernel(op: string, fn: Binary): KernelFn {
+export function binaryKernel(op: BinaryOp, fn: Binary): JsKernel<BinaryOp> {
   return ([a, b]) => {
     const shape = broadcastShapes(op, a.shape, b.shape);
     const dtype = promote(a.dtype, b.dtype);
-    const av = a.values;
-    const bv = b.values;
+    const av = a.data;
+    const bv = b.data;
     const out = allocate(dtype, sizeOf(shape));
     const direct = sameShapeLoops[op];
-    if (a.size === out.length && b.size === out.length && direct !== undefined) {
+    if (a.data.length === out.length && b.data.length === out.length && direct !== undefined) {
       direct(av, bv, out);
-    } else if (a.size === out.length && b.size === out.length) {
+    } else if (a.data.length === out.length && b.data.length === out.length) {
       for (let i = 0; i < out.length; i++) out[i] = fn(av[i], bv[i]);
-    } else if (b.size === 1 && a.size === out.length) {
+    } else if (b.data.length === 1 && a.data.length === out.length) {
       const s = bv[0];
       for (let i = 0; i < out.length; i++) out[i] = fn(av[i], s);
-    } else if (a.size === 1 && b.size === out.length) {
+    } else if (a.data.length === 1 && b.data.length === out.length) {
       const s = av[0];
       for (let i = 0; i < out.length; i++) out[i] = fn(s, bv[i]);
-    } else if (a.size === out.length && isTrailingRow(b.shape, shape)) {
-      rowBroadcast(av, bv, out, b.size, fn);
+    } else if (a.data.length === out.length && isTrailingRow(b.shape, shape)) {
+      rowBroadcast(av, bv, out, b.data.length, fn);
     } else {
       forEachBroadcast(a.shape, b.shape, shape, (o, i, j) => {
         out[o] = fn(av[i], bv[j]);
       });
     }
-    return jsTensor(out, shape, dtype);
+    return host(out, shape, dtype);
   };
 }
 
@@ -112,12 +112,12 @@ function rowBroadcast(av: TypedArray, bv: TypedArray, out: TypedArray, n: number
 }
 
 /** `where(cond, a, b)`: a where cond is non-zero, else b; all three broadcast. */
-export const whereKernel: KernelFn = ([cond, a, b]) => {
+export const whereKernel: JsKernel<'where'> = ([cond, a, b]) => {
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
   const dtype = promote(a.dtype, b.dtype);
-  const cv = cond.values;
-  const av = a.values;
-  const bv = b.values;
+  const cv = cond.data;
+  const av = a.data;
+  const bv = b.data;
   const out = allocate(dtype, sizeOf(shape));
   const cStrides = broadcastStrides(cond.shape, shape);
   const aStrides = broadcastStrides(a.shape, shape);
@@ -138,5 +138,5 @@ export const whereKernel: KernelFn = ([cond, a, b]) => {
       index[axis] = 0;
     }
   }
-  return jsTensor(out, shape, dtype);
+  return host(out, shape, dtype);
 };

@@ -1,5 +1,4 @@
-import type { KernelFn } from '../../backend/backend.js';
-import { allocate, jsTensor } from './util.js';
+import { allocate, host, type JsKernel } from './util.js';
 
 /** Geometry of a 2-D window op over NHWC input, computed by the op and passed as attrs. */
 export interface WindowGeometry {
@@ -17,10 +16,10 @@ export interface WindowGeometry {
  * im2col: every kernel-sized patch of x [N, H, W, C] becomes a row of
  * [N·outH·outW, kernelH·kernelW·C], so a convolution is one matmul. Out-of-image taps are 0.
  */
-export const im2colKernel: KernelFn = ([x], attrs) => {
-  const g = attrs as unknown as WindowGeometry;
+export const im2colKernel: JsKernel<'im2col'> = ([x], attrs) => {
+  const g = attrs;
   const [batch, height, width, channels] = x.shape;
-  const input = x.values;
+  const input = x.data;
   const patch = g.kernelH * g.kernelW * channels;
   const rows = batch * g.outH * g.outW;
   const out = allocate(x.dtype, rows * patch);
@@ -41,14 +40,14 @@ export const im2colKernel: KernelFn = ([x], attrs) => {
       }
     }
   }
-  return jsTensor(out, [rows, patch], x.dtype);
+  return host(out, [rows, patch], x.dtype);
 };
 
 /** col2im: the adjoint of im2col, adding each patch row back onto the image (input gradient). */
-export const col2imKernel: KernelFn = ([cols], attrs) => {
-  const g = attrs as unknown as WindowGeometry;
-  const [batch, height, width, channels] = attrs.inputShape as number[];
-  const values = cols.values;
+export const col2imKernel: JsKernel<'col2im'> = ([cols], attrs) => {
+  const g = attrs;
+  const [batch, height, width, channels] = attrs.inputShape;
+  const values = cols.data;
   const patch = g.kernelH * g.kernelW * channels;
   const out = allocate(cols.dtype, batch * height * width * channels);
   let row = 0;
@@ -68,7 +67,7 @@ export const col2imKernel: KernelFn = ([cols], attrs) => {
       }
     }
   }
-  return jsTensor(out, [batch, height, width, channels], cols.dtype);
+  return host(out, [batch, height, width, channels], cols.dtype);
 };
 
 /** Visits each pooling window: `visit(outIndex, inputIndices)` over in-image taps. */
@@ -101,9 +100,9 @@ function pooledShape(shape: readonly number[], g: WindowGeometry): number[] {
   return [shape[0], g.outH, g.outW, shape[3]];
 }
 
-export const maxPoolKernel: KernelFn = ([x], attrs) => {
-  const g = attrs as unknown as WindowGeometry;
-  const input = x.values;
+export const maxPoolKernel: JsKernel<'maxPool'> = ([x], attrs) => {
+  const g = attrs;
+  const input = x.data;
   const shape = pooledShape(x.shape, g);
   const out = allocate(x.dtype, shape[0] * shape[1] * shape[2] * shape[3]);
   forEachWindow(x.shape, g, (o, taps, count) => {
@@ -111,27 +110,27 @@ export const maxPoolKernel: KernelFn = ([x], attrs) => {
     for (let t = 0; t < count; t++) if (input[taps[t]] > best || Number.isNaN(input[taps[t]])) best = input[taps[t]];
     out[o] = best;
   });
-  return jsTensor(out, shape, x.dtype);
+  return host(out, shape, x.dtype);
 };
 
 /** Routes each output gradient to the first maximal tap of its window. */
-export const maxPoolGradKernel: KernelFn = ([x, dy], attrs) => {
-  const g = attrs as unknown as WindowGeometry;
-  const input = x.values;
-  const grad = dy.values;
-  const out = allocate(dy.dtype, x.size);
+export const maxPoolGradKernel: JsKernel<'maxPoolGrad'> = ([x, dy], attrs) => {
+  const g = attrs;
+  const input = x.data;
+  const grad = dy.data;
+  const out = allocate(dy.dtype, x.data.length);
   forEachWindow(x.shape, g, (o, taps, count) => {
     let bestTap = taps[0];
     for (let t = 1; t < count; t++) if (input[taps[t]] > input[bestTap]) bestTap = taps[t];
     if (count > 0) out[bestTap] += grad[o];
   });
-  return jsTensor(out, x.shape, dy.dtype);
+  return host(out, x.shape, dy.dtype);
 };
 
 /** Average over in-image taps (padding is not counted). */
-export const avgPoolKernel: KernelFn = ([x], attrs) => {
-  const g = attrs as unknown as WindowGeometry;
-  const input = x.values;
+export const avgPoolKernel: JsKernel<'avgPool'> = ([x], attrs) => {
+  const g = attrs;
+  const input = x.data;
   const shape = pooledShape(x.shape, g);
   const out = allocate(x.dtype, shape[0] * shape[1] * shape[2] * shape[3]);
   forEachWindow(x.shape, g, (o, taps, count) => {
@@ -139,16 +138,16 @@ export const avgPoolKernel: KernelFn = ([x], attrs) => {
     for (let t = 0; t < count; t++) sum += input[taps[t]];
     out[o] = count > 0 ? sum / count : 0;
   });
-  return jsTensor(out, shape, x.dtype);
+  return host(out, shape, x.dtype);
 };
 
-export const avgPoolGradKernel: KernelFn = ([dy], attrs) => {
-  const g = attrs as unknown as WindowGeometry;
-  const inputShape = attrs.inputShape as number[];
-  const grad = dy.values;
+export const avgPoolGradKernel: JsKernel<'avgPoolGrad'> = ([dy], attrs) => {
+  const g = attrs;
+  const inputShape = attrs.inputShape;
+  const grad = dy.data;
   const out = allocate(dy.dtype, inputShape[0] * inputShape[1] * inputShape[2] * inputShape[3]);
   forEachWindow(inputShape, g, (o, taps, count) => {
     for (let t = 0; t < count; t++) out[taps[t]] += grad[o] / count;
   });
-  return jsTensor(out, inputShape, dy.dtype);
+  return host(out, inputShape, dy.dtype);
 };

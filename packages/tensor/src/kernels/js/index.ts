@@ -1,25 +1,35 @@
-import type { KernelEntry, KernelFn } from '../../backend/backend.js';
+// The 'js' reference kernels: every op of the table, on host records. This directory is a leaf: it
+// imports the op table's types, shapes and dtypes, and nothing of the engine, Tensor or autograd.
+import type { TypedArray } from '../../dtype.js';
+import type { Kernel } from '../../kernel.js';
+import { BINARY_OPS, UNARY_OPS, type OpName } from '../../op-signatures.js';
 import { binaryFunctions, binaryKernel, whereKernel } from './binary.js';
 import { avgPoolGradKernel, avgPoolKernel, col2imKernel, im2colKernel, maxPoolGradKernel, maxPoolKernel } from './conv.js';
-import {
-  broadcastToKernel, castKernel, concatKernel, gatherGradKernel, gatherKernel, oneHotKernel, padKernel, sliceGradKernel, sliceKernel, transposeKernel,
-} from './layout.js';
 import {
   activationGradKernel, allFiniteKernel, axpbyKernel, biasActivationKernel, softmaxCrossEntropyGradKernel, softmaxCrossEntropyKernel,
   sparseSoftmaxCrossEntropyGradKernel, sparseSoftmaxCrossEntropyKernel,
 } from './fused.js';
+import {
+  broadcastToKernel, castKernel, concatKernel, gatherGradKernel, gatherKernel, oneHotKernel, padKernel, sliceGradKernel, sliceKernel, transposeKernel,
+} from './layout.js';
 import { matmulKernel } from './matmul.js';
 import { argReduceKernel, reduceKernel } from './reduce.js';
 import { softmaxKernel } from './softmax.js';
 import { affineKernel, clipKernel, insideRangeKernel, reluKernel, unaryFunctions, unaryKernelFor } from './unary.js';
 
-const kernels: Record<string, KernelFn> = {
-  ...Object.fromEntries(Object.entries(unaryFunctions).map(([op, fn]) => [op, unaryKernelFor(op, fn)])),
+/** The reference kernels: complete (every op of the table), so every other backend can fall back to them. */
+export type CompleteKernelTable = { readonly [Op in OpName]: Kernel<Op, TypedArray> };
+
+const byOp = <Op extends string, K>(ops: readonly Op[], make: (op: Op) => K): Record<Op, K> =>
+  Object.fromEntries(ops.map((op) => [op, make(op)])) as Record<Op, K>;
+
+export const jsKernels: CompleteKernelTable = {
+  ...byOp(UNARY_OPS, (op) => unaryKernelFor(op, unaryFunctions[op])),
   relu: reluKernel,
   affine: affineKernel,
   clip: clipKernel,
   insideRange: insideRangeKernel,
-  ...Object.fromEntries(Object.entries(binaryFunctions).map(([op, fn]) => [op, binaryKernel(op, fn)])),
+  ...byOp(BINARY_OPS, (op) => binaryKernel(op, binaryFunctions[op])),
   where: whereKernel,
   sum: reduceKernel('sum'),
   prod: reduceKernel('prod'),
@@ -55,6 +65,3 @@ const kernels: Record<string, KernelFn> = {
   allFinite: allFiniteKernel,
   axpby: axpbyKernel,
 };
-
-/** Every kernel of the reference 'js' backend, as registry entries. */
-export const jsKernels: readonly KernelEntry[] = Object.entries(kernels).map(([id, run]) => ({ id, backend: 'js', run }));

@@ -1,7 +1,6 @@
-import type { KernelFn } from '../../backend/backend.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../../shape.js';
-import { allocate, broadcastStrides, jsTensor } from './util.js';
+import { allocate, broadcastStrides, host, type JsKernel } from './util.js';
 
 /** Copies `values` of `shape` into a new array laid out with axes in `perm` order. */
 export function permuteValues(values: TypedArray, shape: Shape, perm: readonly number[], dtype: DType): TypedArray {
@@ -30,17 +29,17 @@ export function permuteValues(values: TypedArray, shape: Shape, perm: readonly n
   return out;
 }
 
-export const transposeKernel: KernelFn = ([x], attrs) => {
-  const perm = attrs.perm as number[];
-  const values = permuteValues(x.values, x.shape, perm, x.dtype);
-  return jsTensor(values, perm.map((axis) => x.shape[axis]), x.dtype);
+export const transposeKernel: JsKernel<'transpose'> = ([x], attrs) => {
+  const perm = attrs.perm;
+  const values = permuteValues(x.data, x.shape, perm, x.dtype);
+  return host(values, perm.map((axis) => x.shape[axis]), x.dtype);
 };
 
 /** Materialises a broadcast: the backward of sum/mean needs dy repeated over reduced axes. */
-export const broadcastToKernel: KernelFn = ([x], attrs) => {
-  const shape = attrs.shape as number[];
+export const broadcastToKernel: JsKernel<'broadcastTo'> = ([x], attrs) => {
+  const shape = attrs.shape;
   const strides = broadcastStrides(x.shape, shape);
-  const input = x.values;
+  const input = x.data;
   const out = allocate(x.dtype, sizeOf(shape));
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);
@@ -55,18 +54,18 @@ export const broadcastToKernel: KernelFn = ([x], attrs) => {
       index[axis] = 0;
     }
   }
-  return jsTensor(out, shape, x.dtype);
+  return host(out, shape, x.dtype);
 };
 
 /** `slice(x, begin, size)`: a box of the input. */
-export const sliceKernel: KernelFn = ([x], attrs) => {
-  const begin = attrs.begin as number[];
-  const size = attrs.size as number[];
-  const input = x.values;
+export const sliceKernel: JsKernel<'slice'> = ([x], attrs) => {
+  const begin = attrs.begin;
+  const size = attrs.size;
+  const input = x.data;
   const inStrides = stridesOf(x.shape);
   const out = allocate(x.dtype, sizeOf(size));
   const rank = size.length;
-  if (out.length === 0) return jsTensor(out, size, x.dtype);
+  if (out.length === 0) return host(out, size, x.dtype);
   const inner = rank === 0 ? 1 : size[rank - 1];
   const index = new Array<number>(rank).fill(0);
   for (let o = 0; o < out.length; o += inner) {
@@ -78,16 +77,16 @@ export const sliceKernel: KernelFn = ([x], attrs) => {
       index[axis] = 0;
     }
   }
-  return jsTensor(out, size, x.dtype);
+  return host(out, size, x.dtype);
 };
 
 /** Adds `dy` into a zero tensor of the input's shape at `begin`: the backward of slice. */
-export const sliceGradKernel: KernelFn = ([dy], attrs) => {
-  const begin = attrs.begin as number[];
-  const shape = attrs.shape as number[];
+export const sliceGradKernel: JsKernel<'sliceGrad'> = ([dy], attrs) => {
+  const begin = attrs.begin;
+  const shape = attrs.shape;
   const out = allocate(dy.dtype, sizeOf(shape));
   const strides = stridesOf(shape);
-  const values = dy.values;
+  const values = dy.data;
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);
   for (let o = 0; o < values.length; o++) {
@@ -99,11 +98,11 @@ export const sliceGradKernel: KernelFn = ([dy], attrs) => {
       index[axis] = 0;
     }
   }
-  return jsTensor(out, shape, dy.dtype);
+  return host(out, shape, dy.dtype);
 };
 
-export const concatKernel: KernelFn = (inputs, attrs) => {
-  const axis = attrs.axis as number;
+export const concatKernel: JsKernel<'concat'> = (inputs, attrs) => {
+  const axis = attrs.axis;
   const first = inputs[0];
   const shape = [...first.shape];
   shape[axis] = inputs.reduce((total, t) => total + t.shape[axis], 0);
@@ -114,24 +113,24 @@ export const concatKernel: KernelFn = (inputs, attrs) => {
   let offset = 0;
   for (const t of inputs) {
     const row = sizeOf(t.shape.slice(axis));
-    const values = t.values;
+    const values = t.data;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < row; j++) out[o * outRow + offset + j] = values[o * row + j];
     }
     offset += row;
   }
-  return jsTensor(out, shape, dtype);
+  return host(out, shape, dtype);
 };
 
 /** Constant padding: `paddings[axis] = [before, after]`. */
-export const padKernel: KernelFn = ([x], attrs) => {
-  const paddings = attrs.paddings as [number, number][];
-  const value = attrs.value as number;
+export const padKernel: JsKernel<'pad'> = ([x], attrs) => {
+  const paddings = attrs.paddings;
+  const value = attrs.value;
   const shape = x.shape.map((dim, axis) => dim + paddings[axis][0] + paddings[axis][1]);
   const out = allocate(x.dtype, sizeOf(shape));
   if (value !== 0) out.fill(value);
   const outStrides = stridesOf(shape);
-  const input = x.values;
+  const input = x.data;
   const rank = shape.length;
   const index = new Array<number>(rank).fill(0);
   for (let i = 0; i < input.length; i++) {
@@ -143,18 +142,18 @@ export const padKernel: KernelFn = ([x], attrs) => {
       index[axis] = 0;
     }
   }
-  return jsTensor(out, shape, x.dtype);
+  return host(out, shape, x.dtype);
 };
 
 /** Picks slices along `axis` by integer indices (given as a float tensor of whole numbers). */
-export const gatherKernel: KernelFn = ([x, indices], attrs) => {
-  const axis = attrs.axis as number;
-  const idx = indices.values;
+export const gatherKernel: JsKernel<'gather'> = ([x, indices], attrs) => {
+  const axis = attrs.axis;
+  const idx = indices.data;
   const shape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
   const outer = sizeOf(x.shape.slice(0, axis));
   const inner = sizeOf(x.shape.slice(axis + 1));
   const dim = x.shape[axis];
-  const input = x.values;
+  const input = x.data;
   const out = allocate(x.dtype, sizeOf(shape));
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < idx.length; k++) {
@@ -163,18 +162,18 @@ export const gatherKernel: KernelFn = ([x, indices], attrs) => {
       for (let j = 0; j < inner; j++) out[target + j] = input[source + j];
     }
   }
-  return jsTensor(out, shape, x.dtype);
+  return host(out, shape, x.dtype);
 };
 
 /** Scatter-adds `dy` back to the rows `gather` read: the backward of gather. */
-export const gatherGradKernel: KernelFn = ([dy, indices], attrs) => {
-  const axis = attrs.axis as number;
-  const shape = attrs.shape as number[];
-  const idx = indices.values;
+export const gatherGradKernel: JsKernel<'gatherGrad'> = ([dy, indices], attrs) => {
+  const axis = attrs.axis;
+  const shape = attrs.shape;
+  const idx = indices.data;
   const outer = sizeOf(shape.slice(0, axis));
   const inner = sizeOf(shape.slice(axis + 1));
   const dim = shape[axis];
-  const grad = dy.values;
+  const grad = dy.data;
   const out = allocate(dy.dtype, sizeOf(shape));
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < idx.length; k++) {
@@ -183,20 +182,20 @@ export const gatherGradKernel: KernelFn = ([dy, indices], attrs) => {
       for (let j = 0; j < inner; j++) out[target + j] += grad[source + j];
     }
   }
-  return jsTensor(out, shape, dy.dtype);
+  return host(out, shape, dy.dtype);
 };
 
-export const oneHotKernel: KernelFn = ([indices], attrs) => {
-  const depth = attrs.depth as number;
-  const idx = indices.values;
+export const oneHotKernel: JsKernel<'oneHot'> = ([indices], attrs) => {
+  const depth = attrs.depth;
+  const idx = indices.data;
   const out = allocate(indices.dtype, idx.length * depth);
   for (let i = 0; i < idx.length; i++) out[i * depth + idx[i]] = 1;
-  return jsTensor(out, [...indices.shape, depth], indices.dtype);
+  return host(out, [...indices.shape, depth], indices.dtype);
 };
 
-export const castKernel: KernelFn = ([x], attrs) => {
-  const dtype = attrs.dtype as DType;
-  const out = allocate(dtype, x.size);
-  out.set(x.values);
-  return jsTensor(out, x.shape, dtype);
+export const castKernel: JsKernel<'cast'> = ([x], attrs) => {
+  const dtype = attrs.dtype;
+  const out = allocate(dtype, x.data.length);
+  out.set(x.data);
+  return host(out, x.shape, dtype);
 };

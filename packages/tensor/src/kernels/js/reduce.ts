@@ -1,8 +1,8 @@
-import type { KernelFn } from '../../backend/backend.js';
 import type { TypedArray } from '../../dtype.js';
 import { reducedShape, sizeOf } from '../../shape.js';
 import { permuteValues } from './layout.js';
-import { allocate, jsTensor } from './util.js';
+import type { ReduceOp } from '../../op-signatures.js';
+import { allocate, host, type JsKernel } from './util.js';
 
 /**
  * Views a reduction as [outer, reduced, inner] blocks. When the reduced axes are not
@@ -25,13 +25,13 @@ function blocks(values: TypedArray, shape: readonly number[], axes: readonly num
   return { values: permuted, outer: sizeOf(kept.map((i) => shape[i])), reduced: sizeOf(axes.map((i) => shape[i])), inner: 1 };
 }
 
-type Reducer = 'sum' | 'max' | 'min' | 'prod';
+type Reducer = ReduceOp;
 
-export function reduceKernel(kind: Reducer): KernelFn {
+export function reduceKernel(kind: Reducer): JsKernel<Reducer> {
   return ([x], attrs) => {
-    const axes = attrs.axes as number[];
-    const keepDims = attrs.keepDims as boolean;
-    const { values, outer, reduced, inner } = blocks(x.values, x.shape, axes, x.dtype);
+    const axes = attrs.axes;
+    const keepDims = attrs.keepDims;
+    const { values, outer, reduced, inner } = blocks(x.data, x.shape, axes, x.dtype);
     const out = allocate(x.dtype, outer * inner);
     // Sums and products accumulate in float64: a float32 running sum stops counting at 2^24.
     const acc = x.dtype === 'float32' && (kind === 'sum' || kind === 'prod') ? new Float64Array(out.length) : out;
@@ -64,16 +64,16 @@ export function reduceKernel(kind: Reducer): KernelFn {
       }
     }
     if (acc !== out) out.set(acc);
-    return jsTensor(out, reducedShape(x.shape, axes, keepDims), x.dtype);
+    return host(out, reducedShape(x.shape, axes, keepDims), x.dtype);
   };
 }
 
 /** Index of the largest (or smallest) value along one axis; ties go to the first. */
-export function argReduceKernel(kind: 'max' | 'min'): KernelFn {
+export function argReduceKernel(kind: 'max' | 'min'): JsKernel<'argmax' | 'argmin'> {
   return ([x], attrs) => {
-    const axis = attrs.axis as number;
-    const keepDims = attrs.keepDims as boolean;
-    const { values, outer, reduced, inner } = blocks(x.values, x.shape, [axis], x.dtype);
+    const axis = attrs.axis;
+    const keepDims = attrs.keepDims;
+    const { values, outer, reduced, inner } = blocks(x.data, x.shape, [axis], x.dtype);
     const out = allocate(x.dtype, outer * inner);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
@@ -90,6 +90,6 @@ export function argReduceKernel(kind: 'max' | 'min'): KernelFn {
         out[o * inner + i] = bestIndex;
       }
     }
-    return jsTensor(out, reducedShape(x.shape, [axis], keepDims), x.dtype);
+    return host(out, reducedShape(x.shape, [axis], keepDims), x.dtype);
   };
 }

@@ -1,15 +1,14 @@
-import type { KernelFn } from '../../backend/backend.js';
 import { sizeOf } from '../../shape.js';
-import { allocate, jsTensor } from './util.js';
+import { allocate, host, type JsKernel } from './util.js';
 
 /**
  * softmax / logSoftmax along one axis, subtracting the max first so exp never overflows:
  * softmax([1000, 0]) is exactly [1, 0], logSoftmax gives [0, -1000].
  */
-export function softmaxKernel(log: boolean): KernelFn {
+export function softmaxKernel(log: boolean): JsKernel<'softmax' | 'logSoftmax'> {
   return ([x], attrs) => {
-    const axis = attrs.axis as number;
-    const input = x.values;
+    const axis = attrs.axis;
+    const input = x.data;
     const out = allocate(x.dtype, input.length);
     const dim = x.shape[axis];
     const inner = sizeOf(x.shape.slice(axis + 1));
@@ -33,6 +32,6 @@ export function softmaxKernel(log: boolean): KernelFn {
         }
       }
     }
-    return jsTensor(out, x.shape, x.dtype);
+    return host(out, x.shape, x.dtype);
   };
 }

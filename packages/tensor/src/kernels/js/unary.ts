@@ -1,6 +1,6 @@
-import type { KernelFn } from '../../backend/backend.js';
 import type { TypedArray } from '../../dtype.js';
-import { allocate, jsTensor } from './util.js';
+import type { UnaryOp } from '../../op-signatures.js';
+import { allocate, host, type JsKernel } from './util.js';
 
 /** Stable by construction: sigmoid and softplus branch on the sign of x, so exp never overflows. */
 export function sigmoid(x: number): number {
@@ -48,7 +48,7 @@ function erf(x: number): number {
 }
 
 /** Elementwise functions of one input. */
-export const unaryFunctions: Readonly<Record<string, (x: number) => number>> = {
+export const unaryFunctions: Readonly<Record<UnaryOp, (x: number) => number>> = {
   neg: (x) => -x,
   abs: Math.abs,
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
@@ -75,12 +75,12 @@ export const unaryFunctions: Readonly<Record<string, (x: number) => number>> = {
   isFinite: (x) => (Number.isFinite(x) ? 1 : 0),
 };
 
-export function unaryKernel(fn: (x: number) => number): KernelFn {
+export function unaryKernel(fn: (x: number) => number): JsKernel<UnaryOp> {
   return ([x]) => {
-    const input = x.values;
+    const input = x.data;
     const out = allocate(x.dtype, input.length);
     for (let i = 0; i < input.length; i++) out[i] = fn(input[i]);
-    return jsTensor(out, x.shape, x.dtype);
+    return host(out, x.shape, x.dtype);
   };
 }
 
@@ -90,7 +90,7 @@ type Loop = (input: TypedArray, out: TypedArray) => void;
  * Separate loops for the ops that are hot in training: a loop shared by every op would call its
  * function through one megamorphic call site, several times slower than these.
  */
-const hotLoops: Readonly<Record<string, Loop>> = {
+const hotLoops: Readonly<Partial<Record<UnaryOp, Loop>>> = {
   neg: (a, o) => {
     for (let i = 0; i < o.length; i++) o[i] = -a[i];
   },
@@ -127,55 +127,55 @@ const hotLoops: Readonly<Record<string, Loop>> = {
 };
 
 /** The kernel of a unary op: its dedicated loop when it has one. */
-export function unaryKernelFor(op: string, fn: (x: number) => number): KernelFn {
+export function unaryKernelFor(op: UnaryOp, fn: (x: number) => number): JsKernel<UnaryOp> {
   const loop = hotLoops[op];
   if (loop === undefined) return unaryKernel(fn);
   return ([x]) => {
-    const out = allocate(x.dtype, x.size);
-    loop(x.values, out);
-    return jsTensor(out, x.shape, x.dtype);
+    const out = allocate(x.dtype, x.data.length);
+    loop(x.data, out);
+    return host(out, x.shape, x.dtype);
   };
 }
 
 /** relu is hot in training; a dedicated loop avoids the indirect call. */
-export const reluKernel: KernelFn = ([x]) => {
-  const input = x.values;
+export const reluKernel: JsKernel<'relu'> = ([x]) => {
+  const input = x.data;
   const out = allocate(x.dtype, input.length);
   for (let i = 0; i < input.length; i++) {
     const v = input[i];
     out[i] = v > 0 || v !== v ? v : 0;
   }
-  return jsTensor(out, x.shape, x.dtype);
+  return host(out, x.shape, x.dtype);
 };
 
 /** x * scale + offset, one pass (used for scalar arithmetic without broadcasting). */
-export const affineKernel: KernelFn = ([x], attrs) => {
-  const scale = attrs.scale as number;
-  const offset = attrs.offset as number;
-  const input = x.values;
+export const affineKernel: JsKernel<'affine'> = ([x], attrs) => {
+  const scale = attrs.scale;
+  const offset = attrs.offset;
+  const input = x.data;
   const out = allocate(x.dtype, input.length);
   for (let i = 0; i < input.length; i++) out[i] = input[i] * scale + offset;
-  return jsTensor(out, x.shape, x.dtype);
+  return host(out, x.shape, x.dtype);
 };
 
-export const clipKernel: KernelFn = ([x], attrs) => {
-  const low = attrs.low as number;
-  const high = attrs.high as number;
-  const input = x.values;
+export const clipKernel: JsKernel<'clip'> = ([x], attrs) => {
+  const low = attrs.low;
+  const high = attrs.high;
+  const input = x.data;
   const out = allocate(x.dtype, input.length);
   for (let i = 0; i < input.length; i++) {
     const v = input[i];
     out[i] = v < low ? low : v > high ? high : v;
   }
-  return jsTensor(out, x.shape, x.dtype);
+  return host(out, x.shape, x.dtype);
 };
 
 /** 1 where low <= x <= high: the mask the gradient of clip passes through. */
-export const insideRangeKernel: KernelFn = ([x], attrs) => {
-  const low = attrs.low as number;
-  const high = attrs.high as number;
-  const input = x.values;
+export const insideRangeKernel: JsKernel<'insideRange'> = ([x], attrs) => {
+  const low = attrs.low;
+  const high = attrs.high;
+  const input = x.data;
   const out = allocate(x.dtype, input.length);
   for (let i = 0; i < input.length; i++) out[i] = input[i] >= low && input[i] <= high ? 1 : 0;
-  return jsTensor(out, x.shape, x.dtype);
+  return host(out, x.shape, x.dtype);
 };

@@ -1,11 +1,8 @@
-import { valueAndGrad } from './autograd/functional.js';
-import { noGrad } from './autograd/mode.js';
-import { engine } from './engine.js';
-import { gradcheck, type GradcheckOptions } from './gradcheck.js';
-import * as ops from './ops/index.js';
-import { Random } from './random.js';
-import { formatShape, shapesEqual, type Shape } from './shape.js';
-import type { Tensor } from './tensor.js';
+// The backend conformance suite: every public op, run on a backend and on the 'js' reference.
+// Values and gradients must agree within float32 tolerance, and gradients must match central
+// differences. `testBackend` (vitest) and `checkBackend` run it with the backend contract checks.
+import * as ops from '@keel/tensor';
+import { engine, formatShape, gradcheck, noGrad, Random, shapesEqual, valueAndGrad, type GradcheckOptions, type Shape, type Tensor } from '@keel/tensor';
 
 /** One op (or small composition of ops) every backend must compute like the 'js' reference. */
 export interface ConformanceCase {
@@ -232,6 +229,16 @@ function evaluate(c: ConformanceCase, seed: number, gradients: boolean): Evaluat
   return { output, grads };
 }
 
+/** Runs one case on the named backend and on 'js' (the current backend is restored). */
+export function runConformanceCase(c: ConformanceCase, backendName: string, options: ConformanceOptions = {}): ConformanceResult {
+  const previous = engine.backend;
+  try {
+    return runCase(c, backendName, options);
+  } finally {
+    engine.setBackend(previous);
+  }
+}
+
 function runCase(c: ConformanceCase, backendName: string, options: ConformanceOptions): ConformanceResult {
   const seed = options.seed ?? 1;
   const rtol = options.rtol ?? 1e-4;
@@ -299,7 +306,8 @@ function runCase(c: ConformanceCase, backendName: string, options: ConformanceOp
 /**
  * Runs every conformance case on the named backend and on the 'js' reference: values and
  * gradients must agree within float32 tolerance, and gradients must match central differences.
- * A new backend only has to be registered to be tested. The current backend is restored.
+ * A new backend only has to be registered to be tested (`testBackend` runs this with the
+ * backend contract checks). The current backend is restored.
  */
 export function runConformance(backendName: string, options: ConformanceOptions = {}): ConformanceResult[] {
   const previous = engine.backend;
