@@ -41,11 +41,27 @@ export function parseCommandFlags(command: Command, argv: readonly string[]): Fl
 }
 
 /** Installs Keel's plugins and the --plugin ones, and selects the --backend. */
+/** What the --plugin plugins replaced with `override: true`: a run's `relu` may no longer be Keel's. */
+function overrides(registry: Registry, plugins: readonly PluginInfo[]): string[] {
+  const loaded = new Set(plugins.map((p) => `${p.name}@${p.version}`));
+  const notes: string[] = [];
+  for (const { name: kind } of registry.kinds()) {
+    for (const id of registry.list(kind)) {
+      const { plugin, overrode } = registry.describe(kind, id);
+      if (overrode !== undefined && loaded.has(`${plugin.name}@${plugin.version}`)) {
+        notes.push(`${kind} '${id}' now comes from ${plugin.name}@${plugin.version}, replacing ${overrode.name}@${overrode.version}'s (override: true)`);
+      }
+    }
+  }
+  return notes;
+}
+
 export async function prepare(flags: Flags, io: Io): Promise<Context> {
   const out = new Output(io, { json: flags.boolean('json'), verbose: flags.boolean('verbose') });
   const registry = installKeel(defaultRegistry);
   const plugins = await loadPlugins(flags.strings('plugin'), io.cwd, registry);
   for (const p of plugins) out.debug(`plugin ${p.name}@${p.version} installed`);
+  for (const note of overrides(registry, plugins)) out.warn(note);
   const threads = flags.integer('threads');
   if (threads !== undefined) setThreads(threads);
   const backend = flags.string('backend');

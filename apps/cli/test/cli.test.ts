@@ -160,7 +160,11 @@ describe('plugins', () => {
     expect(events[0]).toMatchObject({ event: 'start', activation: 'acme/softish' });
     expect(events.at(-1)).toMatchObject({ event: 'done', testAccuracy: 1 });
     expectError(await keel(['train', 'xor', '--plugin', plugin, '--activation', 'acme/sofish']), 2, "unknown activation 'acme/sofish'; did you mean 'acme/softish'?");
-    expectError(await keel(['train', 'xor', '--activation', 'acme/softish']), 2, "unknown activation 'acme/softish'");
+    expectError(
+      await keel(['train', 'xor', '--activation', 'acme/softish']),
+      2,
+      "--activation: unknown activation 'acme/softish'; it looks like a plugin's id: load the plugin that provides it with --plugin <package or file>",
+    );
     expectError(await keel(['plugins', '--plugin', './test/fixtures/missing.mjs']), 2, '--plugin ./test/fixtures/missing.mjs: no such file');
   });
 });

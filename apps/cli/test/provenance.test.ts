@@ -67,6 +67,19 @@ describe('provenance of a saved model', () => {
     expect(oneErrorLine(major)).toContain('but 2.0.0 is installed (not compatible with 1.2.3)');
   });
 
+  it('a plugin replacing a built-in id (override: true) is announced before the run', async () => {
+    const file = join(tmp, 'relu-is-abs.mjs');
+    writeFileSync(
+      file,
+      `import { abs } from '${tensorUrl}';
+export const plugin = { name: '@att/relu-is-abs', version: '1.0.0', provides: { activation: [{ id: 'relu', override: true, description: '|x|',
+  forward: (x) => abs(x), meta: { gain: 1, recommendedInitializer: 'heNormal', outputRange: [0, Infinity], saturation: {}, kinks: [0] } }] } };\n`,
+    );
+    const run = await keel(['train', 'xor', '--epochs', '1', '--plugin', file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^keel: warning: activation 'relu' now comes from @att\/relu-is-abs@1\.0\.0, replacing @keel\/activations@\S+'s \(override: true\)\n/);
+  });
+
   it("a resume without the plugin of the model's optimizer names the plugin model.json records", async () => {
     const dir = join(tmp, 'plain');
     const trained = await keel(['train', 'xor', '--plugin', plain, '--optimizer', 'acme/plain', '--epochs', '1', '--out', dir]);

@@ -89,6 +89,10 @@ const ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 function idFlag(registry: Registry, kind: string, flag: string, text: string): IdSpec {
   const spec = parseIdSpec(text, flag);
   const id = ALIASES[kind]?.[spec.id] ?? spec.id;
+  if (id.includes('/') && !registry.has(kind, id) && nearestId(id, registry.list(kind)) === undefined) {
+    // A namespaced id nothing registered resembles is a plugin's: load it (a typo gets the registry's did-you-mean).
+    throw usageError(`--${flag}: unknown ${kind} '${id}'; it looks like a plugin's id: load the plugin that provides it with --plugin <package or file>`);
+  }
   withFlag(flag, () => registry.resolve(kind, id));
   checkSettings(registry, kind, flag, text, id, spec.config);
   return { id, config: spec.config };
