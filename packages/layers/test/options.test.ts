@@ -14,7 +14,7 @@ describe('declared layer options', () => {
   it('every layer entry declares its options, each with a one-line description', () => {
     for (const entry of layersPlugin.provides.layer) {
       expect(entry.options, entry.id).toBeDefined();
-      for (const [name, field] of Object.entries(entry.options!)) expect(field.description, `${entry.id}.${name}`).toMatch(/^[^\n]+$/);
+      for (const [name, field] of Object.entries(entry.options)) expect(field.description, `${entry.id}.${name}`).toMatch(/^[^\n]+$/);
     }
   });
 
@@ -28,12 +28,12 @@ describe('declared layer options', () => {
         error = caught;
       }
       expect(error, entry.id).toBeInstanceOf(OptionsError);
-      expect((error as Error).message, entry.id).toContain(`valid options: ${Object.keys(entry.options!).join(', ')}`);
+      expect((error as Error).message, entry.id).toContain(`valid options: ${Object.keys(entry.options).join(', ')}`);
     }
   });
 
   it('the declared defaults are what the layers use', () => {
-    const declared = Object.fromEntries(layersPlugin.provides.layer.map((entry) => [entry.id, optionDefaults(entry.options!)]));
+    const declared = Object.fromEntries(layersPlugin.provides.layer.map((entry) => [entry.id, optionDefaults(entry.options)]));
     expect(declared.dense).toEqual({ activation: 'linear', biasInitializer: 'zeros', useBias: true });
     expect(declared.conv2d).toEqual({ strides: 1, padding: 'valid', activation: 'linear', biasInitializer: 'zeros', useBias: true });
     expect(declared.maxPool2d).toEqual({ poolSize: 2, padding: 'valid' });

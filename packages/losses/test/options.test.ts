@@ -14,14 +14,14 @@ function installed(): Registry {
 describe('declared loss options', () => {
   it('every loss declares each option with a one-line description and a default', () => {
     for (const spec of lossesPlugin.provides.loss) {
-      const options = listOptions(spec.options!);
+      const options = listOptions(spec.options);
       expect(options.map((o) => o.name)[0], spec.id).toBe('reduction');
       for (const option of options) {
         expect(option.description, `${spec.id}.${option.name}`).toMatch(/^[^\n]+$/);
         expect(option.default, `${spec.id}.${option.name}`).toBeDefined();
       }
     }
-    expect(listOptions(lossesPlugin.provides.loss.find((s) => s.id === 'huber')!.options!)).toEqual([
+    expect(listOptions(lossesPlugin.provides.loss.find((s) => s.id === 'huber')!.options)).toEqual([
       { name: 'reduction', expected: "'mean', 'sum' or 'none'", required: false, default: 'mean', description: expect.stringMatching(/^how per-example losses/) as unknown },
       { name: 'delta', expected: 'a number > 0', required: false, default: 1, description: 'where the loss turns from quadratic to linear (|p − t| > delta)' },
     ]);

@@ -10,18 +10,18 @@ const factories: Record<string, (options: never) => GradientTransformation> = { 
 describe('declared optimizer options', () => {
   it('every optimizer declares each option with a one-line description and a default; defaultLearningRate is the declared lr', () => {
     for (const spec of optimizerSpecs) {
-      for (const option of listOptions(spec.options!)) {
+      for (const option of listOptions(spec.options)) {
         expect(option.description, `${spec.id}.${option.name}`).toMatch(/^[^\n]+$/);
         expect(option.default, `${spec.id}.${option.name}`).toBeDefined();
       }
-      expect(spec.defaultLearningRate, spec.id).toBe(spec.options!.lr.default);
+      expect(spec.defaultLearningRate, spec.id).toBe(spec.options.lr.default);
     }
-    expect(optionDefaults(optimizerSpecs.find((s) => s.id === 'adamw')!.options!)).toEqual({ lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 1e-4 });
+    expect(optionDefaults(optimizerSpecs.find((s) => s.id === 'adamw')!.options)).toEqual({ lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 1e-4 });
   });
 
   it.each(optimizerSpecs.map((spec) => [spec.id, spec] as const))("%s: the declared defaults are the factory's own", (id, spec) => {
     // Steps taken with every default given explicitly are the steps taken with none given.
-    const declared = optionDefaults(spec.options!) as never;
+    const declared = optionDefaults(spec.options) as never;
     expect(trajectory(factories[id](declared), START, GRADS)).toEqual(trajectory(factories[id]({} as never), START, GRADS));
     expect(trajectory(spec.create({}), START, GRADS)).toEqual(trajectory(factories[id]({} as never), START, GRADS));
   });

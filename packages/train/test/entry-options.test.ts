@@ -11,10 +11,10 @@ describe('declared metric and callback options', () => {
   it('every metric and callback entry declares its options, each with a one-line description', () => {
     for (const entry of [...metricEntries, ...trainPlugin.provides.callback]) {
       expect(entry.options, entry.id).toBeDefined();
-      for (const option of listOptions(entry.options!)) expect(option.description, `${entry.id}.${option.name}`).toMatch(/^[^\n]+$/);
+      for (const option of listOptions(entry.options)) expect(option.description, `${entry.id}.${option.name}`).toMatch(/^[^\n]+$/);
     }
-    for (const entry of metricEntries) expect(Object.keys(entry.options!), entry.id).toEqual([]);
-    const declared = Object.fromEntries(trainPlugin.provides.callback.map((entry) => [entry.id, optionDefaults(entry.options!)]));
+    for (const entry of metricEntries) expect(Object.keys(entry.options), entry.id).toEqual([]);
+    const declared = Object.fromEntries(trainPlugin.provides.callback.map((entry) => [entry.id, optionDefaults(entry.options)]));
     expect(declared).toEqual({
       earlyStopping: { patience: 3, minDelta: 0, mode: 'auto', restoreBestWeights: false },
       terminateOnNaN: {},
