@@ -1,6 +1,6 @@
 import type { Module } from '@keel/layers';
 import { allFinite, type Tensor } from '@keel/tensor';
-import { nonFiniteIn } from './guard.js';
+import { firstBadExample, nonFiniteIn } from './guard.js';
 
 /** What was not finite when evaluating or predicting. */
 export type NonFiniteKind = 'inputs' | 'targets' | 'outputs' | 'loss';
@@ -35,14 +35,6 @@ interface LayerLike {
 function layersOf(model: Module): readonly LayerLike[] | undefined {
   const layers = (model as { layers?: unknown }).layers;
   return Array.isArray(layers) && layers.every((l) => typeof (l as LayerLike).apply === 'function') ? (layers as LayerLike[]) : undefined;
-}
-
-/** The example (row along the first axis) holding the first non-finite value of `t`, and that value. */
-function firstBadExample(t: Tensor): { row: number; value: number } | undefined {
-  const found = nonFiniteIn(t.borrowValues());
-  if (found === undefined) return undefined;
-  const perExample = t.shape.length === 0 ? 1 : t.size / Math.max(t.shape[0], 1);
-  return { row: Math.floor(found.index / Math.max(perExample, 1)), value: found.value };
 }
 
 /** Which layer turns the (finite) inputs non-finite, re-running the batch one layer at a time (only after a failure). */

@@ -68,9 +68,9 @@ const advice =
   "or a probabilities-vs-logits mismatch. Run @keel/diagnostics' doctor (or `keel doctor`) to find the first op that produced it.";
 
 /** The example (row along the first axis) of a batch tensor holding its first non-finite value. */
-function badExample(t: Tensor): { row: number; value: number } | undefined {
+export function firstBadExample(t: Tensor): { row: number; value: number } | undefined {
   if (allFinite(t)) return undefined;
-  const found = nonFiniteIn(t.values);
+  const found = nonFiniteIn(t.borrowValues());
   if (found === undefined) return undefined;
   const perExample = t.shape.length === 0 ? 1 : Math.max(1, t.size / Math.max(t.shape[0], 1));
   return { row: Math.floor(found.index / perExample), value: found.value };
@@ -84,7 +84,7 @@ function stepAdvice(batch: FailingBatch | undefined): string {
   if (batch !== undefined) {
     for (const [what, t] of [['inputs', batch.x], ['targets', batch.y]] as const) {
       if (t.dtype !== 'float32' && t.dtype !== 'float64') continue;
-      const bad = badExample(t);
+      const bad = firstBadExample(t);
       if (bad === undefined) continue;
       return (
         `The ${what} of row ${bad.row} of this batch (an example of the data set) hold ${bad.value}: the data has missing or invalid values, and the learning rate is not the cause. ` +
